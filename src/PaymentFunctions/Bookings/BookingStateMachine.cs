@@ -1,0 +1,75 @@
+using PaymentFunctions.Payments.Events;
+
+namespace PaymentFunctions.Bookings;
+
+/// The booking's life: PENDING -> CONFIRMED / PAYMENT_FAILED / CANCELLED / DISPUTED, derived from merged
+/// payment facts. Pure functions only, so the rules are unit- and property-tested without storage.
+public static class BookingStateMachine
+{
+    public static BookingStatus StatusOf(PaymentFacts facts, long bookingAmount)
+    {
+        if (facts.AnyDisputeLost)
+        {
+            return BookingStatus.CANCELLED;
+        }
+
+        if (facts.AnyDisputeOpen)
+        {
+            return BookingStatus.DISPUTED;
+        }
+
+        if (facts.RefundedAmount > 0 && facts.RefundedAmount >= bookingAmount)
+        {
+            return BookingStatus.CANCELLED;
+        }
+
+        if (facts.Succeeded is not null)
+        {
+            return BookingStatus.CONFIRMED;
+        }
+
+        if (facts.Canceled is not null || facts.Expired is not null)
+        {
+            return BookingStatus.CANCELLED;
+        }
+
+        return facts.LastFailure is not null ? BookingStatus.PAYMENT_FAILED : BookingStatus.PENDING;
+    }
+
+    /// Why a booking is CANCELLED, for the booking_cancelled event.
+    public static string CancellationReason(PaymentFacts facts, long bookingAmount) =>
+        facts.AnyDisputeLost ? "dispute_lost"
+        : facts.RefundedAmount > 0 && facts.RefundedAmount >= bookingAmount ? "refunded"
+        : facts.Canceled is not null ? "payment_canceled"
+        : "expired";
+
+    public static PaymentFacts Apply(PaymentFacts facts, PaymentEvent paymentEvent)
+    {
+        var stamp = new Stamp(paymentEvent.OccurredAt, paymentEvent.StripeEventId);
+        return paymentEvent switch
+        {
+            PaymentSucceeded s => facts.Succeeded is { } current && current <= stamp
+                ? facts
+                : facts with { Succeeded = stamp, SucceededIntentId = s.PaymentIntentId },
+            PaymentFailed f => Stamp.IsLater(stamp, facts.LastFailure)
+                ? facts with { LastFailure = stamp, LastFailureCode = f.DeclineCode ?? f.FailureCode, LastFailureMessage = f.FailureMessage }
+                : facts,
+            PaymentCanceled => facts with { Canceled = Stamp.Earliest(facts.Canceled, stamp) },
+            PaymentRefunded r => facts with { RefundedAmount = Math.Max(facts.RefundedAmount, r.AmountRefunded) },
+            DisputeOpened d => WithDispute(facts, d.DisputeId, existing => existing with { Opened = Stamp.Earliest(existing.Opened, stamp) }),
+            DisputeClosed d => WithDispute(facts, d.DisputeId, existing => Stamp.IsLater(stamp, existing.Closed)
+                ? existing with { Closed = stamp, Outcome = d.Outcome }
+                : existing),
+            _ => facts, // processing / requires_action: history only, no bearing on the status
+        };
+    }
+
+    public static PaymentFacts Expire(PaymentFacts facts, DateTimeOffset at, string runId) =>
+        facts with { Expired = Stamp.Earliest(facts.Expired, new Stamp(at, runId)) };
+
+    private static PaymentFacts WithDispute(PaymentFacts facts, string disputeId, Func<DisputeFact, DisputeFact> change)
+    {
+        var existing = facts.Disputes.GetValueOrDefault(disputeId) ?? new DisputeFact(null, null, null);
+        return facts with { Disputes = facts.Disputes.SetItem(disputeId, change(existing)) };
+    }
+}

@@ -1,0 +1,69 @@
+using System.Collections.Immutable;
+
+namespace PaymentFunctions.Bookings;
+
+/// Everything a booking has learnt about its payment, merged so that the result does not depend on the order
+/// or number of deliveries: earliest time wins for one-off facts, latest for "last failure", max() for the
+/// cumulative refund, and per-dispute open/close records. The status is then a pure function of these facts
+/// (<see cref="BookingStateMachine.StatusOf"/>), which is what makes stale or reordered events harmless.
+public sealed record PaymentFacts
+{
+    public static PaymentFacts None { get; } = new();
+
+    public Stamp? Succeeded { get; init; }
+
+    public string? SucceededIntentId { get; init; }
+
+    public Stamp? LastFailure { get; init; }
+
+    public string? LastFailureCode { get; init; }
+
+    public string? LastFailureMessage { get; init; }
+
+    public Stamp? Canceled { get; init; }
+
+    public Stamp? Expired { get; init; }
+
+    public long RefundedAmount { get; init; }
+
+    public ImmutableSortedDictionary<string, DisputeFact> Disputes { get; init; } =
+        ImmutableSortedDictionary<string, DisputeFact>.Empty.WithComparers(StringComparer.Ordinal);
+
+    public bool AnyDisputeLost => Disputes.Values.Any(d => d.Outcome == "lost");
+
+    public bool AnyDisputeOpen => Disputes.Values.Any(d => d.Closed is null);
+
+    public bool Equals(PaymentFacts? other) =>
+        other is not null
+        && Succeeded == other.Succeeded && SucceededIntentId == other.SucceededIntentId
+        && LastFailure == other.LastFailure && LastFailureCode == other.LastFailureCode && LastFailureMessage == other.LastFailureMessage
+        && Canceled == other.Canceled && Expired == other.Expired && RefundedAmount == other.RefundedAmount
+        && Disputes.SequenceEqual(other.Disputes);
+
+    public override int GetHashCode() => HashCode.Combine(Succeeded, LastFailure, Canceled, Expired, RefundedAmount, Disputes.Count);
+}
+
+/// A point in time with the id of the event that established it; the id breaks ties between events
+/// Stripe stamped with the same second, so the merge stays deterministic.
+public readonly record struct Stamp(DateTimeOffset At, string EventId) : IComparable<Stamp>
+{
+    public int CompareTo(Stamp other)
+    {
+        var byTime = At.CompareTo(other.At);
+        return byTime != 0 ? byTime : string.CompareOrdinal(EventId, other.EventId);
+    }
+
+    public static Stamp? Earliest(Stamp? a, Stamp b) => a is { } x && x.CompareTo(b) <= 0 ? x : b;
+
+    public static bool IsLater(Stamp candidate, Stamp? current) => current is not { } c || candidate.CompareTo(c) > 0;
+
+    public static bool operator <(Stamp left, Stamp right) => left.CompareTo(right) < 0;
+
+    public static bool operator >(Stamp left, Stamp right) => left.CompareTo(right) > 0;
+
+    public static bool operator <=(Stamp left, Stamp right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >=(Stamp left, Stamp right) => left.CompareTo(right) >= 0;
+}
+
+public sealed record DisputeFact(Stamp? Opened, Stamp? Closed, string? Outcome);

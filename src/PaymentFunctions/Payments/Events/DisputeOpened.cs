@@ -1,0 +1,8 @@
+namespace PaymentFunctions.Payments.Events;
+
+public sealed record DisputeOpened : PaymentEvent
+{
+    public required string DisputeId { get; init; }
+
+    public string? Reason { get; init; }
+}

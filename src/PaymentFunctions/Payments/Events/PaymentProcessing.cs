@@ -1,0 +1,3 @@
+namespace PaymentFunctions.Payments.Events;
+
+public sealed record PaymentProcessing : PaymentEvent;

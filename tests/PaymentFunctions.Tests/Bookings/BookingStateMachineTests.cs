@@ -1,0 +1,132 @@
+using PaymentFunctions.Bookings;
+using PaymentFunctions.Payments.Events;
+
+namespace PaymentFunctions.Tests.Bookings;
+
+public sealed class BookingStateMachineTests
+{
+    private const long Amount = 5000;
+    private static readonly DateTimeOffset T0 = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void APendingBookingIsConfirmedWhenThePaymentSucceeds() =>
+        Assert.Equal(BookingStatus.CONFIRMED, StatusAfter(Succeeded(1)));
+
+    [Fact]
+    public void AFailedPaymentCanBeRetriedIntoAConfirmation()
+    {
+        Assert.Equal(BookingStatus.PAYMENT_FAILED, StatusAfter(Failed(1)));
+        Assert.Equal(BookingStatus.CONFIRMED, StatusAfter(Failed(1), Succeeded(2)));
+    }
+
+    [Fact]
+    public void AFailureArrivingAfterTheSuccessDoesNotMoveTheBookingBack() =>
+        Assert.Equal(BookingStatus.CONFIRMED, StatusAfter(Succeeded(2), Failed(1)));
+
+    [Fact]
+    public void AnUnpaidBookingIsCancelledWhenItsIntentIsCanceled() =>
+        Assert.Equal(BookingStatus.CANCELLED, StatusAfter(Failed(1), Canceled(2)));
+
+    [Fact]
+    public void APartialRefundKeepsTheBookingConfirmedAndAFullRefundCancelsIt()
+    {
+        Assert.Equal(BookingStatus.CONFIRMED, StatusAfter(Succeeded(1), Refunded(2, 1000)));
+        Assert.Equal(BookingStatus.CANCELLED, StatusAfter(Succeeded(1), Refunded(2, 1000), Refunded(3, Amount)));
+        Assert.Equal("refunded", BookingStateMachine.CancellationReason(FactsAfter(Succeeded(1), Refunded(3, Amount)), Amount));
+    }
+
+    [Fact]
+    public void ADisputeTakesAConfirmedBookingToDisputedAndItsOutcomeDecidesWhatFollows()
+    {
+        Assert.Equal(BookingStatus.DISPUTED, StatusAfter(Succeeded(1), DisputeOpen(2, "dp_1")));
+        Assert.Equal(BookingStatus.CONFIRMED, StatusAfter(Succeeded(1), DisputeOpen(2, "dp_1"), DisputeClose(3, "dp_1", "won")));
+        Assert.Equal(BookingStatus.CANCELLED, StatusAfter(Succeeded(1), DisputeOpen(2, "dp_1"), DisputeClose(3, "dp_1", "lost")));
+    }
+
+    [Fact]
+    public void AnExpiredUnpaidBookingIsCancelledButALateSuccessStillConfirmsIt()
+    {
+        var expired = BookingStateMachine.Expire(PaymentFacts.None, T0, "expiry-1");
+        Assert.Equal(BookingStatus.CANCELLED, BookingStateMachine.StatusOf(expired, Amount));
+        Assert.Equal("expired", BookingStateMachine.CancellationReason(expired, Amount));
+        Assert.Equal(BookingStatus.CONFIRMED, BookingStateMachine.StatusOf(BookingStateMachine.Apply(expired, Succeeded(5)), Amount));
+    }
+
+    [Fact]
+    public void ProcessingAndRequiresActionDoNotChangeTheFacts()
+    {
+        Assert.Equal(PaymentFacts.None, FactsAfter(Processing(1), RequiresAction(2)));
+    }
+
+    /// Property: for any set of events a booking can receive, every interleaving with duplicates ends in the same
+    /// facts and status as the ordered, de-duplicated sequence. 2,000 random cases from fixed seeds.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void AnyInterleavingWithDuplicatesEndsWhereTheOrderedSequenceEnds(int seed)
+    {
+        var random = new Random(seed);
+        for (var i = 0; i < 500; i++)
+        {
+            var events = RandomHistory(random);
+            var ordered = events.OrderBy(e => e.OccurredAt).ThenBy(e => e.StripeEventId, StringComparer.Ordinal).ToList();
+            var expected = FactsAfter([.. ordered]);
+
+            var delivered = events.Concat(events.Where(_ => random.Next(3) == 0)).OrderBy(_ => random.Next()).ToList();
+            var actual = FactsAfter([.. delivered]);
+
+            Assert.Equal(expected, actual);
+            Assert.Equal(BookingStateMachine.StatusOf(expected, Amount), BookingStateMachine.StatusOf(actual, Amount));
+        }
+    }
+
+    private static List<PaymentEvent> RandomHistory(Random random)
+    {
+        var count = random.Next(1, 9);
+        var events = new List<PaymentEvent>();
+        for (var i = 0; i < count; i++)
+        {
+            // Small time range on purpose: many events share a second, as Stripe's do.
+            var second = random.Next(0, 6);
+            events.Add(random.Next(8) switch
+            {
+                0 => Succeeded(second),
+                1 => Failed(second, random.Next(2) == 0 ? "card_declined" : "insufficient_funds"),
+                2 => Canceled(second),
+                3 => Refunded(second, random.Next(0, 3) * Amount / 2),
+                4 => DisputeOpen(second, "dp_" + random.Next(2)),
+                5 => DisputeClose(second, "dp_" + random.Next(2), random.Next(2) == 0 ? "won" : "lost"),
+                6 => Processing(second),
+                _ => RequiresAction(second),
+            });
+        }
+
+        return events;
+    }
+
+    private static BookingStatus StatusAfter(params PaymentEvent[] events) => BookingStateMachine.StatusOf(FactsAfter(events), Amount);
+
+    private static PaymentFacts FactsAfter(params PaymentEvent[] events) => events.Aggregate(PaymentFacts.None, BookingStateMachine.Apply);
+
+    private static int _sequence;
+
+    private static string NextEventId() => "evt_" + Interlocked.Increment(ref _sequence).ToString("D6");
+
+    private static PaymentSucceeded Succeeded(int second) => new() { Id = "s", OccurredAt = T0.AddSeconds(second), BookingId = "b", PaymentIntentId = "pi_" + second, StripeEventId = NextEventId(), Amount = Amount, Currency = "eur" };
+
+    private static PaymentFailed Failed(int second, string code = "card_declined") => new() { Id = "f", OccurredAt = T0.AddSeconds(second), BookingId = "b", PaymentIntentId = "pi_1", StripeEventId = NextEventId(), Amount = Amount, Currency = "eur", FailureCode = code, FailureMessage = code };
+
+    private static PaymentCanceled Canceled(int second) => new() { Id = "c", OccurredAt = T0.AddSeconds(second), BookingId = "b", PaymentIntentId = "pi_1", StripeEventId = NextEventId(), Amount = Amount, Currency = "eur" };
+
+    private static PaymentRefunded Refunded(int second, long refunded) => new() { Id = "r", OccurredAt = T0.AddSeconds(second), BookingId = "b", PaymentIntentId = "pi_1", StripeEventId = NextEventId(), Amount = Amount, Currency = "eur", ChargeId = "ch_1", AmountRefunded = refunded };
+
+    private static DisputeOpened DisputeOpen(int second, string id) => new() { Id = "do", OccurredAt = T0.AddSeconds(second), BookingId = "b", PaymentIntentId = "pi_1", StripeEventId = NextEventId(), Amount = Amount, Currency = "eur", DisputeId = id };
+
+    private static DisputeClosed DisputeClose(int second, string id, string outcome) => new() { Id = "dc", OccurredAt = T0.AddSeconds(second), BookingId = "b", PaymentIntentId = "pi_1", StripeEventId = NextEventId(), Amount = Amount, Currency = "eur", DisputeId = id, Outcome = outcome };
+
+    private static PaymentProcessing Processing(int second) => new() { Id = "p", OccurredAt = T0.AddSeconds(second), BookingId = "b", PaymentIntentId = "pi_1", StripeEventId = NextEventId(), Amount = Amount, Currency = "eur" };
+
+    private static PaymentRequiresAction RequiresAction(int second) => new() { Id = "ra", OccurredAt = T0.AddSeconds(second), BookingId = "b", PaymentIntentId = "pi_1", StripeEventId = NextEventId(), Amount = Amount, Currency = "eur" };
+}

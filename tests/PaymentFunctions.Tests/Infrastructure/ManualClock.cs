@@ -1,0 +1,16 @@
+namespace PaymentFunctions.Tests.Infrastructure;
+
+/// A TimeProvider whose clock moves only when the test says so.
+public sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    private DateTimeOffset _now = start;
+
+    public ManualClock()
+        : this(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero))
+    {
+    }
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+}

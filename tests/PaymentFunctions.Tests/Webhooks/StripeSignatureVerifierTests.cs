@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Text;
+using PaymentFunctions.Tests.Infrastructure;
+using PaymentFunctions.Webhooks;
+
+namespace PaymentFunctions.Tests.Webhooks;
+
+public sealed class StripeSignatureVerifierTests
+{
+    private const string Secret = "whsec_test_secret_one";
+    private const string RotatedSecret = "whsec_test_secret_two";
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes("{\"id\":\"evt_1\",\"object\":\"event\",\"type\":\"payment_intent.succeeded\",\"note\":\"caf\u00e9 \u2603\"}");
+    private readonly ManualClock _clock = new();
+
+    private StripeSignatureVerifier Verifier(params string[] secrets) => new(secrets.Length == 0 ? [Secret] : secrets, TimeSpan.FromSeconds(300), _clock);
+
+    private long Now => _clock.GetUtcNow().ToUnixTimeSeconds();
+
+    [Fact]
+    public void AHeaderSignedByStripeNodeVerifies()
+    {
+        var header = SignWithStripeNode(Body, Secret, Now);
+
+        Assert.Null(Verifier().Verify(header, Body));
+    }
+
+    [Fact]
+    public void AHeaderSignedByStripeNodeWithAnotherSecretIsRejected()
+    {
+        var header = SignWithStripeNode(Body, "whsec_someone_else", Now);
+
+        Assert.Equal("no signature matches", Verifier().Verify(header, Body));
+    }
+
+    [Fact]
+    public void ATamperedBodyIsRejected()
+    {
+        var header = StripeSigner.Header(Body, Secret, Now);
+        var tampered = (byte[])Body.Clone();
+        tampered[^2] ^= 1;
+
+        Assert.Equal("no signature matches", Verifier().Verify(header, tampered));
+    }
+
+    [Theory]
+    [InlineData(-301)]
+    [InlineData(301)]
+    public void ATimestampOutsideTheToleranceIsRejectedBothWays(int offsetSeconds)
+    {
+        var header = StripeSigner.Header(Body, Secret, Now + offsetSeconds);
+
+        Assert.Equal("timestamp outside the tolerance", Verifier().Verify(header, Body));
+    }
+
+    [Theory]
+    [InlineData(-300)]
+    [InlineData(300)]
+    public void ATimestampAtTheEdgeOfTheToleranceIsAccepted(int offsetSeconds)
+    {
+        Assert.Null(Verifier().Verify(StripeSigner.Header(Body, Secret, Now + offsetSeconds), Body));
+    }
+
+    [Theory]
+    [InlineData(null, "missing Stripe-Signature header")]
+    [InlineData("", "missing Stripe-Signature header")]
+    [InlineData("garbage", "malformed Stripe-Signature header")]
+    [InlineData("t=abc,v1=00", "malformed Stripe-Signature header")]
+    [InlineData("v1=3b843bacfb18cc5554542fdcc84d815b399c52758e508a6fcecf0a2af4efea2b", "malformed Stripe-Signature header")]
+    [InlineData("t=1,t=2,v1=3b843bacfb18cc5554542fdcc84d815b399c52758e508a6fcecf0a2af4efea2b", "malformed Stripe-Signature header")]
+    [InlineData("t=1700000000", "no v1 signature in Stripe-Signature header")]
+    [InlineData("t=1700000000,v0=3b843bacfb18cc5554542fdcc84d815b399c52758e508a6fcecf0a2af4efea2b", "no v1 signature in Stripe-Signature header")]
+    [InlineData("t=1700000000,v1=zz843bacfb18cc5554542fdcc84d815b399c52758e508a6fcecf0a2af4efea2b", "malformed Stripe-Signature header")]
+    public void MissingOrMalformedHeadersAreRejectedWithAReason(string? header, string reason)
+    {
+        Assert.Equal(reason, Verifier().Verify(header, Body));
+    }
+
+    [Fact]
+    public void DuringRotationAnyConfiguredSecretVerifies()
+    {
+        var header = StripeSigner.Header(Body, RotatedSecret, Now);
+
+        Assert.Null(Verifier(Secret, RotatedSecret).Verify(header, Body));
+    }
+
+    [Fact]
+    public void AnyOfSeveralV1SignaturesMayMatch()
+    {
+        var good = StripeSigner.Signature(Body, Secret, Now);
+        var header = $"t={Now},v1={new string('0', 64)},v1={good},v0={good}";
+
+        Assert.Null(Verifier().Verify(header, Body));
+    }
+
+    /// stripe-node (an independent implementation, installed by npm ci) signs the payload as Stripe does.
+    private static string SignWithStripeNode(byte[] body, string secret, long timestamp)
+    {
+        var payloadFile = Path.GetTempFileName();
+        File.WriteAllBytes(payloadFile, body);
+        try
+        {
+            var script = "const s=require('stripe')('sk_test_unused');const fs=require('fs');" +
+                "process.stdout.write(s.webhooks.generateTestHeaderString({payload:fs.readFileSync(process.argv[1],'utf8'),secret:process.argv[2],timestamp:Number(process.argv[3])}));";
+            var start = new ProcessStartInfo("node") { WorkingDirectory = RepoPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { "-e", script, payloadFile, secret, timestamp.ToString() })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using var node = Process.Start(start)!;
+            var output = node.StandardOutput.ReadToEnd();
+            var error = node.StandardError.ReadToEnd();
+            node.WaitForExit();
+            Assert.True(node.ExitCode == 0, $"stripe-node failed: {error}");
+            return output;
+        }
+        finally
+        {
+            File.Delete(payloadFile);
+        }
+    }
+}
