@@ -1,0 +1,30 @@
+using System.Globalization;
+using PaymentFunctions.Clients.Tables;
+
+namespace PaymentFunctions.Bookings;
+
+/// One status change of a booking ("history|..." rows in the booking's partition, written in the same batch
+/// as the change itself, so the history can never disagree with the status).
+public sealed record BookingHistoryEntry(DateTimeOffset At, BookingStatus? From, BookingStatus To, string Cause, string CausationId, string? Reason)
+{
+    public const string RowKeyPrefix = "history|";
+
+    public TableEntity ToEntity(string bookingId) =>
+        new(bookingId, RowKeyPrefix + At.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "|" + CausationId)
+        {
+            ["At"] = At,
+            ["From"] = From?.ToString(),
+            ["To"] = To.ToString(),
+            ["Cause"] = Cause,
+            ["CausationId"] = CausationId,
+            ["Reason"] = Reason,
+        };
+
+    public static BookingHistoryEntry FromEntity(TableEntity entity) => new(
+        entity.GetDateTimeOffset("At") ?? default,
+        entity.GetString("From") is { Length: > 0 } from ? Enum.Parse<BookingStatus>(from) : null,
+        Enum.Parse<BookingStatus>(entity.GetString("To")!),
+        entity.GetString("Cause") ?? "",
+        entity.GetString("CausationId") ?? "",
+        entity.GetString("Reason"));
+}

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PaymentFunctions.Hosting;
+
+/// Section "Storage". Either a connection string (Shared Key; "UseDevelopmentStorage=true" for Azurite) or, in
+/// Azure, the table endpoint with the managed identity (Entra ID; the key never exists in configuration).
+public sealed class StorageOptions : IValidatableObject
+{
+    public const string Section = "Storage";
+
+    public string? ConnectionString { get; set; }
+
+    public Uri? TableEndpoint { get; set; }
+
+    /// Prepended to every table name, so several environments can share one account.
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{0,20}$|^$", ErrorMessage = "Storage:TablePrefix must be letters and digits, starting with a letter.")]
+    public string TablePrefix { get; set; } = "";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString) == (TableEndpoint is null))
+        {
+            yield return new ValidationResult("Set exactly one of Storage:ConnectionString or Storage:TableEndpoint.");
+        }
+    }
+}

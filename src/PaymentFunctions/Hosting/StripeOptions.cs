@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PaymentFunctions.Hosting;
+
+/// Section "Stripe". Keys come from Key Vault references / user secrets, never from files in the repo.
+public sealed class StripeOptions : IValidatableObject
+{
+    public const string Section = "Stripe";
+
+    [Required(ErrorMessage = "Stripe:SecretKey is required (an sk_test_/sk_live_ or restricted rk_ key).")]
+    public string SecretKey { get; set; } = "";
+
+    public Uri ApiBase { get; set; } = new("https://api.stripe.com");
+
+    [Required(ErrorMessage = "Stripe:ApiVersion is required.")]
+    public string ApiVersion { get; set; } = "2024-06-20";
+
+    /// Endpoint signing secrets; more than one while rolling a secret.
+    public string[] WebhookSecrets { get; set; } = [];
+
+    [Range(1, 3600, ErrorMessage = "Stripe:WebhookToleranceSeconds must be between 1 and 3600.")]
+    public int WebhookToleranceSeconds { get; set; } = 300;
+
+    /// Events whose livemode differs are refused: a test-mode event must never confirm a real booking.
+    public bool LiveMode { get; set; }
+
+    [Range(1024, 16 * 1024 * 1024, ErrorMessage = "Stripe:MaxWebhookBytes must be between 1 KiB and 16 MiB.")]
+    public int MaxWebhookBytes { get; set; } = 512 * 1024;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (WebhookSecrets.Length == 0 || WebhookSecrets.Any(s => !s.StartsWith("whsec_", StringComparison.Ordinal)))
+        {
+            yield return new ValidationResult("Stripe:WebhookSecrets needs at least one endpoint secret, each starting with whsec_.");
+        }
+
+        var live = SecretKey.StartsWith("sk_live_", StringComparison.Ordinal) || SecretKey.StartsWith("rk_live_", StringComparison.Ordinal);
+        var test = SecretKey.StartsWith("sk_test_", StringComparison.Ordinal) || SecretKey.StartsWith("rk_test_", StringComparison.Ordinal);
+        if (SecretKey.Length > 0 && !live && !test)
+        {
+            yield return new ValidationResult("Stripe:SecretKey must be an sk_test_, sk_live_, rk_test_ or rk_live_ key.");
+        }
+        else if (SecretKey.Length > 0 && live != LiveMode)
+        {
+            yield return new ValidationResult($"Stripe:SecretKey is a {(live ? "live" : "test")} key but Stripe:LiveMode is {LiveMode}.");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using PaymentFunctions.Clients.Tables;
+
+namespace PaymentFunctions.Messaging;
+
+/// An outbox message as a row in the booking's partition. The row is deleted once the message is sent;
+/// a row that is still there is a message that has not (provably) been sent yet.
+public static class OutboxRow
+{
+    public const string RowKeyPrefix = "outbox|";
+
+    /// Rows written for one cause (Stripe event, inbound message) share a prefix, so a redelivery of that
+    /// cause finds exactly its own unsent messages.
+    public static string RowKeyPrefixFor(string causationId) => $"{RowKeyPrefix}{causationId}|";
+
+    public static TableEntity ToEntity(OutboxMessage message, string causationId) =>
+        new(message.BookingId, RowKeyPrefixFor(causationId) + message.MessageId)
+        {
+            ["Topic"] = message.Topic,
+            ["MessageId"] = message.MessageId,
+            ["Type"] = message.Type,
+            ["Subject"] = message.Subject,
+            ["Body"] = message.Body,
+        };
+
+    public static OutboxMessage FromEntity(TableEntity entity) => new(
+        Topic: entity.GetString("Topic")!,
+        MessageId: entity.GetString("MessageId")!,
+        Type: entity.GetString("Type")!,
+        Subject: entity.GetString("Subject")!,
+        BookingId: entity.PartitionKey,
+        Body: entity.GetString("Body")!);
+}

@@ -1,0 +1,39 @@
+using PaymentFunctions.Clients.Stripe;
+using PaymentFunctions.Hosting;
+using PaymentFunctions.Payments;
+
+namespace PaymentFunctions.Webhooks;
+
+/// Finds the booking a Stripe event belongs to: the intent's metadata (we always set bookingId), else the
+/// PaymentIntent -> booking index written when the intent was created, else Stripe itself (the intent's
+/// metadata), which covers events about charges and disputes whose objects carry no booking id.
+public sealed class BookingResolver(PaymentTables tables, StripeClient stripe)
+{
+    public async Task<string?> ResolveAsync(StripeEvent stripeEvent, CancellationToken cancellationToken)
+    {
+        if (StripeEventMapper.BookingIdFromMetadata(stripeEvent) is { Length: > 0 } fromMetadata)
+        {
+            return fromMetadata;
+        }
+
+        if (StripeEventMapper.PaymentIntentIdOf(stripeEvent) is not { Length: > 0 } intentId)
+        {
+            return null;
+        }
+
+        if (await IntentIndex.FindBookingAsync(tables, intentId, cancellationToken) is { } indexed)
+        {
+            return indexed;
+        }
+
+        try
+        {
+            var intent = await stripe.GetPaymentIntentAsync(intentId, cancellationToken);
+            return intent.Metadata.GetValueOrDefault("bookingId");
+        }
+        catch (StripeException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+}

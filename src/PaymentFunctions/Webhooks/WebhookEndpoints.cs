@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using PaymentFunctions.Clients.Stripe;
+using PaymentFunctions.Hosting;
+
+namespace PaymentFunctions.Webhooks;
+
+public static class WebhookEndpoints
+{
+    public static IServiceCollection AddWebhooks(this IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StripeOptions>>().Value;
+            return new StripeSignatureVerifier(options.WebhookSecrets, TimeSpan.FromSeconds(options.WebhookToleranceSeconds), sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton<BookingResolver>();
+        services.AddSingleton<WebhookProcessor>();
+        services.AddSingleton<StripeReconciliation>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/webhooks/stripe", ReceiveAsync).AllowAnonymous().DisableAntiforgery().WithName("StripeWebhook");
+        return app;
+    }
+
+    // Anonymous on purpose: Stripe authenticates with the signature over the raw body, checked before anything else.
+    private static async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> ReceiveAsync(
+        HttpRequest request,
+        StripeSignatureVerifier verifier,
+        WebhookProcessor processor,
+        FaultInjection faults,
+        IOptions<StripeOptions> options,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var maxBytes = options.Value.MaxWebhookBytes;
+        var body = await RawBody.ReadAsync(request, maxBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"Webhook bodies are limited to {maxBytes} bytes.");
+        }
+
+        if (verifier.Verify(request.Headers["Stripe-Signature"], body) is { } reason)
+        {
+            loggers.CreateLogger("Webhooks").LogWarning("Rejected a Stripe webhook: {Reason}", reason);
+            return Problem(StatusCodes.Status400BadRequest, "Invalid Stripe signature", reason);
+        }
+
+        StripeEvent stripeEvent;
+        try
+        {
+            stripeEvent = StripeEvent.Parse(body);
+        }
+        catch (FormatException ex)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Malformed Stripe event", ex.Message);
+        }
+
+        if (stripeEvent.Livemode != options.Value.LiveMode)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Wrong mode", $"This endpoint takes {(options.Value.LiveMode ? "live" : "test")}-mode events; {stripeEvent.Id} is {(stripeEvent.Livemode ? "live" : "test")}.");
+        }
+
+        faults.Reached(FaultInjection.WebhookAfterVerify);
+        var outcome = await processor.ProcessAsync(stripeEvent, cancellationToken);
+        return TypedResults.Ok(new WebhookAnswer(true, stripeEvent.Id, outcome.ToString().ToLowerInvariant()));
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(title: title, detail: detail, statusCode: status);
+
+    public sealed record WebhookAnswer(bool Received, string EventId, string Outcome);
+}

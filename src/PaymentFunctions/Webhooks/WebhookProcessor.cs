@@ -1,0 +1,104 @@
+using PaymentFunctions.Clients.Stripe;
+using PaymentFunctions.Clients.Tables;
+using PaymentFunctions.Hosting;
+using PaymentFunctions.Messaging;
+using PaymentFunctions.Payments;
+
+namespace PaymentFunctions.Webhooks;
+
+/// Stores a verified Stripe event exactly once and publishes what it means. One entity-group transaction in
+/// the booking's partition holds the inbox row, the new payment state and the outbox rows; only after it
+/// committed are the outbox rows sent and deleted. A crash anywhere leaves either nothing (Stripe redelivers
+/// and we start over) or a committed batch whose unsent outbox rows the redelivery finds and sends.
+/// Webhooks and reconciliation both come through here.
+public sealed class WebhookProcessor(
+    PaymentTables tables,
+    BookingResolver resolver,
+    OutboxSender outbox,
+    FaultInjection faults,
+    TimeProvider time,
+    ILogger<WebhookProcessor> logger)
+{
+    private const int MaxAttempts = 5;
+
+    public async Task<WebhookOutcome> ProcessAsync(StripeEvent stripeEvent, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync(cancellationToken);
+        if (!StripeEventMapper.PublishedTypes.Contains(stripeEvent.Type))
+        {
+            await RecordAsync("ignored", stripeEvent, cancellationToken);
+            return WebhookOutcome.Ignored;
+        }
+
+        var bookingId = await resolver.ResolveAsync(stripeEvent, cancellationToken);
+        if (bookingId is null)
+        {
+            logger.LogWarning("Stripe event {EventId} ({Type}) belongs to no booking of ours; recorded and acknowledged", stripeEvent.Id, stripeEvent.Type);
+            await RecordAsync("unmatched", stripeEvent, cancellationToken);
+            return WebhookOutcome.Unmatched;
+        }
+
+        var paymentEvent = StripeEventMapper.Map(stripeEvent, bookingId)!;
+        var duplicate = false;
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await tables.Bookings.GetEntityAsync(bookingId, PaymentState.RowKey, cancellationToken: cancellationToken);
+            var current = stored is null ? null : PaymentState.FromEntity(stored);
+            var next = PaymentState.Apply(current, paymentEvent);
+            TableTransactionAction[] actions =
+            [
+                new(TableTransactionActionType.Add, InboxRow(bookingId, stripeEvent)),
+                current is null
+                    ? new(TableTransactionActionType.Add, next.ToEntity())
+                    : new(TableTransactionActionType.UpdateReplace, next.ToEntity(), current.ETag),
+                new(TableTransactionActionType.Add, OutboxRow.ToEntity(CloudEventEnvelope.ToOutboxMessage(paymentEvent), stripeEvent.Id)),
+            ];
+
+            var result = await tables.Bookings.SubmitTransactionAsync(actions, cancellationToken);
+            if (result.Succeeded)
+            {
+                break;
+            }
+
+            if (result.FailedActionIndex == 0 && result.FailedOutcome == TableWriteOutcome.AlreadyExists)
+            {
+                duplicate = true;
+                break;
+            }
+
+            if (result.FailedActionIndex == 1 && result.FailedOutcome is TableWriteOutcome.PreconditionFailed or TableWriteOutcome.AlreadyExists && attempt < MaxAttempts)
+            {
+                continue; // another event for this booking committed first: re-read and re-apply
+            }
+
+            throw new InvalidOperationException($"Storing Stripe event {stripeEvent.Id} failed at action {result.FailedActionIndex}: {result.FailedStatus} {result.ErrorCode}.");
+        }
+
+        faults.Reached(FaultInjection.WebhookAfterBatch);
+        var sent = await outbox.SendPendingAsync(bookingId, stripeEvent.Id, cancellationToken);
+        logger.LogInformation("Stripe event {EventId} ({Type}) for booking {BookingId}: {Result}, {Sent} message(s) sent", stripeEvent.Id, stripeEvent.Type, bookingId, duplicate ? "already stored" : "stored", sent);
+        return duplicate ? WebhookOutcome.Duplicate : WebhookOutcome.Stored;
+    }
+
+    private TableEntity InboxRow(string bookingId, StripeEvent stripeEvent) => new(bookingId, "inbox|stripe|" + stripeEvent.Id)
+    {
+        ["Type"] = stripeEvent.Type,
+        ["Created"] = stripeEvent.Created,
+        ["ReceivedAt"] = time.GetUtcNow(),
+    };
+
+    /// Events we do not publish are still recorded (by type), so an audit can show we saw them.
+    private Task RecordAsync(string kind, StripeEvent stripeEvent, CancellationToken cancellationToken) =>
+        tables.Lookups.UpsertEntityAsync(
+            new TableEntity($"stripe-event|{kind}|{stripeEvent.Type}", stripeEvent.Id) { ["Created"] = stripeEvent.Created, ["ReceivedAt"] = time.GetUtcNow() },
+            TableUpdateMode.Replace,
+            cancellationToken);
+}
+
+public enum WebhookOutcome
+{
+    Stored,
+    Duplicate,
+    Ignored,
+    Unmatched,
+}
