@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+using PaymentFunctions.Bookings;
+
+namespace PaymentFunctions.Messaging;
+
+public static class MessagingSetup
+{
+    public static IServiceCollection AddMessaging(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<OutboxSender>();
+
+        // The transport is chosen from configuration at registration time: a hosted service cannot be added later.
+        if (configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>()?.IsInProcess == true)
+        {
+            services.AddSingleton(configuration.GetSection("ServiceBus:InProcess").Get<InProcessTransportOptions>() ?? new InProcessTransportOptions());
+            services.AddSingleton(new InProcessSubscription(
+                EventTypes.PaymentsTopic,
+                "booking",
+                (sp, invocation, ct) => sp.GetRequiredService<BookingPaymentEventsFunction>().HandleAsync(invocation, ct)));
+            services.AddSingleton<InProcessTransport>();
+            services.AddSingleton<ITopicPublisher>(sp => sp.GetRequiredService<InProcessTransport>());
+            services.AddHostedService(sp => sp.GetRequiredService<InProcessTransport>());
+        }
+        else
+        {
+            services.AddSingleton<ITopicPublisher, ServiceBusTopicPublisher>();
+        }
+
+        return services;
+    }
+}
