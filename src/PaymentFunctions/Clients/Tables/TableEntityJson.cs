@@ -128,12 +128,14 @@ internal static class TableEntityJson
             }
 
             var type = json.TryGetProperty(name + TableConstants.ODataType, out var t) ? t.GetString() : null;
-            var value = ReadValue(property.Value, type);
             if (name == TableConstants.Timestamp)
             {
-                entity.Timestamp = value as DateTimeOffset?;
+                // Minimal metadata leaves Timestamp unannotated: its type is fixed by the service.
+                entity.Timestamp = (DateTimeOffset?)ReadValue(property.Value, "Edm.DateTime");
                 continue;
             }
+
+            var value = ReadValue(property.Value, type);
 
             entity[name] = value;
         }
