@@ -24,7 +24,7 @@ public sealed class BookingExpiry(
         var now = time.GetUtcNow();
         var filter = $"RowKey eq '{Booking.RowKey}' and (Status eq 'PENDING' or Status eq 'PAYMENT_FAILED') and HoldExpiresAt lt datetime'{now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture)}'";
         var expired = 0;
-        await foreach (var entity in tables.Bookings.QueryAsync(filter, cancellationToken: cancellationToken))
+        await foreach (var entity in tables.Bookings.QueryAsync(filter, ct: cancellationToken))
         {
             var booking = Booking.FromEntity(entity);
             if (booking.PaymentIntentId is { } intentId && !await CancelIntentAsync(booking.Id, intentId, cancellationToken))

@@ -25,7 +25,7 @@ public sealed class BookingUpdater(
         BookingUpdate update;
         for (var attempt = 1; ; attempt++)
         {
-            var stored = await tables.Bookings.GetEntityAsync(bookingId, Booking.RowKey, cancellationToken: cancellationToken)
+            var stored = await tables.Bookings.GetEntityAsync(bookingId, Booking.RowKey, ct: cancellationToken)
                 ?? throw new InvalidOperationException($"Booking {bookingId} does not exist (cause {causationId}).");
             var booking = Booking.FromEntity(stored);
             var facts = change(booking.Facts);

@@ -6,7 +6,7 @@ namespace PaymentFunctions.Hosting;
 /// The service's tables. Everything that must change atomically for one booking (booking, payment state,
 /// inbox, outbox, history rows) lives in one partition of <see cref="Bookings"/>, because an entity group
 /// transaction covers one partition of one table.
-public sealed class PaymentTables
+public sealed class PaymentTables : IDisposable
 {
     private readonly SemaphoreSlim _createLock = new(1, 1);
     private volatile bool _created;
@@ -30,6 +30,8 @@ public sealed class PaymentTables
 
     /// Secondary indexes and checkpoints: PaymentIntent id -> booking id, reconciliation checkpoint.
     public TableClient Lookups { get; }
+
+    public void Dispose() => _createLock.Dispose();
 
     /// Creates the tables once per process. Not at start-up: the app must start (and report 503 on
     /// /api/health) while storage is down, and recover without a restart when it comes back.

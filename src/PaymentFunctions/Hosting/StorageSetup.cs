@@ -8,7 +8,9 @@ public static class StorageSetup
 {
     public static IServiceCollection AddStorage(this IServiceCollection services)
     {
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations()
+            .Validate<IHostEnvironment>((o, env) => StandIns.AllowedIn(env) || !IsDevelopmentStorage(o), StandIns.Refused("Storage:ConnectionString (development storage / Azurite)"))
+            .ValidateOnStart();
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
@@ -19,4 +21,10 @@ public static class StorageSetup
         services.AddSingleton<PaymentTables>();
         return services;
     }
+
+    private static bool IsDevelopmentStorage(StorageOptions options) =>
+        options.ConnectionString is { } cs
+        && (cs.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase)
+            || cs.Contains("devstoreaccount1", StringComparison.OrdinalIgnoreCase)
+            || cs.Contains("127.0.0.1", StringComparison.Ordinal));
 }

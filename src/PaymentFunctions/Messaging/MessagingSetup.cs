@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PaymentFunctions.Bookings;
+using PaymentFunctions.Hosting;
 
 namespace PaymentFunctions.Messaging;
 
@@ -7,7 +8,9 @@ public static class MessagingSetup
 {
     public static IServiceCollection AddMessaging(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section).ValidateDataAnnotations()
+            .Validate<IHostEnvironment>((o, env) => StandIns.AllowedIn(env) || !o.IsInProcess, StandIns.Refused("ServiceBus:Transport=InProcess"))
+            .ValidateOnStart();
         services.AddSingleton<OutboxSender>();
 
         // The transport is chosen from configuration at registration time: a hosted service cannot be added later.

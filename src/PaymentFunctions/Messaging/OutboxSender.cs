@@ -12,7 +12,7 @@ public sealed class OutboxSender(PaymentTables tables, ITopicPublisher publisher
     {
         var prefix = OutboxRow.RowKeyPrefixFor(causationId);
         var rows = new List<TableEntity>();
-        await foreach (var row in tables.Bookings.QueryAsync(TableOData.PartitionKeyEquals(bookingId) + " and " + TableOData.RowKeyStartsWith(prefix), cancellationToken: cancellationToken))
+        await foreach (var row in tables.Bookings.QueryAsync(TableOData.PartitionKeyEquals(bookingId) + " and " + TableOData.RowKeyStartsWith(prefix), ct: cancellationToken))
         {
             rows.Add(row);
         }
@@ -26,7 +26,7 @@ public sealed class OutboxSender(PaymentTables tables, ITopicPublisher publisher
         foreach (var row in rows)
         {
             // Deleting is only housekeeping: if this fails the row is sent again later and de-duplicated.
-            await tables.Bookings.DeleteEntityAsync(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken);
+            await tables.Bookings.DeleteEntityAsync(row.PartitionKey, row.RowKey, ct: cancellationToken);
         }
 
         if (rows.Count > 0)

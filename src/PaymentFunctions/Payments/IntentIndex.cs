@@ -13,5 +13,5 @@ public static class IntentIndex
         tables.Lookups.UpsertEntityAsync(new TableEntity(intentId, RowKey) { ["BookingId"] = bookingId }, TableUpdateMode.Replace, cancellationToken);
 
     public static async Task<string?> FindBookingAsync(PaymentTables tables, string intentId, CancellationToken cancellationToken) =>
-        (await tables.Lookups.GetEntityAsync(intentId, RowKey, cancellationToken: cancellationToken))?.GetString("BookingId");
+        (await tables.Lookups.GetEntityAsync(intentId, RowKey, ct: cancellationToken))?.GetString("BookingId");
 }

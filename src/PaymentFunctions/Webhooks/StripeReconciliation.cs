@@ -23,7 +23,7 @@ public sealed class StripeReconciliation(
     public async Task<ReconciliationRun> RunAsync(CancellationToken cancellationToken)
     {
         await tables.EnsureCreatedAsync(cancellationToken);
-        var checkpoint = await tables.Lookups.GetEntityAsync("checkpoint", "stripe-events", cancellationToken: cancellationToken);
+        var checkpoint = await tables.Lookups.GetEntityAsync("checkpoint", "stripe-events", ct: cancellationToken);
         var since = checkpoint?.GetDateTimeOffset("Created") ?? time.GetUtcNow() - FirstRunLookback;
 
         var events = new List<StripeEvent>();

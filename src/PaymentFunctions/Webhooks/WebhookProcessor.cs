@@ -42,7 +42,7 @@ public sealed class WebhookProcessor(
         var duplicate = false;
         for (var attempt = 1; ; attempt++)
         {
-            var stored = await tables.Bookings.GetEntityAsync(bookingId, PaymentState.RowKey, cancellationToken: cancellationToken);
+            var stored = await tables.Bookings.GetEntityAsync(bookingId, PaymentState.RowKey, ct: cancellationToken);
             var current = stored is null ? null : PaymentState.FromEntity(stored);
             var next = PaymentState.Apply(current, paymentEvent);
             TableTransactionAction[] actions =
@@ -88,8 +88,8 @@ public sealed class WebhookProcessor(
     };
 
     /// Events we do not publish are still recorded (by type), so an audit can show we saw them.
-    private Task RecordAsync(string kind, StripeEvent stripeEvent, CancellationToken cancellationToken) =>
-        tables.Lookups.UpsertEntityAsync(
+    private async Task RecordAsync(string kind, StripeEvent stripeEvent, CancellationToken cancellationToken) =>
+        await tables.Lookups.UpsertEntityAsync(
             new TableEntity($"stripe-event|{kind}|{stripeEvent.Type}", stripeEvent.Id) { ["Created"] = stripeEvent.Created, ["ReceivedAt"] = time.GetUtcNow() },
             TableUpdateMode.Replace,
             cancellationToken);

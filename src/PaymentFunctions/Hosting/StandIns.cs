@@ -1,0 +1,13 @@
+namespace PaymentFunctions.Hosting;
+
+/// The development stand-ins (Azurite, the Stripe emulator, the in-process transport, the HS256 dev token key)
+/// must never serve real traffic: with any of them configured the app refuses to start in Production.
+public static class StandIns
+{
+    public static bool AllowedIn(IHostEnvironment environment) => !environment.IsProduction();
+
+    public static bool IsLoopback(Uri? uri) => uri is not null && uri.IsLoopback;
+
+    public static string Refused(string setting) =>
+        $"{setting} configures a development stand-in, which is refused in the Production environment.";
+}
