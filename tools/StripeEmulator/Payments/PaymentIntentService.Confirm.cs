@@ -140,7 +140,8 @@ internal sealed partial class PaymentIntentService
             ["type"] = "issuer_declined",
         };
 
-        var error = StripeErrors.Body("card_error", card.DeclineMessage!, "card_declined", declineCode: card.DeclineCode)["error"]!.AsObject();
+        var body = StripeErrors.Body("card_error", card.DeclineMessage!, "card_declined", declineCode: card.DeclineCode);
+        var error = body["error"]!.AsObject();
         error["charge"] = charge["id"]!.GetValue<string>();
         error["payment_method"] = new JsonObject { ["id"] = paymentMethod, ["object"] = "payment_method", ["type"] = "card", ["card"] = new JsonObject { ["brand"] = card.Brand, ["last4"] = card.Last4 } };
         intent["status"] = "requires_payment_method";
@@ -151,7 +152,7 @@ internal sealed partial class PaymentIntentService
         state.RecordEvent("payment_intent.payment_failed", intent, request);
 
         error["payment_intent"] = Clone(intent);
-        return new ApiResult(StatusCodes.Status402PaymentRequired, new JsonObject { ["error"] = error });
+        return new ApiResult(StatusCodes.Status402PaymentRequired, body);
     }
 
     private JsonObject NewCharge(JsonObject intent, string paymentMethod, Card card)
