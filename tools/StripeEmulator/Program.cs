@@ -1,5 +1,3 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using StripeEmulator;
 
-public partial class Program;
+EmulatorApp.Build(args).Run();

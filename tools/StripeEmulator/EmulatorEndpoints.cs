@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using StripeEmulator.Api;
+using StripeEmulator.Events;
+using StripeEmulator.Payments;
+
+namespace StripeEmulator;
+
+public static partial class EmulatorApp
+{
+    private static void MapStripeApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1");
+        v1.MapPost("/payment_intents", (HttpContext c, StripeApi api, PaymentIntentService s) => api.ExecuteAsync(c, s.Create));
+        v1.MapGet("/payment_intents/{id}", (string id, HttpContext c, StripeApi api, PaymentIntentService s) => api.ExecuteAsync(c, (_, _) => s.Retrieve(id)));
+        v1.MapPost("/payment_intents/{id}", (string id, HttpContext c, StripeApi api, PaymentIntentService s) => api.ExecuteAsync(c, (f, r) => s.Update(id, f, r)));
+        v1.MapPost("/payment_intents/{id}/confirm", (string id, HttpContext c, StripeApi api, PaymentIntentService s) => api.ExecuteAsync(c, (f, r) => s.Confirm(id, f, r)));
+        v1.MapPost("/payment_intents/{id}/cancel", (string id, HttpContext c, StripeApi api, PaymentIntentService s) => api.ExecuteAsync(c, (f, r) => s.Cancel(id, f, r)));
+        v1.MapPost("/refunds", (HttpContext c, StripeApi api, RefundService s) => api.ExecuteAsync(c, s.Create));
+        v1.MapGet("/refunds/{id}", (string id, HttpContext c, StripeApi api, RefundService s) => api.ExecuteAsync(c, (_, _) => s.Retrieve("refund", id)));
+        v1.MapGet("/charges/{id}", (string id, HttpContext c, StripeApi api, RefundService s) => api.ExecuteAsync(c, (_, _) => s.Retrieve("charge", id)));
+        v1.MapGet("/events", (HttpContext c, StripeApi api, EventQuery q) => api.ExecuteAsync(c, (f, _) => q.List(f)));
+        v1.MapGet("/events/{id}", (string id, HttpContext c, StripeApi api, EventQuery q) => api.ExecuteAsync(c, (_, _) => q.Retrieve(id)));
+
+        // Any other /v1 path answers like Stripe does for an unknown URL, not with an empty 404.
+        v1.MapFallback((HttpContext c) => StripeApi.WriteAsync(c, 404, StripeErrors.Body(StripeErrors.InvalidRequest, $"Unrecognized request URL ({c.Request.Method}: {c.Request.Path}).").ToJsonString()));
+    }
+
+    private static void MapEmulatorControl(this IEndpointRouteBuilder app)
+    {
+        var control = app.MapGroup("/_emulator");
+        control.MapPost("/faults", (FaultRule rule, FaultInjector faults) =>
+        {
+            if (rule.Count < 1 || rule.Status is < 400 or > 599 || rule.DelayMs < 0 || !rule.Path.StartsWith('/') || (rule.Status is null && rule.DelayMs == 0))
+            {
+                return Results.Problem(statusCode: 400, title: "Invalid fault", detail: "path must start with '/', count >= 1, status 400-599 (or null with delayMs > 0), delayMs >= 0.");
+            }
+
+            faults.Add(rule);
+            return Results.Ok(new { pending = faults.Pending });
+        });
+        control.MapDelete("/faults", (FaultInjector faults) =>
+        {
+            faults.Clear();
+            return Results.NoContent();
+        });
+        control.MapGet("/state", (EmulatorState state, IdempotencyStore idempotency, FaultInjector faults) =>
+        {
+            var deliveries = state.WebhookDeliveries;
+            return Results.Json(new JsonObject
+            {
+                ["payment_intents"] = state.PaymentIntents.Count,
+                ["payment_intents_created"] = state.CreateCount,
+                ["charges"] = state.Charges.Count,
+                ["refunds"] = state.Refunds.Count,
+                ["events"] = state.Events.Count,
+                ["requests"] = state.RequestCount,
+                ["idempotency_keys"] = idempotency.Count,
+                ["idempotency_keys_in_flight"] = idempotency.InFlightCount,
+                ["faults_pending"] = faults.Pending,
+                ["webhook_attempts"] = deliveries.Count,
+                ["webhook_attempts_failed"] = deliveries.Count(d => !d.Succeeded),
+            });
+        });
+    }
+}

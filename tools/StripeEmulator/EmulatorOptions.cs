@@ -1,0 +1,32 @@
+namespace StripeEmulator;
+
+/// Settings of the emulator; bound from the configuration section "Emulator", then the code delegate.
+public sealed class EmulatorOptions
+{
+    public const string SectionName = "Emulator";
+
+    /// Where every event is POSTed; null turns webhooks off.
+    public string? WebhookUrl { get; set; }
+
+    /// The whsec_ secret the Stripe-Signature header is computed with.
+    public string? WebhookSecret { get; set; }
+
+    public string ApiKeyPrefix { get; set; } = "sk_test_";
+
+    /// The account's default API version, stamped on events like Stripe does.
+    public string ApiVersion { get; set; } = "2024-06-20";
+
+    public int WebhookMaxAttempts { get; set; } = 5;
+
+    /// First retry delay; each later retry doubles it (Stripe's exponential backoff, compressed).
+    public TimeSpan WebhookRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan IdempotencyKeyLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// Source of ids and client secrets, injectable so tests can make them deterministic.
+    public Random Random { get; set; } = Random.Shared;
+}

@@ -1,0 +1,200 @@
+using System.Text.Json.Nodes;
+using StripeEmulator.Api;
+using StripeEmulator.Fixtures;
+
+namespace StripeEmulator.Payments;
+
+/// The PaymentIntent state machine of Stripe test mode, for the calls this service makes.
+internal sealed partial class PaymentIntentService(EmulatorState state)
+{
+    private const long MaxAmount = 99_999_999;
+
+    // Currencies Stripe settles in test mode for the kinds of accounts this platform uses.
+    private static readonly HashSet<string> Currencies =
+    [
+        "usd", "eur", "gbp", "chf", "sek", "nok", "dkk", "pln", "czk", "huf", "ron", "bgn", "cad", "aud", "nzd",
+        "jpy", "sgd", "hkd", "mxn", "brl", "inr", "zar", "aed", "ils", "try", "thb", "myr", "php", "idr", "krw",
+    ];
+
+    private static readonly string[] UpdatableFields = ["amount", "currency", "metadata", "description", "receipt_email", "payment_method"];
+    private static readonly string[] ClearableFields = ["description", "receipt_email"];
+    private static readonly HashSet<string> UpdatableStatuses = ["requires_payment_method", "requires_confirmation", "requires_action"];
+
+    public ApiResult Create(StripeForm form, RequestInfo request)
+    {
+        if (form["amount"] is null)
+        {
+            return StripeErrors.Missing("amount");
+        }
+
+        if (form["currency"] is null)
+        {
+            return StripeErrors.Missing("currency");
+        }
+
+        if (ValidateAmountAndCurrency(form) is { } invalid)
+        {
+            return invalid;
+        }
+
+        lock (state.Sync)
+        {
+            var id = state.NewId("pi_");
+            var intent = StripeFixtures.PaymentIntent();
+            intent["id"] = id;
+            intent["client_secret"] = id + state.NewId("_secret_", 25);
+            intent["created"] = state.Now();
+            intent["amount"] = long.Parse(form["amount"]!, System.Globalization.CultureInfo.InvariantCulture);
+            intent["currency"] = form["currency"]!.ToLowerInvariant();
+            intent["description"] = form["description"];
+            intent["receipt_email"] = form["receipt_email"];
+            intent["metadata"] = MergeMetadata(new JsonObject(), form.Hash("metadata"));
+            if (form.GetBool("automatic_payment_methods[enabled]") is { } automatic)
+            {
+                intent["automatic_payment_methods"] = new JsonObject { ["enabled"] = automatic };
+            }
+
+            if (form.Array("payment_method_types") is { Count: > 0 } types)
+            {
+                intent["payment_method_types"] = new JsonArray([.. types.Select(t => JsonValue.Create(t))]);
+            }
+
+            if (form["payment_method"] is { } paymentMethod)
+            {
+                if (ResolvePaymentMethod(paymentMethod) is not { } resolved)
+                {
+                    return NoSuchPaymentMethod(paymentMethod);
+                }
+
+                intent["payment_method"] = resolved;
+                intent["status"] = "requires_confirmation";
+            }
+
+            PaymentIntentsById[id] = intent;
+            state.CountCreate();
+            state.RecordEvent("payment_intent.created", intent, request);
+            return form.GetBool("confirm") == true ? ConfirmLocked(intent, form, request) : ApiResult.Ok(Clone(intent));
+        }
+    }
+
+    public ApiResult Retrieve(string id)
+    {
+        lock (state.Sync)
+        {
+            return PaymentIntentsById.TryGetValue(id, out var intent) ? ApiResult.Ok(Clone(intent)) : StripeErrors.NoSuch("payment_intent", id);
+        }
+    }
+
+    public ApiResult Update(string id, StripeForm form, RequestInfo request)
+    {
+        _ = request; // Updates raise no event in Stripe (there is no payment_intent.updated).
+        if (ValidateAmountAndCurrency(form) is { } invalid)
+        {
+            return invalid;
+        }
+
+        lock (state.Sync)
+        {
+            if (!PaymentIntentsById.TryGetValue(id, out var intent))
+            {
+                return StripeErrors.NoSuch("payment_intent", id);
+            }
+
+            var status = Status(intent);
+            if (!UpdatableStatuses.Contains(status))
+            {
+                return StripeErrors.UnexpectedState($"This PaymentIntent's {string.Join(", ", ChangedFields(form))} could not be updated because it has a status of {status}. You may only update the {string.Join(", ", ChangedFields(form))} of a PaymentIntent with one of the following statuses: {string.Join(", ", UpdatableStatuses)}.", intent);
+            }
+
+            if (form["payment_method"] is { } paymentMethod)
+            {
+                if (ResolvePaymentMethod(paymentMethod) is not { } resolved)
+                {
+                    return NoSuchPaymentMethod(paymentMethod);
+                }
+
+                intent["payment_method"] = resolved;
+                intent["status"] = "requires_confirmation";
+            }
+
+            if (form["amount"] is { } amount)
+            {
+                intent["amount"] = long.Parse(amount, System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (form["currency"] is { } currency)
+            {
+                intent["currency"] = currency.ToLowerInvariant();
+            }
+
+            foreach (var field in ClearableFields)
+            {
+                if (form[field] is { } value)
+                {
+                    intent[field] = value.Length == 0 ? null : value;
+                }
+            }
+
+            intent["metadata"] = MergeMetadata(intent["metadata"]!.AsObject(), form.Hash("metadata"));
+            return ApiResult.Ok(Clone(intent));
+        }
+    }
+
+    private Dictionary<string, JsonObject> PaymentIntentsById => state.PaymentIntentsById;
+
+    private static string Status(JsonObject intent) => intent["status"]!.GetValue<string>();
+
+    private static JsonObject Clone(JsonObject value) => (JsonObject)value.DeepClone();
+
+    private static IEnumerable<string> ChangedFields(StripeForm form) =>
+        UpdatableFields.Where(form.Has).DefaultIfEmpty("fields");
+
+    private static ApiResult? ValidateAmountAndCurrency(StripeForm form)
+    {
+        if (!form.TryGetLong("amount", out var amount, out var error))
+        {
+            return error;
+        }
+
+        if (amount is < 1)
+        {
+            return StripeErrors.Invalid("amount", "This value must be greater than or equal to 1.", "parameter_invalid_integer");
+        }
+
+        if (amount is > MaxAmount)
+        {
+            return StripeErrors.Invalid("amount", $"Amount must be no more than {MaxAmount}.", "amount_too_large");
+        }
+
+        if (form["currency"] is { } currency && !Currencies.Contains(currency.ToLowerInvariant()))
+        {
+            return StripeErrors.Invalid("currency", $"Invalid currency: {currency}. Stripe currently supports these currencies: {string.Join(", ", Currencies)}");
+        }
+
+        return null;
+    }
+
+    // Stripe merges metadata keys; an empty value unsets a key and "metadata=" clears them all.
+    private static JsonObject MergeMetadata(JsonObject current, Dictionary<string, string>? changes)
+    {
+        if (changes is null)
+        {
+            return current;
+        }
+
+        var merged = changes.Count == 0 ? new JsonObject() : Clone(current);
+        foreach (var (key, value) in changes)
+        {
+            if (value.Length == 0)
+            {
+                merged.Remove(key);
+            }
+            else
+            {
+                merged[key] = value;
+            }
+        }
+
+        return merged;
+    }
+}

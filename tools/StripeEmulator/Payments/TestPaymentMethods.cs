@@ -1,0 +1,23 @@
+namespace StripeEmulator.Payments;
+
+/// Stripe's test-mode PaymentMethod tokens and what confirming with each does.
+internal static class TestPaymentMethods
+{
+    public enum Behaviour
+    {
+        Succeeds,
+        Declines,
+        RequiresAction,
+    }
+
+    public sealed record Card(Behaviour Behaviour, string Brand, string Last4, string? DeclineCode = null, string? DeclineMessage = null);
+
+    public static readonly IReadOnlyDictionary<string, Card> Tokens = new Dictionary<string, Card>
+    {
+        ["pm_card_visa"] = new(Behaviour.Succeeds, "visa", "4242"),
+        ["pm_card_mastercard"] = new(Behaviour.Succeeds, "mastercard", "4444"),
+        ["pm_card_chargeDeclined"] = new(Behaviour.Declines, "visa", "0002", "generic_decline", "Your card was declined."),
+        ["pm_card_chargeDeclinedInsufficientFunds"] = new(Behaviour.Declines, "visa", "9995", "insufficient_funds", "Your card has insufficient funds."),
+        ["pm_card_authenticationRequired"] = new(Behaviour.RequiresAction, "visa", "3184"),
+    };
+}
