@@ -1,0 +1,135 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PaymentFunctions.Hosting;
+using PaymentFunctions.Messaging;
+using PaymentFunctions.Tests.Fakes;
+using StripeEmulator;
+
+namespace PaymentFunctions.Tests.Infrastructure;
+
+/// The whole service as a user meets it: the app on real Kestrel (127.0.0.1, free port), real Azurite
+/// (own table prefix per host), the Stripe emulator posting signed webhooks to the app, and either the
+/// in-process transport (local mode) or the fake Service Bus with the production REST sender (Azure mode).
+public sealed class PaymentAppHost : IAsyncDisposable
+{
+    public const string WebhookSecret = "whsec_tests_only_0123456789";
+    public const string StripeKey = "sk_test_tests_only_0123456789";
+
+    private readonly WebApplicationFactory<Program> _factory;
+
+    private PaymentAppHost(WebApplicationFactory<Program> factory, WebApplication emulator, FakeServiceBus? serviceBus, string tablePrefix)
+    {
+        _factory = factory;
+        Emulator = emulator;
+        ServiceBus = serviceBus;
+        TablePrefix = tablePrefix;
+        Client = factory.CreateClient();
+        Client.BaseAddress = factory.ClientOptions.BaseAddress;
+    }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _factory.Services;
+
+    public WebApplication Emulator { get; }
+
+    public EmulatorState EmulatorState => Emulator.Services.GetRequiredService<EmulatorState>();
+
+    public Uri EmulatorUri => new(Emulator.Urls.First());
+
+    public FakeServiceBus? ServiceBus { get; }
+
+    public string TablePrefix { get; }
+
+    public PaymentTables Tables => Services.GetRequiredService<PaymentTables>();
+
+    public FaultInjection Faults => Services.GetRequiredService<FaultInjection>();
+
+    public InProcessTransport? InProcess => Services.GetService<InProcessTransport>();
+
+    public static async Task<PaymentAppHost> StartAsync(bool fakeServiceBus = false, IDictionary<string, string?>? settings = null)
+    {
+        var azurite = await AzuriteServer.Shared;
+        var appPort = FreePort.Next();
+        var emulator = EmulatorApp.Build([], o =>
+        {
+            o.WebhookUrl = $"http://127.0.0.1:{appPort}/api/webhooks/stripe";
+            o.WebhookSecret = WebhookSecret;
+            o.WebhookRetryDelay = TimeSpan.FromMilliseconds(200);
+        });
+        emulator.Urls.Add($"http://127.0.0.1:{FreePort.Next()}");
+        await emulator.StartAsync();
+
+        var serviceBus = fakeServiceBus ? await FakeServiceBus.StartAsync(EventTypes.PaymentsTopic, EventTypes.BookingsTopic) : null;
+        var tablePrefix = "t" + Guid.NewGuid().ToString("N")[..10];
+        var config = new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:TablePrefix"] = tablePrefix,
+            ["Stripe:SecretKey"] = StripeKey,
+            ["Stripe:ApiBase"] = emulator.Urls.First(),
+            ["Stripe:WebhookSecrets:0"] = WebhookSecret,
+            ["ServiceBus:Transport"] = fakeServiceBus ? "ServiceBus" : "InProcess",
+            ["ServiceBus:ConnectionString"] = serviceBus?.ConnectionString,
+            ["ServiceBus:InProcess:RedeliveryDelay"] = "00:00:00.050",
+            ["Timers:RunLocally"] = "false",
+            ["Auth:DevSigningKey"] = TestTokens.SigningKey,
+            ["Auth:Audience"] = TestTokens.Audience,
+            ["Cors:AllowedOrigins:0"] = "http://spa.test",
+            ["Catalog:TicketTypes:standard:Name"] = "Standard",
+            ["Catalog:TicketTypes:standard:UnitPrice"] = "25.00",
+            ["Catalog:TicketTypes:standard:Currency"] = "EUR",
+            ["Catalog:TicketTypes:tokyo:Name"] = "Tokyo",
+            ["Catalog:TicketTypes:tokyo:UnitPrice"] = "5000",
+            ["Catalog:TicketTypes:tokyo:Currency"] = "JPY",
+            ["Catalog:TicketTypes:manama:Name"] = "Manama",
+            ["Catalog:TicketTypes:manama:UnitPrice"] = "12.500",
+            ["Catalog:TicketTypes:manama:Currency"] = "BHD",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Testing");
+            web.ConfigureAppConfiguration(c => c.AddInMemoryCollection(config));
+        });
+        factory.UseKestrel(appPort);
+        factory.StartServer();
+        return new PaymentAppHost(factory, emulator, serviceBus, tablePrefix);
+    }
+
+    public HttpClient ClientFor(string userId)
+    {
+        var client = _factory.CreateClient();
+        client.BaseAddress = Client.BaseAddress;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(userId));
+        return client;
+    }
+
+    /// A plain HttpClient talking to the emulator with the test key, as a browser + Stripe.js would confirm.
+    public HttpClient StripeClientForTests()
+    {
+        var client = new HttpClient { BaseAddress = EmulatorUri };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", StripeKey);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _factory.DisposeAsync();
+        await Emulator.StopAsync();
+        await Emulator.DisposeAsync();
+        if (ServiceBus is not null)
+        {
+            await ServiceBus.DisposeAsync();
+        }
+    }
+}
