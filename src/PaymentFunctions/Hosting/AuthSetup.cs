@@ -1,13 +1,76 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
 namespace PaymentFunctions.Hosting;
 
-// STUB - replaced by the SPA auth work (issue 3).
+/// Bearer JWTs for the SPA endpoints and CORS for the SPA's origins. 401/403 answers carry no body from the
+/// handler; UseStatusCodePages turns them into problem+json like every other error.
 public static class AuthSetup
 {
+    public const string SpaPolicy = "spa";
+    public const string UserIdClaim = "sub";
+
     public static IServiceCollection AddSpaAuth(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        services.AddAuthentication();
-        services.AddAuthorization();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations()
+            .Validate<IHostEnvironment>((o, env) => StandIns.AllowedIn(env) || !o.HasDevSigningKey, StandIns.Refused("Auth:DevSigningKey (HS256 development tokens)"))
+            .ValidateOnStart();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>, IHostEnvironment>((jwt, auth, env) => ConfigureJwt(jwt, auth.Value, env));
+        services.AddAuthorizationBuilder().AddPolicy(SpaPolicy, policy => policy
+            .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser()
+            .RequireClaim(UserIdClaim));
+
+        services.AddOptions<SpaCorsOptions>().BindConfiguration(SpaCorsOptions.Section)
+            .Validate(o => o.AllowedOrigins.All(SpaCorsOptions.IsOrigin), "Cors:AllowedOrigins must hold origins only (scheme://host[:port], no path, no wildcard).")
+            .ValidateOnStart();
         services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<IOptions<SpaCorsOptions>>((cors, spa) => cors.AddDefaultPolicy(policy => policy
+            .WithOrigins(spa.Value.AllowedOrigins)
+            .WithMethods(HttpMethods.Get, HttpMethods.Post)
+            .WithHeaders("Authorization", "Content-Type", IdempotencyKeys.HeaderName)
+            .WithExposedHeaders(IdempotencyKeys.ReplayedHeader, "Location", "Retry-After")
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
         return services;
+    }
+
+    /// The caller's user id; the SPA policy guarantees the claim exists.
+    public static string UserId(this ClaimsPrincipal user) =>
+        user.FindFirstValue(UserIdClaim) ?? throw new InvalidOperationException("The endpoint is not protected by the SPA policy.");
+
+    private static void ConfigureJwt(JwtBearerOptions jwt, AuthOptions auth, IHostEnvironment environment)
+    {
+        // Keep "sub" as "sub": the default mapping renames it to a long WS-Federation claim type.
+        jwt.MapInboundClaims = false;
+        var parameters = jwt.TokenValidationParameters;
+        parameters.ValidAudience = auth.Audience;
+        parameters.ValidateAudience = true;
+        parameters.ValidateIssuer = true;
+        parameters.ValidateLifetime = true;
+        parameters.RequireExpirationTime = true;
+        parameters.RequireSignedTokens = true;
+        parameters.ClockSkew = TimeSpan.FromMinutes(1);
+        parameters.NameClaimType = UserIdClaim;
+
+        if (auth.Authority is { } authority)
+        {
+            // The discovery document supplies the issuer and signing keys, merged with the dev ones below.
+            jwt.Authority = authority.ToString();
+            jwt.RequireHttpsMetadata = !authority.IsLoopback;
+        }
+
+        // The options validation already refuses the key in Production; this keeps it unused even if that changed.
+        if (auth.HasDevSigningKey && StandIns.AllowedIn(environment))
+        {
+            parameters.ValidIssuers = [.. parameters.ValidIssuers ?? [], AuthOptions.DevIssuer];
+            parameters.IssuerSigningKeys = [.. parameters.IssuerSigningKeys ?? [], new SymmetricSecurityKey(Encoding.UTF8.GetBytes(auth.DevSigningKey!))];
+            parameters.ValidAlgorithms = auth.Authority is null ? [SecurityAlgorithms.HmacSha256] : null;
+        }
     }
 }

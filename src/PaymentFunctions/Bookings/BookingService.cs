@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Options;
+using PaymentFunctions.Clients.Tables;
+using PaymentFunctions.Hosting;
+
+namespace PaymentFunctions.Bookings;
+
+/// Creates and reads the caller's bookings. The price comes from the catalogue, never from the request; a
+/// booking belongs to the user who created it, and anyone else gets the same answer as for a missing one.
+public sealed class BookingService(
+    PaymentTables tables,
+    Catalog catalog,
+    BookingIds ids,
+    IOptions<BookingOptions> options,
+    TimeProvider time,
+    ILogger<BookingService> logger)
+{
+    public const string CreatedCause = "booking.created";
+
+    public async Task<BookingCreateResult> CreateAsync(string userId, CreateBookingRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new Dictionary<string, string[]>();
+        var price = request.TicketTypeId is { Length: > 0 } ticketTypeId ? catalog.Find(ticketTypeId) : null;
+        if (price is null)
+        {
+            errors["ticketTypeId"] = [request.TicketTypeId is null ? "ticketTypeId is required." : "ticketTypeId is not a ticket type on sale."];
+        }
+
+        var max = options.Value.MaxQuantity;
+        if (request.Quantity is not { } quantity || quantity < 1 || quantity > max)
+        {
+            errors["quantity"] = [request.Quantity is null ? "quantity is required." : $"quantity must be between 1 and {max}."];
+            quantity = 0;
+        }
+
+        if (errors.Count > 0)
+        {
+            return new BookingCreateResult(BookingCreateOutcome.Invalid, Errors: errors);
+        }
+
+        await tables.EnsureCreatedAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var booking = new Booking
+        {
+            Id = ids.Next(),
+            UserId = userId,
+            TicketTypeId = price!.TicketTypeId,
+            Quantity = quantity,
+            Amount = checked(price.UnitAmount * quantity),
+            Currency = price.Currency,
+            Status = BookingStatus.PENDING,
+            CreatedAt = now,
+            HoldExpiresAt = now + options.Value.HoldTime,
+            UpdatedAt = now,
+        };
+        var created = new BookingHistoryEntry(now, null, BookingStatus.PENDING, CreatedCause, booking.Id, null);
+
+        // One batch: a booking never exists without its first history row.
+        var result = await tables.Bookings.SubmitTransactionAsync(
+            [new(TableTransactionActionType.Add, booking.ToEntity()), new(TableTransactionActionType.Add, created.ToEntity(booking.Id))],
+            cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Creating booking {booking.Id} failed at action {result.FailedActionIndex}: {result.FailedStatus} {result.ErrorCode}.");
+        }
+
+        logger.LogInformation("Booking {BookingId} created for user {UserId}: {Quantity} x {TicketType}, {Amount} {Currency} minor units", booking.Id, userId, quantity, booking.TicketTypeId, booking.Amount, booking.Currency);
+        return new BookingCreateResult(BookingCreateOutcome.Created, BookingView.Of(booking, [created]));
+    }
+
+    public async Task<BookingView?> GetAsync(string userId, string bookingId, CancellationToken cancellationToken)
+    {
+        if (await FindOwnedAsync(userId, bookingId, cancellationToken) is not { } booking)
+        {
+            return null;
+        }
+
+        var history = new List<BookingHistoryEntry>();
+        var filter = $"PartitionKey eq '{booking.Id}' and RowKey ge '{BookingHistoryEntry.RowKeyPrefix}' and RowKey lt 'history}}'";
+        await foreach (var row in tables.Bookings.QueryAsync(filter, ct: cancellationToken))
+        {
+            history.Add(BookingHistoryEntry.FromEntity(row));
+        }
+
+        return BookingView.Of(booking, history);
+    }
+
+    /// The booking if it exists and belongs to userId; null otherwise (the caller cannot tell which).
+    public async Task<Booking?> FindOwnedAsync(string userId, string bookingId, CancellationToken cancellationToken)
+    {
+        if (!BookingIds.IsWellFormed(bookingId))
+        {
+            return null;
+        }
+
+        await tables.EnsureCreatedAsync(cancellationToken);
+        var row = await tables.Bookings.GetEntityAsync(bookingId, Booking.RowKey, ct: cancellationToken);
+        var booking = row is null ? null : Booking.FromEntity(row);
+        return booking?.UserId == userId ? booking : null;
+    }
+}

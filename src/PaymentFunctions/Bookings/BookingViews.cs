@@ -1,0 +1,33 @@
+namespace PaymentFunctions.Bookings;
+
+/// POST /api/bookings. Nullable so that a missing field is a validation error, not a default value.
+public sealed record CreateBookingRequest(string? TicketTypeId, int? Quantity);
+
+/// GET /api/bookings/{id}: what the SPA shows. Amount in minor units of Currency.
+public sealed record BookingView(
+    string Id,
+    BookingStatus Status,
+    string TicketTypeId,
+    int Quantity,
+    long Amount,
+    string Currency,
+    string? PaymentIntentId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset HoldExpiresAt,
+    IReadOnlyList<BookingHistoryView> History)
+{
+    public static BookingView Of(Booking booking, IEnumerable<BookingHistoryEntry> history) => new(
+        booking.Id, booking.Status, booking.TicketTypeId, booking.Quantity, booking.Amount, booking.Currency,
+        booking.PaymentIntentId, booking.CreatedAt, booking.HoldExpiresAt,
+        [.. history.Select(h => new BookingHistoryView(h.At, h.From, h.To, h.Cause, h.Reason))]);
+}
+
+public sealed record BookingHistoryView(DateTimeOffset At, BookingStatus? From, BookingStatus To, string Cause, string? Reason);
+
+public enum BookingCreateOutcome
+{
+    Created,
+    Invalid,
+}
+
+public sealed record BookingCreateResult(BookingCreateOutcome Outcome, BookingView? Booking = null, IDictionary<string, string[]>? Errors = null);

@@ -1,0 +1,38 @@
+using PaymentFunctions.Bookings;
+using PaymentFunctions.Clients.Stripe;
+
+namespace PaymentFunctions.Payments;
+
+/// POST /api/payments/intents.
+public sealed record CreateIntentRequest(string? BookingId);
+
+/// What the SPA hands to Stripe.js. Amount in minor units of Currency (upper-case ISO 4217).
+public sealed record IntentView(string PaymentIntentId, string? ClientSecret, long Amount, string Currency, string Status, string BookingId)
+{
+    public static IntentView Of(StripePaymentIntent intent, Booking booking) =>
+        new(intent.Id, intent.ClientSecret, intent.Amount, booking.Currency, intent.Status, booking.Id);
+}
+
+public enum IntentOutcome
+{
+    Created,
+    Existing,
+    NotFound,
+    NotPayable,
+    StripeRefused,
+    StripeUnavailable,
+}
+
+/// Detail is safe to show the caller; StripeRequestId lets support find the call in Stripe's logs.
+public sealed record IntentResult(IntentOutcome Outcome, IntentView? Intent = null, string? Detail = null, string? StripeRequestId = null);
+
+/// GET /api/payments/{bookingId}: the booking's status plus the payment row the webhooks maintain (null until
+/// Stripe reported something).
+public sealed record PaymentStatusView(string BookingId, BookingStatus BookingStatus, long Amount, string Currency, string? PaymentIntentId, PaymentView? Payment);
+
+public sealed record PaymentView(
+    string PaymentIntentId, string Status, DateTimeOffset StatusAt, long AmountRefunded, string? FailureCode, string? FailureMessage, string? DisputeStatus)
+{
+    public static PaymentView Of(PaymentState state) => new(
+        state.PaymentIntentId, state.Status, state.StatusAt, state.AmountRefunded, state.FailureCode, state.FailureMessage, state.DisputeStatus);
+}
