@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PaymentFunctions.Hosting;
@@ -20,6 +21,12 @@ public sealed class PaymentAppHost : IAsyncDisposable
     public const string StripeKey = "sk_test_tests_only_0123456789";
 
     private readonly WebApplicationFactory<Program> _factory;
+
+    /// WebApplicationFactory finds a minimal-hosting app's host through a process-wide DiagnosticListener, so two
+    /// factories building at once - or a factory and any other WebApplication (the emulator, the fake Service
+    /// Bus) - can grab each other's host (seen as the app on the default port 5000). Every test that builds
+    /// hosts through here, or builds the app itself, holds this gate while building.
+    public static readonly SemaphoreSlim BuildGate = new(1, 1);
 
     private PaymentAppHost(WebApplicationFactory<Program> factory, WebApplication emulator, FakeServiceBus? serviceBus, string tablePrefix)
     {
@@ -51,7 +58,21 @@ public sealed class PaymentAppHost : IAsyncDisposable
 
     public InProcessTransport? InProcess => Services.GetService<InProcessTransport>();
 
-    public static async Task<PaymentAppHost> StartAsync(bool fakeServiceBus = false, IDictionary<string, string?>? settings = null)
+    /// services runs after the app's own registrations, e.g. to replace the TimeProvider with a ManualClock.
+    public static async Task<PaymentAppHost> StartAsync(bool fakeServiceBus = false, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        await BuildGate.WaitAsync();
+        try
+        {
+            return await BuildAsync(fakeServiceBus, settings, services);
+        }
+        finally
+        {
+            BuildGate.Release();
+        }
+    }
+
+    private static async Task<PaymentAppHost> BuildAsync(bool fakeServiceBus, IDictionary<string, string?>? settings, Action<IServiceCollection>? services)
     {
         var azurite = await AzuriteServer.Shared;
         var appPort = FreePort.Next();
@@ -99,6 +120,10 @@ public sealed class PaymentAppHost : IAsyncDisposable
         {
             web.UseEnvironment("Testing");
             web.ConfigureAppConfiguration(c => c.AddInMemoryCollection(config));
+            if (services is not null)
+            {
+                web.ConfigureTestServices(services);
+            }
         });
         factory.UseKestrel(appPort);
         factory.StartServer();

@@ -1,0 +1,178 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using PaymentFunctions.Bookings;
+using PaymentFunctions.Hosting;
+using PaymentFunctions.Tests.Infrastructure;
+using PaymentFunctions.Tests.Payments;
+using static PaymentFunctions.Tests.Payments.SpaCalls;
+
+namespace PaymentFunctions.Tests.Bookings;
+
+[Collection(AppHostGroup.Name)]
+public sealed class AuthTests : IAsyncLifetime
+{
+    private PaymentAppHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await PaymentAppHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    public static TheoryData<string, string> BadTokens => new()
+    {
+        { "none", "" },
+        { "expired", Token(notBefore: DateTime.UtcNow.AddHours(-2), expires: DateTime.UtcNow.AddHours(-1)) },
+        { "wrong signature", TestTokens.For("alice", signingKey: "an-attacker-signing-key-0123456789-0123456789") },
+        { "wrong audience", TestTokens.For("alice", audience: "someone-else") },
+        { "wrong issuer", TestTokens.For("alice", issuer: "https://evil.example") },
+        { "garbage", "not.a.jwt" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadTokens))]
+    public async Task TheSpaEndpointsAnswer401ProblemWithoutAValidToken(string kind, string token)
+    {
+        using var client = new HttpClient { BaseAddress = _host.Client.BaseAddress };
+        if (token.Length > 0)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        var book = await CreateBookingAsync(client);
+        var intent = await CreateIntentAsync(client, "bk_00000000000000000000000000");
+        var read = await GetAsync(client, "/api/bookings/bk_00000000000000000000000000");
+
+        Assert.True(book.Status == HttpStatusCode.Unauthorized, $"{kind}: {book.Status}");
+        book.AssertProblem(HttpStatusCode.Unauthorized);
+        intent.AssertProblem(HttpStatusCode.Unauthorized);
+        read.AssertProblem(HttpStatusCode.Unauthorized);
+        Assert.Equal("Bearer", book.Response.Headers.WwwAuthenticate.Single().Scheme);
+    }
+
+    [Fact]
+    public async Task ATokenWithoutASubjectIsForbidden()
+    {
+        using var client = new HttpClient { BaseAddress = _host.Client.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(subject: null));
+
+        var answer = await GetAsync(client, "/api/bookings/bk_00000000000000000000000000");
+
+        answer.AssertProblem(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task CorsAllowsOnlyTheConfiguredSpaOriginWithTheHeadersItNeeds()
+    {
+        using var allowed = Preflight("http://spa.test");
+        using var refused = Preflight("http://evil.test");
+
+        using var allowedAnswer = await _host.Client.SendAsync(allowed);
+        using var refusedAnswer = await _host.Client.SendAsync(refused);
+
+        Assert.Equal("http://spa.test", allowedAnswer.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        var headers = string.Join(",", allowedAnswer.Headers.GetValues("Access-Control-Allow-Headers")).ToUpperInvariant();
+        Assert.Contains("AUTHORIZATION", headers, StringComparison.Ordinal);
+        Assert.Contains("IDEMPOTENCY-KEY", headers, StringComparison.Ordinal);
+        Assert.False(refusedAnswer.Headers.Contains("Access-Control-Allow-Origin"));
+
+        using var alice = _host.ClientFor("alice");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = new StringContent("""{"ticketTypeId":"standard","quantity":1}""", Encoding.UTF8, "application/json") };
+        request.Headers.Add("Origin", "http://spa.test");
+        using var actual = await alice.SendAsync(request);
+        var exposed = string.Join(",", actual.Headers.GetValues("Access-Control-Expose-Headers"));
+        Assert.Contains("Idempotent-Replayed", exposed, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Location", exposed, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void ProductionRefusesToStartWithTheDevSigningKey()
+    {
+        var failure = StartFailure("Production", new() { ["Auth:DevSigningKey"] = TestTokens.SigningKey, ["Auth:Authority"] = "https://login.example.com/tenant/v2.0" });
+
+        Assert.Contains("Auth:DevSigningKey", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Production", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestTokens.SigningKey, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StartFailsNamingAuthAuthorityWhenNoTokenIssuerIsConfigured()
+    {
+        var failure = StartFailure("Production", []);
+
+        Assert.Contains("Auth:Authority", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StartFailsNamingTheTicketTypeWhosePriceCannotBeCharged()
+    {
+        var failure = StartFailure("Production", new() { ["Auth:Authority"] = "https://login.example.com/tenant/v2.0", ["Catalog:TicketTypes:odd:UnitPrice"] = "10.005", ["Catalog:TicketTypes:odd:Currency"] = "EUR", ["Catalog:TicketTypes:odd:Name"] = "Odd" });
+
+        Assert.Contains("Catalog:TicketTypes:odd", failure.Message, StringComparison.Ordinal);
+    }
+
+    /// Builds and starts a host with the app's registrations for auth and bookings. Not through
+    /// WebApplicationFactory: a factory whose app fails to start leaves its host listener behind, and that
+    /// listener then captures the next app another test builds.
+    private static OptionsValidationException StartFailure(string environment, Dictionary<string, string?> settings)
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["Auth:Audience"] = TestTokens.Audience,
+            ["Catalog:TicketTypes:standard:Name"] = "Standard",
+            ["Catalog:TicketTypes:standard:UnitPrice"] = "25.00",
+            ["Catalog:TicketTypes:standard:Currency"] = "EUR",
+        };
+        foreach (var (key, value) in settings)
+        {
+            config[key] = value;
+        }
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(config);
+        builder.Services.AddSpaAuth(builder.Configuration, builder.Environment);
+        builder.Services.AddBookings();
+        Exception? failure;
+        PaymentAppHost.BuildGate.Wait();
+        try
+        {
+            using var app = builder.Build();
+            failure = Record.Exception(() => app.StartAsync().GetAwaiter().GetResult());
+        }
+        finally
+        {
+            PaymentAppHost.BuildGate.Release();
+        }
+
+        return failure as OptionsValidationException
+            ?? (failure as AggregateException)?.InnerExceptions.OfType<OptionsValidationException>().FirstOrDefault()
+            ?? throw new Xunit.Sdk.XunitException($"Expected an OptionsValidationException, got {failure?.GetType().Name ?? "none"}: {failure?.Message}");
+    }
+
+    private static HttpRequestMessage Preflight(string origin)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Options, "/api/payments/intents");
+        request.Headers.Add("Origin", origin);
+        request.Headers.Add("Access-Control-Request-Method", "POST");
+        request.Headers.Add("Access-Control-Request-Headers", "authorization,content-type,idempotency-key");
+        return request;
+    }
+
+    private static string Token(DateTime? notBefore = null, DateTime? expires = null, string? subject = "alice") =>
+        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = TestTokens.Issuer,
+            Audience = TestTokens.Audience,
+            Subject = subject is null ? new ClaimsIdentity([new Claim("name", "no subject")]) : new ClaimsIdentity([new Claim("sub", subject)]),
+            NotBefore = notBefore ?? DateTime.UtcNow.AddMinutes(-1),
+            Expires = expires ?? DateTime.UtcNow.AddHours(1),
+            IssuedAt = notBefore ?? DateTime.UtcNow.AddMinutes(-1),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(TestTokens.SigningKey)), SecurityAlgorithms.HmacSha256),
+        });
+}

@@ -1,0 +1,193 @@
+using System.Net;
+using System.Text.Json;
+using PaymentFunctions.Hosting;
+using PaymentFunctions.Payments;
+using PaymentFunctions.Tests.Infrastructure;
+using static PaymentFunctions.Tests.Payments.SpaCalls;
+
+namespace PaymentFunctions.Tests.Payments;
+
+/// Issue 3's "Done means", tried as a new user would.
+[Collection(AppHostGroup.Name)]
+public sealed class PaymentIntentJourneyTests
+{
+    [Fact]
+    public async Task ANewUserBooksGetsAnIntentAndEveryWrongTurnIsAProblem()
+    {
+        await using var host = await PaymentAppHost.StartAsync();
+        using var alice = host.ClientFor("alice");
+        using var mallory = host.ClientFor("mallory");
+        using var anonymous = new HttpClient { BaseAddress = host.Client.BaseAddress };
+
+        var bookingId = await NewBookingIdAsync(alice, "standard", 2);
+        var first = await CreateIntentAsync(alice, bookingId, "pay-1");
+        var again = await CreateIntentAsync(alice, bookingId);
+        var reusedKey = await CreateIntentAsync(alice, await NewBookingIdAsync(alice), "pay-1");
+        var noToken = await CreateIntentAsync(anonymous, bookingId);
+        var foreign = await CreateIntentAsync(mallory, bookingId);
+        var foreignRead = await GetAsync(mallory, $"/api/payments/{bookingId}");
+
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal($"/api/payments/{bookingId}", first.Response.Headers.Location?.OriginalString);
+        var intentId = first.Text("paymentIntentId");
+        Assert.StartsWith("pi_", intentId, StringComparison.Ordinal);
+        Assert.StartsWith(intentId + "_secret_", first.Text("clientSecret"), StringComparison.Ordinal);
+        Assert.Equal(5000, first.Number("amount"));
+        Assert.Equal("EUR", first.Text("currency"));
+        Assert.Equal("requires_payment_method", first.Text("status"));
+        Assert.Equal(bookingId, first.Text("bookingId"));
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.Equal(intentId, again.Text("paymentIntentId"));
+        Assert.Equal(first.Text("clientSecret"), again.Text("clientSecret"));
+        reusedKey.AssertProblem(HttpStatusCode.UnprocessableEntity);
+        noToken.AssertProblem(HttpStatusCode.Unauthorized);
+        foreign.AssertProblem(HttpStatusCode.NotFound);
+        foreignRead.AssertProblem(HttpStatusCode.NotFound);
+
+        // What Stripe holds: the catalogue price in minor units, our metadata, automatic payment methods.
+        var atStripe = host.EmulatorState.FindPaymentIntent(intentId)!;
+        Assert.Equal(5000, (long)atStripe["amount"]!);
+        Assert.Equal("eur", (string?)atStripe["currency"]);
+        Assert.Equal(bookingId, (string?)atStripe["metadata"]!["bookingId"]);
+        Assert.Equal("alice", (string?)atStripe["metadata"]!["userId"]);
+        Assert.True((bool)atStripe["automatic_payment_methods"]!["enabled"]!);
+        Assert.Equal(1, host.EmulatorState.CreateCount);
+
+        var booking = await GetAsync(alice, $"/api/bookings/{bookingId}");
+        Assert.Equal(intentId, booking.Text("paymentIntentId"));
+        Assert.Equal(bookingId, await IntentIndex.FindBookingAsync(host.Tables, intentId, default));
+    }
+
+    [Fact]
+    public async Task AZeroDecimalBookingGetsAnIntentForTheWholeYenAmount()
+    {
+        await using var host = await PaymentAppHost.StartAsync();
+        using var alice = host.ClientFor("alice");
+
+        var intent = await CreateIntentAsync(alice, await NewBookingIdAsync(alice, "tokyo", 3));
+
+        Assert.Equal(HttpStatusCode.Created, intent.Status);
+        Assert.Equal(15000, intent.Number("amount"));
+        Assert.Equal("JPY", intent.Text("currency"));
+        Assert.Equal(15000, (long)host.EmulatorState.FindPaymentIntent(intent.Text("paymentIntentId"))!["amount"]!);
+    }
+
+    [Fact]
+    public async Task FiftyConcurrentCallsForOneBookingCreateExactlyOnePaymentIntent()
+    {
+        await using var host = await PaymentAppHost.StartAsync();
+        using var alice = host.ClientFor("alice");
+        var bookingId = await NewBookingIdAsync(alice);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => CreateIntentAsync(alice, bookingId)));
+
+        Assert.All(answers, a => Assert.True(a.Status is HttpStatusCode.Created or HttpStatusCode.OK, $"{a.Status}: {a.Body}"));
+        Assert.Single(answers, a => a.Status == HttpStatusCode.Created);
+        Assert.Single(answers.Select(a => a.Text("paymentIntentId")).Distinct());
+        Assert.Equal(1, host.EmulatorState.CreateCount);
+        Assert.Single(host.EmulatorState.PaymentIntents);
+    }
+
+    [Fact]
+    public async Task ACrashBetweenStripesAnswerAndOurWriteIsHealedByTheRetryWithTheSameIntent()
+    {
+        await using var host = await PaymentAppHost.StartAsync();
+        using var alice = host.ClientFor("alice");
+        var bookingId = await NewBookingIdAsync(alice);
+        var fired = 0;
+        host.Faults.Rule = point => point == FaultInjection.IntentAfterStripe && Interlocked.Exchange(ref fired, 1) == 0;
+
+        var crashed = await CreateIntentAsync(alice, bookingId);
+        var storedAfterCrash = await GetAsync(alice, $"/api/bookings/{bookingId}");
+        var retried = await CreateIntentAsync(alice, bookingId);
+
+        crashed.AssertProblem(HttpStatusCode.InternalServerError);
+        Assert.Equal(JsonValueKind.Null, storedAfterCrash.Json.GetProperty("paymentIntentId").ValueKind);
+        Assert.Equal(HttpStatusCode.Created, retried.Status);
+        var atStripe = Assert.Single(host.EmulatorState.PaymentIntents);
+        Assert.Equal((string?)atStripe["id"], retried.Text("paymentIntentId"));
+        Assert.Equal(1, host.EmulatorState.CreateCount);
+        Assert.Equal(retried.Text("paymentIntentId"), (await GetAsync(alice, $"/api/bookings/{bookingId}")).Text("paymentIntentId"));
+    }
+
+    [Fact]
+    public async Task StripeDownIsA503ProblemWithRetryAfterThatStoresNothingNotEvenTheIdempotencyKey()
+    {
+        await using var host = await PaymentAppHost.StartAsync();
+        using var alice = host.ClientFor("alice");
+        var bookingId = await NewBookingIdAsync(alice);
+        await ArmStripeFaultAsync(host, new { path = "/v1/payment_intents", method = "POST", status = 503, count = 10 });
+
+        var down = await CreateIntentAsync(alice, bookingId, "pay-while-down");
+        var bookingWhileDown = await GetAsync(alice, $"/api/bookings/{bookingId}");
+        var keysWhileDown = await CountRowsAsync(host.Tables.Idempotency);
+        await ClearStripeFaultsAsync(host);
+        var recovered = await CreateIntentAsync(alice, bookingId, "pay-while-down");
+
+        down.AssertProblem(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("5", down.Response.Headers.GetValues("Retry-After").Single());
+        Assert.DoesNotContain(PaymentAppHost.StripeKey, down.Body, StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, bookingWhileDown.Json.GetProperty("paymentIntentId").ValueKind);
+        Assert.Equal(0, keysWhileDown);
+        Assert.Equal(HttpStatusCode.Created, recovered.Status);
+        Assert.False(recovered.Replayed);
+        Assert.Equal(1, host.EmulatorState.CreateCount);
+    }
+
+    [Fact]
+    public async Task AStripeValidationErrorIsA502ProblemWithStripesRequestId()
+    {
+        // The emulator, like a Stripe account that does not settle it, refuses BHD: an invalid_request_error.
+        await using var host = await PaymentAppHost.StartAsync();
+        using var alice = host.ClientFor("alice");
+        var bookingId = await NewBookingIdAsync(alice, "manama", 1);
+
+        var refused = await CreateIntentAsync(alice, bookingId);
+
+        refused.AssertProblem(HttpStatusCode.BadGateway);
+        Assert.StartsWith("req_", refused.Text("stripeRequestId"), StringComparison.Ordinal);
+        Assert.Contains("invalid_request_error", refused.Text("detail"), StringComparison.Ordinal);
+        Assert.Equal(0, host.EmulatorState.CreateCount);
+    }
+
+    [Fact]
+    public async Task PayingWithATestCardConfirmsTheBookingAndThePaymentStatusShowsIt()
+    {
+        await using var host = await PaymentAppHost.StartAsync();
+        using var alice = host.ClientFor("alice");
+        var bookingId = await NewBookingIdAsync(alice);
+        var intentId = (await CreateIntentAsync(alice, bookingId)).Text("paymentIntentId");
+        var beforePaying = await GetAsync(alice, $"/api/payments/{bookingId}");
+
+        using var stripe = host.StripeClientForTests();
+        using var confirm = await stripe.PostAsync($"/v1/payment_intents/{intentId}/confirm", new FormUrlEncodedContent([new("payment_method", "pm_card_visa")]));
+        confirm.EnsureSuccessStatusCode();
+        var booking = await PollAsync(() => GetAsync(alice, $"/api/bookings/{bookingId}"), b => b.Text("status") == "CONFIRMED");
+        var payment = await PollAsync(() => GetAsync(alice, $"/api/payments/{bookingId}"), p => p.Json.GetProperty("payment").ValueKind == JsonValueKind.Object && p.Json.GetProperty("payment").GetProperty("status").GetString() == "succeeded");
+        var afterPaying = await CreateIntentAsync(alice, bookingId);
+
+        Assert.Equal(JsonValueKind.Null, beforePaying.Json.GetProperty("payment").ValueKind);
+        Assert.Equal("PENDING", beforePaying.Text("bookingStatus"));
+        Assert.Equal("CONFIRMED", booking.Text("status"));
+        var last = booking.Json.GetProperty("history").EnumerateArray().Last();
+        Assert.Equal("PENDING", last.GetProperty("from").GetString());
+        Assert.Equal("CONFIRMED", last.GetProperty("to").GetString());
+        Assert.Equal(intentId, payment.Json.GetProperty("payment").GetProperty("paymentIntentId").GetString());
+        afterPaying.AssertProblem(HttpStatusCode.Conflict);
+    }
+
+    private static async Task<Answer> PollAsync(Func<Task<Answer>> read, Func<Answer, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            var answer = await read();
+            if (done(answer) || DateTime.UtcNow > deadline)
+            {
+                return answer;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
