@@ -119,6 +119,9 @@ public sealed class PaymentAppHost : IAsyncDisposable
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Testing");
+            // UseKestrel(port) alone leaves the app on Kestrel's default http://localhost:5000 (measured: the
+            // emulator's webhooks to appPort were refused, and a second live host failed to bind 5000).
+            web.UseSetting(WebHostDefaults.ServerUrlsKey, $"http://127.0.0.1:{appPort}");
             web.ConfigureAppConfiguration(c => c.AddInMemoryCollection(config));
             if (services is not null)
             {
@@ -126,7 +129,27 @@ public sealed class PaymentAppHost : IAsyncDisposable
             }
         });
         factory.UseKestrel(appPort);
-        factory.StartServer();
+        // Program reads a few settings while registering services (MessagingSetup picks the transport), and with
+        // minimal hosting WebApplicationFactory adds ConfigureAppConfiguration sources only after that, so the
+        // app saw appsettings.json's "ServiceBus" transport. Environment variables are read in time; the build
+        // gate keeps them from leaking into another host's build.
+        string[] earlySettings = ["ServiceBus:Transport", "Timers:RunLocally"];
+        foreach (var key in earlySettings)
+        {
+            Environment.SetEnvironmentVariable(key.Replace(":", "__", StringComparison.Ordinal), config[key]);
+        }
+
+        try
+        {
+            factory.StartServer();
+        }
+        finally
+        {
+            foreach (var key in earlySettings)
+            {
+                Environment.SetEnvironmentVariable(key.Replace(":", "__", StringComparison.Ordinal), null);
+            }
+        }
         return new PaymentAppHost(factory, emulator, serviceBus, tablePrefix);
     }
 
