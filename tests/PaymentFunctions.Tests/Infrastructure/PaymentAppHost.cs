@@ -51,13 +51,13 @@ public sealed class PaymentAppHost : IAsyncDisposable
 
     public InProcessTransport? InProcess => Services.GetService<InProcessTransport>();
 
-    public static async Task<PaymentAppHost> StartAsync(bool fakeServiceBus = false, IDictionary<string, string?>? settings = null)
+    public static async Task<PaymentAppHost> StartAsync(bool fakeServiceBus = false, IDictionary<string, string?>? settings = null, bool deliverWebhooks = true)
     {
         var azurite = await AzuriteServer.Shared;
         var appPort = FreePort.Next();
         var emulator = EmulatorApp.Build([], o =>
         {
-            o.WebhookUrl = $"http://127.0.0.1:{appPort}/api/webhooks/stripe";
+            o.WebhookUrl = deliverWebhooks ? $"http://127.0.0.1:{appPort}/api/webhooks/stripe" : null;
             o.WebhookSecret = WebhookSecret;
             o.WebhookRetryDelay = TimeSpan.FromMilliseconds(200);
         });
