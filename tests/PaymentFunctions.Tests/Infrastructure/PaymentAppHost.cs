@@ -98,9 +98,14 @@ public sealed class PaymentAppHost : IAsyncDisposable
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Testing");
-            web.ConfigureAppConfiguration(c => c.AddInMemoryCollection(config));
+            // UseSetting, not ConfigureAppConfiguration: Program reads some settings (the transport) before Build().
+            foreach (var (key, value) in config)
+            {
+                web.UseSetting(key, value);
+            }
         });
-        factory.UseKestrel(appPort);
+        factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, appPort));
+        factory.ClientOptions.BaseAddress = new Uri($"http://127.0.0.1:{appPort}");
         factory.StartServer();
         return new PaymentAppHost(factory, emulator, serviceBus, tablePrefix);
     }
