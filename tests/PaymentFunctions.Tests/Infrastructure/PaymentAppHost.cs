@@ -51,7 +51,7 @@ public sealed class PaymentAppHost : IAsyncDisposable
 
     public InProcessTransport? InProcess => Services.GetService<InProcessTransport>();
 
-    public static async Task<PaymentAppHost> StartAsync(bool fakeServiceBus = false, IDictionary<string, string?>? settings = null, bool deliverWebhooks = true)
+    public static async Task<PaymentAppHost> StartAsync(bool fakeServiceBus = false, IDictionary<string, string?>? settings = null, bool deliverWebhooks = true, TimeProvider? clock = null)
     {
         var azurite = await AzuriteServer.Shared;
         var appPort = FreePort.Next();
@@ -98,6 +98,11 @@ public sealed class PaymentAppHost : IAsyncDisposable
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Testing");
+            if (clock is not null)
+            {
+                web.ConfigureServices(services => services.AddSingleton(clock));
+            }
+
             // UseSetting, not ConfigureAppConfiguration: Program reads some settings (the transport) before Build().
             foreach (var (key, value) in config)
             {
