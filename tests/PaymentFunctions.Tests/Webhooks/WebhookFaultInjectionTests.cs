@@ -116,3 +116,27 @@ public sealed class WebhookFaultInjectionTests : IAsyncLifetime
         Assert.Equal($"{eventId}:payment_intent.succeeded", message.MessageId);
     }
 }
+
+public sealed class WebhookStorageOutageTests
+{
+    [Fact]
+    public async Task WhileStorageIsDownAWebhookAnswers503BeforeStripeWouldTimeOut()
+    {
+        await using var azurite = await AzuriteServer.StartAsync();
+        await using var host = await PaymentAppHost.StartAsync(fakeServiceBus: true, settings: new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Stripe:WebhookTimeoutSeconds"] = "1",
+        });
+        var booking = await TestBookings.SeedAsync(host);
+        var stripeEvent = StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_outage", booking.Id);
+        azurite.Kill();
+
+        var duringOutage = await StripeEvents.PostAsync(host.Client, stripeEvent);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, duringOutage.StatusCode);
+        Assert.Equal("application/problem+json", duringOutage.Content.Headers.ContentType?.MediaType);
+        // 503 comes only from the deadline: once the pipeline's retries gave up, the answer would be a 500.
+        Assert.Equal(0, host.ServiceBus!.Received);
+    }
+}
