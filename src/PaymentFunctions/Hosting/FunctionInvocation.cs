@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace PaymentFunctions.Hosting;
 
@@ -34,7 +35,11 @@ public sealed record FunctionInvocationRequest(
 }
 
 /// The answer the host expects for a successful invocation; any non-2xx fails it (and Service Bus redelivers).
-public sealed record FunctionInvocationResult(Dictionary<string, object?> Outputs, IReadOnlyList<string> Logs, object? ReturnValue)
+/// Property names are written exactly as the host documents them (PascalCase), whatever the app's JSON defaults.
+public sealed record FunctionInvocationResult(
+    [property: JsonPropertyName("Outputs")] Dictionary<string, object?> Outputs,
+    [property: JsonPropertyName("Logs")] IReadOnlyList<string> Logs,
+    [property: JsonPropertyName("ReturnValue")] object? ReturnValue)
 {
     public static FunctionInvocationResult Empty(params string[] logs) => new([], logs, null);
 }

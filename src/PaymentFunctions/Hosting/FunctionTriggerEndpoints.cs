@@ -1,4 +1,5 @@
 using PaymentFunctions.Bookings;
+using PaymentFunctions.Messaging;
 using PaymentFunctions.Webhooks;
 
 namespace PaymentFunctions.Hosting;
@@ -27,6 +28,12 @@ public static class FunctionTriggerEndpoints
         {
             var expired = await expiry.RunAsync(ct);
             return TypedResults.Ok(FunctionInvocationResult.Empty($"Expired {expired} booking(s)."));
+        }).AllowAnonymous().ExcludeFromDescription();
+
+        app.MapPost($"/{OutboxSweeper.Name}", async (OutboxSweeper sweeper, CancellationToken ct) =>
+        {
+            var sent = await sweeper.RunAsync(ct);
+            return TypedResults.Ok(FunctionInvocationResult.Empty($"Sent {sent} left-over outbox message(s)."));
         }).AllowAnonymous().ExcludeFromDescription();
 
         return app;

@@ -14,7 +14,8 @@ public static class HealthEndpoints
         PaymentTables tables, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        // Short: a load balancer's probe wants a quick 503, not the pipeline's full retry schedule.
+        timeout.CancelAfter(TimeSpan.FromSeconds(2));
         try
         {
             await tables.Service.PingAsync(timeout.Token);

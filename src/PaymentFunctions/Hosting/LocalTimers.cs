@@ -1,15 +1,17 @@
 using PaymentFunctions.Bookings;
+using PaymentFunctions.Messaging;
 using PaymentFunctions.Webhooks;
 
 namespace PaymentFunctions.Hosting;
 
 /// Outside the Functions host nothing fires the timer triggers, so locally this runs the same work on the
-/// same schedule (reconciliation every 15 min, expiry every minute by default).
+/// same schedule (reconciliation every 15 min, expiry every minute, outbox sweep every 5 min by default).
 public sealed class LocalTimers(IServiceProvider services, TimerOptions options, TimeProvider time, ILogger<LocalTimers> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
         EveryAsync(options.ReconciliationInterval, StripeReconciliation.Name, ct => services.GetRequiredService<StripeReconciliation>().RunAsync(ct), stoppingToken),
-        EveryAsync(options.ExpiryInterval, BookingExpiry.Name, ct => services.GetRequiredService<BookingExpiry>().RunAsync(ct), stoppingToken));
+        EveryAsync(options.ExpiryInterval, BookingExpiry.Name, ct => services.GetRequiredService<BookingExpiry>().RunAsync(ct), stoppingToken),
+        EveryAsync(options.OutboxSweepInterval, OutboxSweeper.Name, ct => services.GetRequiredService<OutboxSweeper>().RunAsync(ct), stoppingToken));
 
     private async Task EveryAsync(TimeSpan interval, string name, Func<CancellationToken, Task> run, CancellationToken stoppingToken)
     {
@@ -37,4 +39,6 @@ public sealed class TimerOptions
     public TimeSpan ReconciliationInterval { get; set; } = TimeSpan.FromMinutes(15);
 
     public TimeSpan ExpiryInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    public TimeSpan OutboxSweepInterval { get; set; } = TimeSpan.FromMinutes(5);
 }

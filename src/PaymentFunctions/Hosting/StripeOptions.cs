@@ -24,6 +24,10 @@ public sealed class StripeOptions : IValidatableObject
     /// Events whose livemode differs are refused: a test-mode event must never confirm a real booking.
     public bool LiveMode { get; set; }
 
+    /// Stripe waits a limited time for an answer; we answer 503 before that and let it redeliver.
+    [Range(1, 60, ErrorMessage = "Stripe:WebhookTimeoutSeconds must be between 1 and 60.")]
+    public int WebhookTimeoutSeconds { get; set; } = 10;
+
     [Range(1024, 16 * 1024 * 1024, ErrorMessage = "Stripe:MaxWebhookBytes must be between 1 KiB and 16 MiB.")]
     public int MaxWebhookBytes { get; set; } = 512 * 1024;
 

@@ -12,9 +12,11 @@ public static class CloudEventEnvelope
 {
     public const string ContentType = "application/cloudevents+json";
 
+    // The relaxed encoder writes "+00:00" rather than "\u002B00:00": the body is JSON on a bus, never HTML.
     public static JsonSerializerOptions DataOptions { get; } = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static OutboxMessage ToOutboxMessage(PaymentEvent paymentEvent) =>
@@ -80,6 +82,6 @@ public static class CloudEventEnvelope
             Type: type,
             Subject: EventTypes.ShortName(type),
             BookingId: bookingId,
-            Body: envelope.ToJsonString());
+            Body: envelope.ToJsonString(DataOptions));
     }
 }

@@ -12,6 +12,7 @@ public static class MessagingSetup
             .Validate<IHostEnvironment>((o, env) => StandIns.AllowedIn(env) || !o.IsInProcess, StandIns.Refused("ServiceBus:Transport=InProcess"))
             .ValidateOnStart();
         services.AddSingleton<OutboxSender>();
+        services.AddSingleton<OutboxSweeper>();
 
         // The transport is chosen from configuration at registration time: a hosted service cannot be added later.
         if (configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>()?.IsInProcess == true)

@@ -13,8 +13,16 @@ public sealed class ServiceBusTopicPublisher(IOptions<MessagingOptions> options)
     private readonly ConcurrentDictionary<string, ServiceBusSender> _senders = new();
     private readonly DefaultAzureCredential? _credential = options.Value.ConnectionString is null ? new DefaultAzureCredential() : null;
 
-    public Task PublishAsync(string topic, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken) =>
-        _senders.GetOrAdd(topic, CreateSender).SendBatchAsync([.. messages.Select(ToServiceBusMessage)], cancellationToken);
+    /// One REST send per message: the batch format has no per-message Content-Type, and the contract promises
+    /// application/cloudevents+json. An event rarely produces more than one message, so little is lost.
+    public async Task PublishAsync(string topic, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        var sender = _senders.GetOrAdd(topic, CreateSender);
+        foreach (var message in messages)
+        {
+            await sender.SendAsync(ToServiceBusMessage(message), cancellationToken);
+        }
+    }
 
     public static ServiceBusMessage ToServiceBusMessage(OutboxMessage message) => new()
     {

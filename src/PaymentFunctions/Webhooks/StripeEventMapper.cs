@@ -37,7 +37,8 @@ public static class StripeEventMapper
         var o = stripeEvent.DataObject;
         var intentId = PaymentIntentIdOf(stripeEvent) ?? throw new FormatException($"{stripeEvent.Type} {stripeEvent.Id} names no PaymentIntent.");
         var amount = Long(o, "amount") ?? throw new FormatException($"{stripeEvent.Type} {stripeEvent.Id} has no amount.");
-        var currency = Str(o, "currency") ?? throw new FormatException($"{stripeEvent.Type} {stripeEvent.Id} has no currency.");
+        // Stripe writes "eur"; the contract uses ISO 4217's upper case, as the bookings do.
+        var currency = Str(o, "currency")?.ToUpperInvariant() ?? throw new FormatException($"{stripeEvent.Type} {stripeEvent.Id} has no currency.");
         var id = $"{stripeEvent.Id}:{stripeEvent.Type}";
 
         return stripeEvent.Type switch
@@ -59,10 +60,13 @@ public static class StripeEventMapper
                 ChargeId = Str(o, "id") ?? throw new FormatException($"charge.refunded {stripeEvent.Id} has no charge id."),
                 AmountRefunded = Long(o, "amount_refunded") ?? 0,
             },
-            "charge.dispute.created" => new DisputeOpened { Id = id, OccurredAt = stripeEvent.Created, BookingId = bookingId, PaymentIntentId = intentId, StripeEventId = stripeEvent.Id, Amount = amount, Currency = currency, DisputeId = Str(o, "id")!, Reason = Str(o, "reason") },
-            _ => new DisputeClosed { Id = id, OccurredAt = stripeEvent.Created, BookingId = bookingId, PaymentIntentId = intentId, StripeEventId = stripeEvent.Id, Amount = amount, Currency = currency, DisputeId = Str(o, "id")!, Outcome = Str(o, "status") ?? "unknown" },
+            "charge.dispute.created" => new DisputeOpened { Id = id, OccurredAt = stripeEvent.Created, BookingId = bookingId, PaymentIntentId = intentId, StripeEventId = stripeEvent.Id, Amount = amount, Currency = currency, DisputeId = DisputeIdOf(stripeEvent), Reason = Str(o, "reason") },
+            _ => new DisputeClosed { Id = id, OccurredAt = stripeEvent.Created, BookingId = bookingId, PaymentIntentId = intentId, StripeEventId = stripeEvent.Id, Amount = amount, Currency = currency, DisputeId = DisputeIdOf(stripeEvent), Outcome = Str(o, "status") ?? "unknown" },
         };
     }
+
+    private static string DisputeIdOf(StripeEvent stripeEvent) =>
+        Str(stripeEvent.DataObject, "id") ?? throw new FormatException($"{stripeEvent.Type} {stripeEvent.Id} has no dispute id.");
 
     private static string? Str(JsonElement o, string name) =>
         o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

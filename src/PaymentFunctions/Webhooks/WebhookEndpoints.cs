@@ -65,8 +65,20 @@ public static class WebhookEndpoints
         }
 
         faults.Reached(FaultInjection.WebhookAfterVerify);
-        var outcome = await processor.ProcessAsync(stripeEvent, cancellationToken);
-        return TypedResults.Ok(new WebhookAnswer(true, stripeEvent.Id, outcome.ToString().ToLowerInvariant()));
+
+        // Answer before Stripe gives up on us: a slow store is better reported as 503 (Stripe redelivers, the
+        // inbox makes that safe) than left to time out at Stripe's end while we keep working.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(options.Value.WebhookTimeoutSeconds));
+        try
+        {
+            var outcome = await processor.ProcessAsync(stripeEvent, deadline.Token);
+            return TypedResults.Ok(new WebhookAnswer(true, stripeEvent.Id, outcome.ToString().ToLowerInvariant()));
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return Problem(StatusCodes.Status503ServiceUnavailable, "Webhook processing timed out", $"{stripeEvent.Id} was not fully processed within {options.Value.WebhookTimeoutSeconds} s; redeliver it.");
+        }
     }
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>

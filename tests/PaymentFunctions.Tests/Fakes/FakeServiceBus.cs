@@ -107,6 +107,15 @@ public sealed partial class FakeServiceBus : IAsyncDisposable
     /// The next <paramref name="count"/> requests have their connection aborted without an answer.
     public void DropConnectionNext(int count) => EnqueueFaults(count, new Fault(null, AfterStoring: false));
 
+    /// The broker recovers: faults not yet used are forgotten.
+    public void ClearFaults()
+    {
+        lock (_lock)
+        {
+            _faults.Clear();
+        }
+    }
+
     /// A transport that trusts this fake's self-signed https certificate and nothing else.
     public static HttpPipelineTransport CreateHttpsTransport() => new HttpClientTransport(new HttpClientHandler
     {

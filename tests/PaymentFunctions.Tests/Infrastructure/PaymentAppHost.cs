@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PaymentFunctions.Hosting;
@@ -21,12 +20,6 @@ public sealed class PaymentAppHost : IAsyncDisposable
     public const string StripeKey = "sk_test_tests_only_0123456789";
 
     private readonly WebApplicationFactory<Program> _factory;
-
-    /// WebApplicationFactory finds a minimal-hosting app's host through a process-wide DiagnosticListener, so two
-    /// factories building at once - or a factory and any other WebApplication (the emulator, the fake Service
-    /// Bus) - can grab each other's host (seen as the app on the default port 5000). Every test that builds
-    /// hosts through here, or builds the app itself, holds this gate while building.
-    public static readonly SemaphoreSlim BuildGate = new(1, 1);
 
     private PaymentAppHost(WebApplicationFactory<Program> factory, WebApplication emulator, FakeServiceBus? serviceBus, string tablePrefix)
     {
@@ -58,27 +51,13 @@ public sealed class PaymentAppHost : IAsyncDisposable
 
     public InProcessTransport? InProcess => Services.GetService<InProcessTransport>();
 
-    /// services runs after the app's own registrations, e.g. to replace the TimeProvider with a ManualClock.
-    public static async Task<PaymentAppHost> StartAsync(bool fakeServiceBus = false, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
-    {
-        await BuildGate.WaitAsync();
-        try
-        {
-            return await BuildAsync(fakeServiceBus, settings, services);
-        }
-        finally
-        {
-            BuildGate.Release();
-        }
-    }
-
-    private static async Task<PaymentAppHost> BuildAsync(bool fakeServiceBus, IDictionary<string, string?>? settings, Action<IServiceCollection>? services)
+    public static async Task<PaymentAppHost> StartAsync(bool fakeServiceBus = false, IDictionary<string, string?>? settings = null, bool deliverWebhooks = true, TimeProvider? clock = null)
     {
         var azurite = await AzuriteServer.Shared;
         var appPort = FreePort.Next();
         var emulator = EmulatorApp.Build([], o =>
         {
-            o.WebhookUrl = $"http://127.0.0.1:{appPort}/api/webhooks/stripe";
+            o.WebhookUrl = deliverWebhooks ? $"http://127.0.0.1:{appPort}/api/webhooks/stripe" : null;
             o.WebhookSecret = WebhookSecret;
             o.WebhookRetryDelay = TimeSpan.FromMilliseconds(200);
         });
@@ -119,37 +98,20 @@ public sealed class PaymentAppHost : IAsyncDisposable
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Testing");
-            // UseKestrel(port) alone leaves the app on Kestrel's default http://localhost:5000 (measured: the
-            // emulator's webhooks to appPort were refused, and a second live host failed to bind 5000).
-            web.UseSetting(WebHostDefaults.ServerUrlsKey, $"http://127.0.0.1:{appPort}");
-            web.ConfigureAppConfiguration(c => c.AddInMemoryCollection(config));
-            if (services is not null)
+            if (clock is not null)
             {
-                web.ConfigureTestServices(services);
+                web.ConfigureServices(services => services.AddSingleton(clock));
+            }
+
+            // UseSetting, not ConfigureAppConfiguration: Program reads some settings (the transport) before Build().
+            foreach (var (key, value) in config)
+            {
+                web.UseSetting(key, value);
             }
         });
-        factory.UseKestrel(appPort);
-        // Program reads a few settings while registering services (MessagingSetup picks the transport), and with
-        // minimal hosting WebApplicationFactory adds ConfigureAppConfiguration sources only after that, so the
-        // app saw appsettings.json's "ServiceBus" transport. Environment variables are read in time; the build
-        // gate keeps them from leaking into another host's build.
-        string[] earlySettings = ["ServiceBus:Transport", "Timers:RunLocally"];
-        foreach (var key in earlySettings)
-        {
-            Environment.SetEnvironmentVariable(key.Replace(":", "__", StringComparison.Ordinal), config[key]);
-        }
-
-        try
-        {
-            factory.StartServer();
-        }
-        finally
-        {
-            foreach (var key in earlySettings)
-            {
-                Environment.SetEnvironmentVariable(key.Replace(":", "__", StringComparison.Ordinal), null);
-            }
-        }
+        factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, appPort));
+        factory.ClientOptions.BaseAddress = new Uri($"http://127.0.0.1:{appPort}");
+        factory.StartServer();
         return new PaymentAppHost(factory, emulator, serviceBus, tablePrefix);
     }
 

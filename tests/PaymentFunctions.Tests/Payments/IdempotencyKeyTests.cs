@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using PaymentFunctions.Tests.Infrastructure;
 using static PaymentFunctions.Tests.Payments.SpaCalls;
 
@@ -79,7 +78,7 @@ public sealed class IdempotencyKeyTests
     public async Task AKeyExpiresAfter24HoursAndThenStartsANewRequest()
     {
         var clock = new ManualClock(DateTimeOffset.UtcNow);
-        await using var host = await PaymentAppHost.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        await using var host = await PaymentAppHost.StartAsync(clock: clock);
         using var alice = host.ClientFor("alice");
 
         var first = await CreateBookingAsync(alice, "standard", 1, "daily-key");

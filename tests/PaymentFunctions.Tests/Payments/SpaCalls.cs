@@ -82,9 +82,9 @@ public sealed record Answer(HttpStatusCode Status, string Body, string? MediaTyp
     }
 }
 
-/// Tests that run the app. A second app host started while another is alive binds Kestrel's default port
-/// 5000 instead of its own (WebApplicationFactory cross-talk), so these classes run one at a time, each test
-/// with its own host.
+/// Tests that run the whole app with the emulator, one host per test. They run one class at a time: on the
+/// shared 2-core machine the timing-sensitive ones (the in-flight 409, the 5 s confirmation poll, 50
+/// concurrent calls) stay deterministic, and the start-up failure tests build hosts while no other does.
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class AppHostGroup
 {

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+
+namespace PaymentFunctions.Bench.Load;
+
+/// A child process this benchmark started (Azurite or the app), killed with its tree on dispose. Output is
+/// drained so a chatty child never blocks on a full pipe.
+internal sealed class BenchProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private BenchProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public static BenchProcess Start(ProcessStartInfo start)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new BenchProcess(process);
+    }
+
+    /// Peak resident set (VmHWM), which is what "peak working set" means on Linux.
+    public long PeakWorkingSetBytes()
+    {
+        var status = File.ReadAllLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return status is null ? _process.PeakWorkingSet64 : long.Parse(status.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
+
+    public static async Task WaitForPortAsync(int port, BenchProcess owner, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (owner.HasExited)
+            {
+                throw new InvalidOperationException($"Process {owner.Id} exited before listening on 127.0.0.1:{port}.");
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync("127.0.0.1", port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        throw new TimeoutException($"Nothing listened on 127.0.0.1:{port} within {timeout.TotalSeconds} s.");
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+
+        _process.Dispose();
+    }
+}

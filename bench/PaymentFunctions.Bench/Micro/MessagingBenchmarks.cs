@@ -1,0 +1,52 @@
+using BenchmarkDotNet.Attributes;
+using PaymentFunctions.Bookings;
+using PaymentFunctions.Clients.Tables;
+using PaymentFunctions.Messaging;
+using PaymentFunctions.Payments.Events;
+
+namespace PaymentFunctions.Bench.Micro;
+
+/// What a webhook and the booking consumer do between parsing and the table batch: envelope the event,
+/// fold it into the booking's facts, and serialize the entities that go into the batch.
+[MemoryDiagnoser]
+public class MessagingBenchmarks
+{
+    private readonly PaymentSucceeded _succeeded = new()
+    {
+        Id = "evt_3QGk2fLkdIwHu7ix0n1Wb2Yc:payment_intent.succeeded",
+        OccurredAt = BenchData.Now,
+        BookingId = BenchData.BookingId,
+        PaymentIntentId = "pi_3QGk2fLkdIwHu7ix0Zb9Xq4T",
+        StripeEventId = "evt_3QGk2fLkdIwHu7ix0n1Wb2Yc",
+        Amount = 5000,
+        Currency = "eur",
+    };
+
+    private TableEntity _bookingEntity = null!;
+    private TableEntity _outboxEntity = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var booking = new Booking
+        {
+            Id = BenchData.BookingId, UserId = "auth0|6523f1c2a9b8d70012ab34cd", TicketTypeId = "standard", Quantity = 2, Amount = 5000,
+            Currency = "EUR", Status = BookingStatus.PENDING, CreatedAt = BenchData.Now, HoldExpiresAt = BenchData.Now.AddMinutes(30),
+        };
+        var facts = BookingStateMachine.Apply(booking.Facts, _succeeded);
+        _bookingEntity = (booking with { Facts = facts, Status = BookingStateMachine.StatusOf(facts, booking.Amount) }).ToEntity();
+        _outboxEntity = OutboxRow.ToEntity(ToOutboxMessage(), "evt_3QGk2fLkdIwHu7ix0n1Wb2Yc");
+    }
+
+    [Benchmark]
+    public OutboxMessage ToOutboxMessage() => CloudEventEnvelope.ToOutboxMessage(_succeeded);
+
+    [Benchmark]
+    public BookingStatus ApplyAndStatusOf() => BookingStateMachine.StatusOf(BookingStateMachine.Apply(PaymentFacts.None, _succeeded), 5000);
+
+    [Benchmark]
+    public int SerializeBookingEntity() => TableEntityJson.Serialize(_bookingEntity).Length;
+
+    [Benchmark]
+    public int SerializeOutboxEntity() => TableEntityJson.Serialize(_outboxEntity).Length;
+}

@@ -1,0 +1,278 @@
+// PaymentFunctions: Linux Function App running the app as a custom handler, with its storage (tables),
+// Service Bus topics, Key Vault for the Stripe secrets and Application Insights. Every data-plane access
+// uses the app's system-assigned identity; the only secrets are Stripe's, and they live in Key Vault.
+targetScope = 'resourceGroup'
+
+@description('Short environment name, used in resource names (dev, test, prod).')
+@minLength(2)
+@maxLength(8)
+param environmentName string
+
+param location string = resourceGroup().location
+
+@description('App Service plan SKU: a dedicated Linux plan keeps the custom handler warm and needs no Azure Files share.')
+param planSku string = 'P0v3'
+
+@description('Stripe secret key (sk_test_/sk_live_/rk_...). Stored in Key Vault only.')
+@secure()
+param stripeSecretKey string
+
+@description('Stripe webhook endpoint signing secret (whsec_...). Stored in Key Vault only.')
+@secure()
+param stripeWebhookSecret string
+
+@description('True only for the production environment with live Stripe keys.')
+param stripeLiveMode bool = false
+
+@description('OpenID Connect authority that issues the SPA tokens, e.g. https://login.microsoftonline.com/{tenant}/v2.0.')
+param authAuthority string
+
+@description('Audience (API app id URI or client id) the SPA tokens are issued for.')
+param authAudience string
+
+@description('The SPA origin allowed by CORS, e.g. https://tickets.example.com.')
+param corsAllowedOrigin string
+
+var suffix = uniqueString(resourceGroup().id, environmentName)
+var names = {
+  storage: take(toLower('stpay${environmentName}${suffix}'), 24)
+  serviceBus: 'sb-pay-${environmentName}-${suffix}'
+  keyVault: take('kv-pay-${environmentName}-${suffix}', 24)
+  workspace: 'log-pay-${environmentName}'
+  insights: 'appi-pay-${environmentName}'
+  plan: 'plan-pay-${environmentName}'
+  functionApp: 'func-pay-${environmentName}-${suffix}'
+}
+
+// Built-in role definition ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+var roles = {
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
+  serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: names.storage
+  location: location
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_ZRS'
+  }
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false // identity only: no account key can leak
+    supportsHttpsTrafficOnly: true
+  }
+}
+
+resource serviceBus 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
+  name: names.serviceBus
+  location: location
+  sku: {
+    name: 'Standard'
+    tier: 'Standard'
+  }
+  properties: {
+    disableLocalAuth: true // no SAS keys: Entra ID only
+    minimumTlsVersion: '1.2'
+  }
+}
+
+// Duplicate detection drops resends of the same MessageId (outbox resends after a crash) within the window.
+resource paymentsTopic 'Microsoft.ServiceBus/namespaces/topics@2022-10-01-preview' = {
+  parent: serviceBus
+  name: 'payments'
+  properties: {
+    requiresDuplicateDetection: true
+    duplicateDetectionHistoryTimeWindow: 'P1D'
+    supportOrdering: true
+  }
+}
+
+resource bookingSubscription 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2022-10-01-preview' = {
+  parent: paymentsTopic
+  name: 'booking'
+  properties: {
+    requiresSession: false // the booking state machine merges facts, so order does not matter
+    maxDeliveryCount: 10
+    lockDuration: 'PT5M' // as long as functionTimeout in host.json
+    deadLetteringOnMessageExpiration: true
+  }
+}
+
+resource bookingsTopic 'Microsoft.ServiceBus/namespaces/topics@2022-10-01-preview' = {
+  parent: serviceBus
+  name: 'bookings'
+  properties: {
+    requiresDuplicateDetection: true
+    duplicateDetectionHistoryTimeWindow: 'P1D'
+    supportOrdering: true
+  }
+}
+
+resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: names.keyVault
+  location: location
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    enablePurgeProtection: true
+  }
+}
+
+resource stripeSecretKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: keyVault
+  name: 'stripe-secret-key'
+  properties: {
+    value: stripeSecretKey
+  }
+}
+
+resource stripeWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: keyVault
+  name: 'stripe-webhook-secret'
+  properties: {
+    value: stripeWebhookSecret
+  }
+}
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: names.workspace
+  location: location
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: 30
+  }
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' = {
+  name: names.insights
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: workspace.id
+  }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
+  name: names.plan
+  location: location
+  kind: 'linux'
+  sku: {
+    name: planSku
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2023-12-01' = {
+  name: names.functionApp
+  location: location
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: 'SystemAssigned'
+    siteConfig: {
+      linuxFxVersion: '' // custom handler: the host runs the self-contained executable named in host.json
+      alwaysOn: true
+      ftpsState: 'Disabled'
+      minTlsVersion: '1.2'
+      http20Enabled: true
+      appSettings: [
+        { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
+        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'Custom' }
+        { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
+        // Host storage (timer leases, keys) through the identity: the account has no usable key.
+        { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
+        { name: 'ASPNETCORE_ENVIRONMENT', value: 'Production' }
+        // The app's own configuration (Hosting/*Options.cs, Messaging/MessagingOptions.cs).
+        { name: 'Storage__TableEndpoint', value: storage.properties.primaryEndpoints.table }
+        { name: 'ServiceBus__Transport', value: 'ServiceBus' }
+        { name: 'ServiceBus__FullyQualifiedNamespace', value: '${serviceBus.name}.servicebus.windows.net' }
+        // The Service Bus trigger binding (function.json "connection": "ServiceBusConnection"), identity-based.
+        { name: 'ServiceBusConnection__fullyQualifiedNamespace', value: '${serviceBus.name}.servicebus.windows.net' }
+        { name: 'Stripe__SecretKey', value: '@Microsoft.KeyVault(SecretUri=${stripeSecretKeySecret.properties.secretUri})' }
+        { name: 'Stripe__WebhookSecrets__0', value: '@Microsoft.KeyVault(SecretUri=${stripeWebhookSecretSecret.properties.secretUri})' }
+        { name: 'Stripe__LiveMode', value: string(stripeLiveMode) }
+        { name: 'Auth__Authority', value: authAuthority }
+        { name: 'Auth__Audience', value: authAudience }
+        { name: 'Cors__AllowedOrigins__0', value: corsAllowedOrigin }
+      ]
+    }
+  }
+}
+
+// Data-plane roles for the app's identity, each scoped to the one resource it needs.
+resource tableRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, functionApp.id, roles.storageTableDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource hostStorageRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, functionApp.id, roles.storageBlobDataOwner)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource senderRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(serviceBus.id, functionApp.id, roles.serviceBusDataSender)
+  scope: serviceBus
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The trigger on payments/booking receives: sending alone is not enough for the consumer.
+resource receiverRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(bookingSubscription.id, functionApp.id, roles.serviceBusDataReceiver)
+  scope: bookingSubscription
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataReceiver)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource secretsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(keyVault.id, functionApp.id, roles.keyVaultSecretsUser)
+  scope: keyVault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+output functionAppName string = functionApp.name
+output functionAppHostName string = functionApp.properties.defaultHostName
+output webhookUrl string = 'https://${functionApp.properties.defaultHostName}/api/webhooks/stripe'
+output serviceBusNamespace string = '${serviceBus.name}.servicebus.windows.net'
+output tableEndpoint string = storage.properties.primaryEndpoints.table

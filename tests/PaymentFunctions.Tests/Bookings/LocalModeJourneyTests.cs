@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text.Json;
+using PaymentFunctions.Bookings;
+using PaymentFunctions.Messaging;
+using PaymentFunctions.Payments;
+using PaymentFunctions.Tests.Infrastructure;
+
+namespace PaymentFunctions.Tests.Bookings;
+
+/// Local mode as `./run.sh` runs it: the Stripe emulator sends signed webhooks, the in-process transport
+/// delivers payment events to the booking function, and timers are fired like the Functions host would.
+public sealed class LocalModeJourneyTests : IAsyncLifetime
+{
+    private PaymentAppHost _host = null!;
+
+    public async Task InitializeAsync() =>
+        _host = await PaymentAppHost.StartAsync(settings: new Dictionary<string, string?> { ["ServiceBus:InProcess:MaxDeliveryCount"] = "3" });
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task PayingWithPmCardVisaConfirmsTheBookingWithinTwoSeconds()
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        using var stripe = _host.StripeClientForTests();
+        var intentId = await EmulatorCalls.CreateIntentAsync(stripe, booking.Id);
+
+        Assert.Equal(HttpStatusCode.OK, (await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_visa")).StatusCode);
+
+        var confirmed = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED, TimeSpan.FromSeconds(2));
+        Assert.Equal(BookingStatus.CONFIRMED, confirmed.Status);
+        Assert.Contains(_host.InProcess!.Published, m => m.Topic == EventTypes.BookingsTopic && m.Subject == "booking_confirmed" && m.BookingId == booking.Id);
+    }
+
+    [Fact]
+    public async Task ADeclinedCardFailsThePaymentAndARetryWithPmCardVisaConfirmsIt()
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        using var stripe = _host.StripeClientForTests();
+        var intentId = await EmulatorCalls.CreateIntentAsync(stripe, booking.Id);
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, (await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_chargeDeclined")).StatusCode);
+        var failed = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.PAYMENT_FAILED);
+        Assert.Equal(BookingStatus.PAYMENT_FAILED, failed.Status);
+        Assert.Equal("generic_decline", failed.Facts.LastFailureCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_visa")).StatusCode);
+        var confirmed = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED);
+        Assert.Equal(BookingStatus.CONFIRMED, confirmed.Status);
+        var history = (await TestBookings.RowsAsync(_host, booking.Id, BookingHistoryEntry.RowKeyPrefix)).Select(BookingHistoryEntry.FromEntity).Select(h => h.To).ToList();
+        Assert.Equal([BookingStatus.PAYMENT_FAILED, BookingStatus.CONFIRMED], history);
+    }
+
+    [Fact]
+    public async Task APoisonMessageIsDeadLetteredAfterMaxDeliveriesWithoutBlockingOthers()
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        var poison = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded("bk_does_not_exist", DateTimeOffset.UtcNow));
+        var good = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, DateTimeOffset.UtcNow));
+
+        await _host.InProcess!.PublishAsync(EventTypes.PaymentsTopic, [poison, good], CancellationToken.None);
+
+        var confirmed = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED);
+        Assert.Equal(BookingStatus.CONFIRMED, confirmed.Status);
+        var deadLetters = await TestBookings.EventuallyAsync(() => Task.FromResult(_host.InProcess.DeadLetters.ToList()), d => d.Count > 0);
+        var deadLetter = Assert.Single(deadLetters);
+        Assert.Equal(poison.MessageId, deadLetter.Message.MessageId);
+        Assert.Contains("bk_does_not_exist", deadLetter.Reason);
+    }
+
+    [Fact]
+    public async Task AnUnpaidBookingPastItsHoldTimeIsCancelledAndItsIntentCanceledAtStripe()
+    {
+        using var stripe = _host.StripeClientForTests();
+        var booking = await TestBookings.SeedAsync(_host, holdExpiresAt: DateTimeOffset.UtcNow.AddMinutes(-1));
+        var intentId = await EmulatorCalls.CreateIntentAsync(stripe, booking.Id);
+        await ReplaceIntentAsync(booking, intentId);
+        var fresh = await TestBookings.SeedAsync(_host);
+
+        var response = await FunctionsHostCalls.FireTimerAsync(_host.Client, BookingExpiry.Name);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("canceled", await EmulatorCalls.StatusAsync(stripe, intentId));
+        var expired = await TestBookings.LoadAsync(_host, booking.Id);
+        Assert.Equal(BookingStatus.CANCELLED, expired.Status);
+        var cancelled = Assert.Single(_host.InProcess!.Published, m => m.BookingId == booking.Id && m.Subject == "booking_cancelled");
+        Assert.Equal("expired", JsonDocument.Parse(cancelled.Body).RootElement.GetProperty("data").GetProperty("reason").GetString());
+        Assert.Equal(BookingStatus.PENDING, (await TestBookings.LoadAsync(_host, fresh.Id)).Status);
+    }
+
+    [Fact]
+    public async Task AnExpiredBookingWhoseIntentAlreadySucceededIsNotCancelled()
+    {
+        using var stripe = _host.StripeClientForTests();
+        var booking = await TestBookings.SeedAsync(_host, holdExpiresAt: DateTimeOffset.UtcNow.AddMinutes(-1));
+        var intentId = await EmulatorCalls.CreateIntentAsync(stripe, booking.Id);
+        await ReplaceIntentAsync(booking, intentId);
+        _host.Faults.Rule = p => p == PaymentFunctions.Hosting.FaultInjection.WebhookAfterVerify; // the success webhook is "late"
+        await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_visa");
+
+        await FunctionsHostCalls.FireTimerAsync(_host.Client, BookingExpiry.Name);
+
+        Assert.NotEqual(BookingStatus.CANCELLED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
+        _host.Faults.Rule = null;
+        var confirmed = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED);
+        Assert.Equal(BookingStatus.CONFIRMED, confirmed.Status);
+    }
+
+    private async Task ReplaceIntentAsync(Booking booking, string intentId)
+    {
+        var stored = await TestBookings.LoadAsync(_host, booking.Id);
+        await IntentIndex.RememberAsync(_host.Tables, intentId, booking.Id, CancellationToken.None);
+        var result = await _host.Tables.Bookings.UpdateEntityAsync((stored with { PaymentIntentId = intentId, IntentAttempt = 1 }).ToEntity(), stored.ETag, PaymentFunctions.Clients.Tables.TableUpdateMode.Replace);
+        Assert.True(result.Succeeded);
+    }
+}

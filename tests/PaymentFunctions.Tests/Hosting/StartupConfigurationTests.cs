@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace PaymentFunctions.Tests.Hosting;
+
+/// A misconfigured app must fail at start-up, naming the setting - never at the first payment.
+public sealed class StartupConfigurationTests
+{
+    private static Dictionary<string, string?> ValidSettings() => new()
+    {
+        ["Storage:ConnectionString"] = "DefaultEndpointsProtocol=https;AccountName=prod;AccountKey=" + Convert.ToBase64String(new byte[32]) + ";EndpointSuffix=core.windows.net",
+        ["Stripe:SecretKey"] = "sk_test_config_check",
+        ["Stripe:WebhookSecrets:0"] = "whsec_config_check",
+        ["ServiceBus:Transport"] = "ServiceBus",
+        ["ServiceBus:FullyQualifiedNamespace"] = "example.servicebus.windows.net",
+        ["Auth:Authority"] = "https://login.microsoftonline.com/common/v2.0",
+        ["Auth:Audience"] = "api://paymentfunctions",
+        ["Catalog:TicketTypes:standard:Name"] = "Standard",
+        ["Catalog:TicketTypes:standard:UnitPrice"] = "25.00",
+        ["Catalog:TicketTypes:standard:Currency"] = "EUR",
+    };
+
+    [Theory]
+    [InlineData("Stripe:SecretKey", null, "Stripe:SecretKey")]
+    [InlineData("Stripe:SecretKey", "pk_test_publishable", "Stripe:SecretKey")]
+    [InlineData("Stripe:WebhookSecrets:0", null, "Stripe:WebhookSecrets")]
+    [InlineData("Stripe:WebhookSecrets:0", "not-a-whsec", "Stripe:WebhookSecrets")]
+    [InlineData("Stripe:LiveMode", "true", "Stripe:LiveMode")]
+    [InlineData("Storage:ConnectionString", null, "Storage:ConnectionString")]
+    [InlineData("ServiceBus:FullyQualifiedNamespace", null, "ServiceBus:FullyQualifiedNamespace")]
+    [InlineData("ServiceBus:Transport", "Carrier-Pigeon", "ServiceBus:Transport")]
+    public void AMissingOrInvalidSettingFailsStartUpNamingIt(string key, string? value, string named)
+    {
+        var settings = ValidSettings();
+        settings[key] = value;
+
+        var error = Assert.ThrowsAny<Exception>(() => Start("Production", settings));
+
+        Assert.Contains(named, Flatten(error));
+    }
+
+    [Theory]
+    [InlineData("ServiceBus:Transport", "InProcess", "ServiceBus:Transport=InProcess")]
+    [InlineData("Stripe:ApiBase", "http://127.0.0.1:12111", "Stripe:ApiBase")]
+    [InlineData("Storage:ConnectionString", "UseDevelopmentStorage=true", "Storage:ConnectionString")]
+    public void ADevelopmentStandInIsRefusedInProduction(string key, string value, string named)
+    {
+        var settings = ValidSettings();
+        settings[key] = value;
+
+        var error = Assert.ThrowsAny<Exception>(() => Start("Production", settings));
+
+        Assert.Contains(named, Flatten(error));
+        Assert.Contains("Production", Flatten(error));
+    }
+
+    [Fact]
+    public void AValidProductionConfigurationStarts()
+    {
+        using var factory = Start("Production", ValidSettings());
+
+        Assert.NotNull(factory.Services.GetService(typeof(PaymentFunctions.Hosting.PaymentTables)));
+    }
+
+    private static WebApplicationFactory<Program> Start(string environment, Dictionary<string, string?> settings)
+    {
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment(environment);
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
+        });
+        try
+        {
+            _ = factory.Server; // builds and starts the host: ValidateOnStart runs here
+            return factory;
+        }
+        catch
+        {
+            factory.Dispose();
+            throw;
+        }
+    }
+
+    // The validation message may sit in an inner exception (host start wraps it); ToString has them all.
+    private static string Flatten(Exception error) => error.ToString();
+}

@@ -1,0 +1,63 @@
+using PaymentFunctions.Bookings;
+using PaymentFunctions.Clients.Tables;
+
+namespace PaymentFunctions.Tests.Infrastructure;
+
+/// Puts bookings straight into the Bookings table, for tests of the webhook and booking-consumer paths.
+public static class TestBookings
+{
+    public static async Task<Booking> SeedAsync(PaymentAppHost host, long amount = 2500, string currency = "eur", DateTimeOffset? holdExpiresAt = null, string? paymentIntentId = null)
+    {
+        await host.Tables.EnsureCreatedAsync(CancellationToken.None);
+        var now = DateTimeOffset.UtcNow;
+        var booking = new Booking
+        {
+            Id = "bk_" + Guid.NewGuid().ToString("N"),
+            UserId = "user-1",
+            TicketTypeId = "standard",
+            Quantity = 1,
+            Amount = amount,
+            Currency = currency,
+            Status = BookingStatus.PENDING,
+            CreatedAt = now,
+            UpdatedAt = now,
+            HoldExpiresAt = holdExpiresAt ?? now.AddMinutes(30),
+            PaymentIntentId = paymentIntentId,
+            IntentAttempt = paymentIntentId is null ? 0 : 1,
+        };
+        var result = await host.Tables.Bookings.AddEntityAsync(booking.ToEntity());
+        Assert.True(result.Succeeded);
+        return booking;
+    }
+
+    public static async Task<Booking> LoadAsync(PaymentAppHost host, string bookingId) =>
+        Booking.FromEntity((await host.Tables.Bookings.GetEntityAsync(bookingId, Booking.RowKey))!);
+
+    public static async Task<List<TableEntity>> RowsAsync(PaymentAppHost host, string bookingId, string rowKeyPrefix)
+    {
+        var rows = new List<TableEntity>();
+        var filter = TableOData.PartitionKeyEquals(bookingId) + (rowKeyPrefix.Length > 0 ? " and " + TableOData.RowKeyStartsWith(rowKeyPrefix) : "");
+        await foreach (var row in host.Tables.Bookings.QueryAsync(filter))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    /// Polls until the condition holds (asynchronous paths: webhooks, in-process delivery), or fails after the timeout.
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}

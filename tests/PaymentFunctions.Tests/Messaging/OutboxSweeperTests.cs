@@ -1,0 +1,42 @@
+using System.Net;
+using PaymentFunctions.Hosting;
+using PaymentFunctions.Messaging;
+using PaymentFunctions.Tests.Infrastructure;
+
+namespace PaymentFunctions.Tests.Messaging;
+
+public sealed class OutboxSweeperTests
+{
+    [Fact]
+    public async Task MessagesACrashedProcessLeftInTheOutboxAreSentByTheSweeper()
+    {
+        // The app's clock runs two minutes ahead, so the rows written now already look abandoned.
+        await using var host = await PaymentAppHost.StartAsync(fakeServiceBus: true, clock: new OffsetClock(TimeSpan.FromMinutes(2)));
+        var booking = await TestBookings.SeedAsync(host);
+        host.Faults.Rule = p => p == FaultInjection.WebhookAfterBatch;
+        Assert.Equal(HttpStatusCode.InternalServerError, (await StripeEvents.PostAsync(host.Client, StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_swept", booking.Id))).StatusCode);
+        Assert.Single(await TestBookings.RowsAsync(host, booking.Id, OutboxRow.RowKeyPrefix));
+        host.Faults.Rule = null;
+
+        var sweep = await FunctionsHostCalls.FireTimerAsync(host.Client, OutboxSweeper.Name);
+
+        Assert.Equal(HttpStatusCode.OK, sweep.StatusCode);
+        Assert.Contains("Sent 1 ", await sweep.Content.ReadAsStringAsync());
+        Assert.Equal("payment_succeeded", Assert.Single(host.ServiceBus!.Messages(EventTypes.PaymentsTopic)).Label);
+        Assert.Empty(await TestBookings.RowsAsync(host, booking.Id, OutboxRow.RowKeyPrefix));
+    }
+
+    [Fact]
+    public async Task FreshOutboxRowsAreLeftToTheRequestThatIsSendingThem()
+    {
+        await using var host = await PaymentAppHost.StartAsync(fakeServiceBus: true);
+        var booking = await TestBookings.SeedAsync(host);
+        host.Faults.Rule = p => p == FaultInjection.WebhookAfterBatch;
+        await StripeEvents.PostAsync(host.Client, StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_fresh", booking.Id));
+
+        var sweep = await FunctionsHostCalls.FireTimerAsync(host.Client, OutboxSweeper.Name);
+
+        Assert.Contains("Sent 0 ", await sweep.Content.ReadAsStringAsync());
+        Assert.Equal(0, host.ServiceBus!.Received);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using PaymentFunctions.Bookings;
+using PaymentFunctions.Payments;
+using PaymentFunctions.Tests.Infrastructure;
+using PaymentFunctions.Webhooks;
+
+namespace PaymentFunctions.Tests.Webhooks;
+
+/// The webhook endpoint is "misconfigured" (the emulator delivers nowhere); the timer-triggered
+/// reconciliation lists Stripe's events and loses nothing.
+public sealed class StripeReconciliationTests : IAsyncLifetime
+{
+    private PaymentAppHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await PaymentAppHost.StartAsync(deliverWebhooks: false);
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task MissedWebhooksAreFoundByReconciliationAndAppliedOnce()
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        using var stripe = _host.StripeClientForTests();
+        var intentId = await EmulatorCalls.CreateIntentAsync(stripe, booking.Id);
+        await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_visa");
+        Assert.Null(await _host.Tables.Bookings.GetEntityAsync(booking.Id, PaymentState.RowKey));
+
+        var run = await FunctionsHostCalls.FireTimerAsync(_host.Client, StripeReconciliation.Name);
+
+        Assert.Equal(HttpStatusCode.OK, run.StatusCode);
+        Assert.Contains("stored 1 missing", await run.Content.ReadAsStringAsync());
+        var payment = PaymentState.FromEntity((await _host.Tables.Bookings.GetEntityAsync(booking.Id, PaymentState.RowKey))!);
+        Assert.Equal("succeeded", payment.Status);
+        var confirmed = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED);
+        Assert.Equal(BookingStatus.CONFIRMED, confirmed.Status);
+
+        var again = await _host.Services.GetRequiredService<StripeReconciliation>().RunAsync(CancellationToken.None);
+
+        Assert.Equal(0, again.Stored);
+        Assert.Single(_host.InProcess!.Published, m => m.Subject == "payment_succeeded" && m.BookingId == booking.Id);
+    }
+
+    [Fact]
+    public async Task AFailedRunDoesNotMoveTheCheckpointAndTheNextRunCatchesUp()
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        using var stripe = _host.StripeClientForTests();
+        var intentId = await EmulatorCalls.CreateIntentAsync(stripe, booking.Id);
+        await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_visa");
+        _host.Faults.Rule = p => p == PaymentFunctions.Hosting.FaultInjection.WebhookAfterBatch;
+
+        var failed = await FunctionsHostCalls.FireTimerAsync(_host.Client, StripeReconciliation.Name);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        Assert.Null(await _host.Tables.Lookups.GetEntityAsync("checkpoint", "stripe-events"));
+        _host.Faults.Rule = null;
+        Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.FireTimerAsync(_host.Client, StripeReconciliation.Name)).StatusCode);
+        Assert.NotNull(await _host.Tables.Lookups.GetEntityAsync("checkpoint", "stripe-events"));
+        var confirmed = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED);
+        Assert.Equal(BookingStatus.CONFIRMED, confirmed.Status);
+    }
+}

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using PaymentFunctions.Messaging;
+using PaymentFunctions.Payments;
+using PaymentFunctions.Tests.Infrastructure;
+
+namespace PaymentFunctions.Tests.Webhooks;
+
+/// Webhooks through the real app, Azurite and the production Service Bus sender talking to the fake broker.
+public sealed class WebhookIngestionTests : IAsyncLifetime
+{
+    private PaymentAppHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await PaymentAppHost.StartAsync(fakeServiceBus: true);
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task ASucceededPaymentIsStoredAndPublishedAsACloudEventWithTheDocumentedProperties()
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        var stripeEvent = StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_ok1", booking.Id);
+
+        var response = await StripeEvents.PostAsync(_host.Client, stripeEvent);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var payment = PaymentState.FromEntity((await _host.Tables.Bookings.GetEntityAsync(booking.Id, PaymentState.RowKey))!);
+        Assert.Equal("succeeded", payment.Status);
+        Assert.Equal("pi_ok1", payment.PaymentIntentId);
+        Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, "inbox|stripe|"));
+        Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, OutboxRow.RowKeyPrefix));
+
+        var message = Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic));
+        var eventId = stripeEvent["id"]!.GetValue<string>();
+        Assert.Equal($"{eventId}:payment_intent.succeeded", message.MessageId);
+        Assert.Equal("payment_succeeded", message.Label);
+        Assert.Equal(booking.Id, message.CorrelationId);
+        Assert.Equal(booking.Id, message.SessionId);
+        Assert.Equal("application/cloudevents+json", message.ContentType);
+        Assert.Equal("bookticket.payments.payment_succeeded.v1", message.UserProperties["type"]?.ToString());
+        using var cloudEvent = JsonDocument.Parse(message.Body);
+        Assert.Equal("1.0", cloudEvent.RootElement.GetProperty("specversion").GetString());
+        Assert.Equal("bookticket.payments.payment_succeeded.v1", cloudEvent.RootElement.GetProperty("type").GetString());
+        var data = cloudEvent.RootElement.GetProperty("data");
+        Assert.Equal(booking.Id, data.GetProperty("bookingId").GetString());
+        Assert.Equal(2500, data.GetProperty("amount").GetInt64());
+        Assert.Equal(eventId, data.GetProperty("stripeEventId").GetString());
+    }
+
+    [Fact]
+    public async Task ADuplicateDeliveryIsAcknowledgedAndPublishesNothingNew()
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        var stripeEvent = StripeEvents.PaymentIntent("payment_intent.payment_failed", "pi_dup", booking.Id, declineCode: "insufficient_funds");
+
+        Assert.Equal(HttpStatusCode.OK, (await StripeEvents.PostAsync(_host.Client, stripeEvent)).StatusCode);
+        var second = await StripeEvents.PostAsync(_host.Client, stripeEvent);
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Contains("\"duplicate\"", await second.Content.ReadAsStringAsync());
+        Assert.Equal(1, _host.ServiceBus!.Received);
+        var data = JsonDocument.Parse(Assert.Single(_host.ServiceBus.Messages(EventTypes.PaymentsTopic)).Body).RootElement.GetProperty("data");
+        Assert.Equal("insufficient_funds", data.GetProperty("declineCode").GetString());
+    }
+
+    [Fact]
+    public async Task AnUnhandledEventTypeIsRecordedAndNotPublished()
+    {
+        var stripeEvent = StripeEvents.Event("customer.created", new System.Text.Json.Nodes.JsonObject { ["id"] = "cus_1", ["object"] = "customer" });
+
+        var response = await StripeEvents.PostAsync(_host.Client, stripeEvent);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"ignored\"", await response.Content.ReadAsStringAsync());
+        Assert.NotNull(await _host.Tables.Lookups.GetEntityAsync("stripe-event|ignored|customer.created", stripeEvent["id"]!.GetValue<string>()));
+        Assert.Equal(0, _host.ServiceBus!.Received);
+    }
+
+    [Fact]
+    public async Task ARefundIsResolvedToItsBookingThroughTheIntentIndex()
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        await IntentIndex.RememberAsync(_host.Tables, "pi_refund", booking.Id, CancellationToken.None);
+
+        var response = await StripeEvents.PostAsync(_host.Client, StripeEvents.ChargeRefunded("ch_1", "pi_refund", 2500, 1000));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var message = Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic));
+        Assert.Equal(booking.Id, message.SessionId);
+        Assert.Equal("payment_refunded", message.Label);
+    }
+
+    [Fact]
+    public async Task ADisputeWithoutMetadataIsResolvedThroughAStripeLookup()
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        using var stripe = _host.StripeClientForTests();
+        var created = await stripe.PostAsync("/v1/payment_intents", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["amount"] = "2500", ["currency"] = "eur", ["metadata[bookingId]"] = booking.Id,
+        }));
+        var intentId = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+
+        var response = await StripeEvents.PostAsync(_host.Client, StripeEvents.Dispute("charge.dispute.created", "dp_1", intentId, 2500, "needs_response"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("dispute_opened", Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic)).Label);
+        Assert.Equal(booking.Id, Assert.Single(_host.ServiceBus.Messages(EventTypes.PaymentsTopic)).SessionId);
+    }
+
+    [Fact]
+    public async Task AnEventOfAnIntentThatIsNotOursIsAcknowledgedAndRecordedAsUnmatched()
+    {
+        var response = await StripeEvents.PostAsync(_host.Client, StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_unknown_elsewhere", bookingId: null));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"unmatched\"", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, _host.ServiceBus!.Received);
+    }
+
+    [Fact]
+    public async Task ALiveModeEventIsRefusedByATestModeEndpoint()
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        var stripeEvent = StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_live", booking.Id);
+        stripeEvent["livemode"] = true;
+
+        var response = await StripeEvents.PostAsync(_host.Client, stripeEvent);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("booking", Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, "")).RowKey);
+    }
+
+    [Fact]
+    public async Task AValidlySignedBodyThatIsNotAStripeEventIsABadRequest()
+    {
+        var body = Encoding.UTF8.GetBytes("{\"hello\":\"world\"}");
+
+        var response = await StripeEvents.PostRawAsync(_host.Client, body, StripeSigner.Header(body, PaymentAppHost.WebhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task ABodyOverTheLimitIsRefusedWith413()
+    {
+        var body = new byte[(512 * 1024) + 1];
+        Array.Fill(body, (byte)' ');
+
+        var response = await StripeEvents.PostRawAsync(_host.Client, body, StripeSigner.Header(body, PaymentAppHost.WebhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    public static TheoryData<string> BadSignatures => new() { "tampered", "wrong-secret", "stale", "future", "missing", "malformed" };
+
+    [Theory]
+    [MemberData(nameof(BadSignatures))]
+    public async Task ABadSignatureIsA400AndStoresNothing(string kind)
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        var body = Encoding.UTF8.GetBytes(StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_sig", booking.Id).ToJsonString());
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var header = kind switch
+        {
+            "tampered" => StripeSigner.Header(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(body).Replace("2500", "1", StringComparison.Ordinal)), PaymentAppHost.WebhookSecret, now),
+            "wrong-secret" => StripeSigner.Header(body, "whsec_not_ours", now),
+            "stale" => StripeSigner.Header(body, PaymentAppHost.WebhookSecret, now - 301),
+            "future" => StripeSigner.Header(body, PaymentAppHost.WebhookSecret, now + 301),
+            "missing" => null,
+            _ => "t=notanumber,v1=xyz",
+        };
+
+        var response = await StripeEvents.PostRawAsync(_host.Client, body, header);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain(PaymentAppHost.WebhookSecret, await response.Content.ReadAsStringAsync());
+        Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, "inbox|"));
+        Assert.Null(await _host.Tables.Bookings.GetEntityAsync(booking.Id, PaymentState.RowKey));
+        Assert.Equal(0, _host.ServiceBus!.Received);
+    }
+}
