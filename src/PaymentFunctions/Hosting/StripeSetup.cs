@@ -14,7 +14,12 @@ public static class StripeSetup
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StripeOptions>>().Value;
-            return new StripeClient(options.ApiBase, new AzureKeyCredential(options.SecretKey), new StripeClientOptions { ApiVersion = options.ApiVersion });
+            var clientOptions = new StripeClientOptions { ApiVersion = options.ApiVersion };
+
+            // Azure.Core's default is 100 s per attempt; a Stripe call that slow should fail and be retried well
+            // inside the webhook deadline and the Idempotency-Key lease instead.
+            clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(15);
+            return new StripeClient(options.ApiBase, new AzureKeyCredential(options.SecretKey), clientOptions);
         });
         return services;
     }
