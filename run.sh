@@ -52,7 +52,8 @@ else
   echo "Stripe: emulator on $EMULATOR_URL (development only; log .run/stripe-emulator.log)"
 fi
 
-ASPNETCORE_ENVIRONMENT=Development dotnet src/PaymentFunctions/bin/Debug/net10.0/PaymentFunctions.dll --urls "$APP_URL" &
+ASPNETCORE_ENVIRONMENT=Development dotnet src/PaymentFunctions/bin/Debug/net10.0/PaymentFunctions.dll \
+  --contentRoot "$PWD/src/PaymentFunctions" --urls "$APP_URL" &
 pids+=($!)
 echo "App: $APP_URL (health: $APP_URL/api/health) - Ctrl-C stops everything"
 wait -n "${pids[@]}"
