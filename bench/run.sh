@@ -20,8 +20,10 @@ dotnet build bench/PaymentFunctions.Bench/PaymentFunctions.Bench.csproj -c Relea
 
 if [ "$mode" = all ] || [ "$mode" = micro ]; then
   echo "==> micro-benchmarks (ShortRun: 1 launch, 3 warm-up, 3 measured iterations)"
+  # Extra arguments (e.g. --filter '*Verify*') replace the default "run everything" filter.
+  [ $# -gt 0 ] || set -- --filter '*'
   timeout 900 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
-    --filter '*' --job short --memory --artifacts bench/BenchmarkDotNet.Artifacts "$@"
+    --job short --memory --artifacts bench/BenchmarkDotNet.Artifacts "$@"
 fi
 
 if [ "$mode" = all ] || [ "$mode" = webhooks ]; then
