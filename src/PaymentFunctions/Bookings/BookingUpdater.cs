@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using PaymentFunctions.Clients.Tables;
 using PaymentFunctions.Hosting;
 using PaymentFunctions.Messaging;
@@ -35,7 +33,7 @@ public sealed class BookingUpdater(
 
             var actions = new List<TableTransactionAction>
             {
-                new(TableTransactionActionType.Add, new TableEntity(bookingId, "inbox|" + RowKeySafe(causationId))
+                new(TableTransactionActionType.Add, new TableEntity(bookingId, "inbox|" + RowKeyPart.Safe(causationId))
                 {
                     ["Cause"] = cause, ["ReceivedAt"] = now, ["From"] = booking.Status.ToString(), ["To"] = status.ToString(),
                 }),
@@ -47,9 +45,9 @@ public sealed class BookingUpdater(
                 if (status != booking.Status)
                 {
                     var reason = status == BookingStatus.CANCELLED ? BookingStateMachine.CancellationReason(facts, booking.Amount) : null;
-                    actions.Add(new(TableTransactionActionType.Add, new BookingHistoryEntry(now, booking.Status, status, cause, causationId, reason).ToEntity(bookingId)));
+                    actions.Add(new(TableTransactionActionType.Add, new BookingHistoryEntry(now, booking.Status, status, cause, RowKeyPart.Safe(causationId), reason).ToEntity(bookingId)));
                     var bookingEvent = BookingEvents.For(changed, causationId, now);
-                    actions.Add(new(TableTransactionActionType.Add, OutboxRow.ToEntity(CloudEventEnvelope.ToOutboxMessage(bookingEvent), RowKeySafe(causationId))));
+                    actions.Add(new(TableTransactionActionType.Add, OutboxRow.ToEntity(CloudEventEnvelope.ToOutboxMessage(bookingEvent), RowKeyPart.Safe(causationId))));
                 }
             }
 
@@ -79,16 +77,9 @@ public sealed class BookingUpdater(
         }
 
         faults.Reached(FaultInjection.ConsumerAfterBatch);
-        await outbox.SendPendingAsync(bookingId, RowKeySafe(causationId), cancellationToken);
+        await outbox.SendPendingAsync(bookingId, RowKeyPart.Safe(causationId), cancellationToken);
         return update;
     }
-
-    /// Message ids are chosen by senders; table keys may not contain / \ # ? or control characters, and must
-    /// stay short. Ids that are not already safe are replaced by their SHA-256.
-    public static string RowKeySafe(string id) =>
-        id.Length <= 200 && !id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c))
-            ? id
-            : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
 }
 
 public sealed record BookingUpdate(BookingStatus From, BookingStatus To, bool Duplicate);

@@ -17,11 +17,11 @@ public static class AuthSetup
     public static IServiceCollection AddSpaAuth(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations()
-            .Validate<IHostEnvironment>((o, env) => StandIns.AllowedIn(env) || !o.HasDevSigningKey, StandIns.Refused("Auth:DevSigningKey (HS256 development tokens)"))
+            .Validate<IHostEnvironment, IConfiguration>((o, env, config) => StandIns.AllowedIn(env, config) || !o.HasDevSigningKey, StandIns.Refused("Auth:DevSigningKey (HS256 development tokens)"))
             .ValidateOnStart();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>, IHostEnvironment>((jwt, auth, env) => ConfigureJwt(jwt, auth.Value, env));
+            .Configure<IOptions<AuthOptions>, IHostEnvironment, IConfiguration>((jwt, auth, env, config) => ConfigureJwt(jwt, auth.Value, env, config));
         services.AddAuthorizationBuilder().AddPolicy(SpaPolicy, policy => policy
             .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser()
@@ -44,7 +44,7 @@ public static class AuthSetup
     public static string UserId(this ClaimsPrincipal user) =>
         user.FindFirstValue(UserIdClaim) ?? throw new InvalidOperationException("The endpoint is not protected by the SPA policy.");
 
-    private static void ConfigureJwt(JwtBearerOptions jwt, AuthOptions auth, IHostEnvironment environment)
+    private static void ConfigureJwt(JwtBearerOptions jwt, AuthOptions auth, IHostEnvironment environment, IConfiguration configuration)
     {
         // Keep "sub" as "sub": the default mapping renames it to a long WS-Federation claim type.
         jwt.MapInboundClaims = false;
@@ -65,12 +65,14 @@ public static class AuthSetup
             jwt.RequireHttpsMetadata = !authority.IsLoopback;
         }
 
-        // The options validation already refuses the key in Production; this keeps it unused even if that changed.
-        if (auth.HasDevSigningKey && StandIns.AllowedIn(environment))
+        // Dev tokens only where no real issuer is configured: one scheme cannot tie the symmetric key to the dev
+        // issuer, so with both, a dev-signed token could claim the real issuer. The options validation already
+        // refuses the key in Production; this keeps it unused even if that changed.
+        if (auth.HasDevSigningKey && auth.Authority is null && StandIns.AllowedIn(environment, configuration))
         {
-            parameters.ValidIssuers = [.. parameters.ValidIssuers ?? [], AuthOptions.DevIssuer];
-            parameters.IssuerSigningKeys = [.. parameters.IssuerSigningKeys ?? [], new SymmetricSecurityKey(Encoding.UTF8.GetBytes(auth.DevSigningKey!))];
-            parameters.ValidAlgorithms = auth.Authority is null ? [SecurityAlgorithms.HmacSha256] : null;
+            parameters.ValidIssuers = [AuthOptions.DevIssuer];
+            parameters.IssuerSigningKeys = [new SymmetricSecurityKey(Encoding.UTF8.GetBytes(auth.DevSigningKey!))];
+            parameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
         }
     }
 }

@@ -36,7 +36,7 @@ public sealed partial class IdempotencyKeys(PaymentTables tables, TimeProvider t
 
         var ct = http.RequestAborted;
         await tables.EnsureCreatedAsync(ct);
-        var partition = BookingUpdater.RowKeySafe(userId);
+        var partition = Messaging.RowKeyPart.Safe(userId);
         var rowKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
         var fingerprint = Fingerprint(http.Request, body);
         var claim = await ClaimAsync(partition, rowKey, fingerprint, ct);

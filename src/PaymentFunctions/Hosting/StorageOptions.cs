@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using PaymentFunctions.Clients.Tables;
 
 namespace PaymentFunctions.Hosting;
 
@@ -21,6 +22,25 @@ public sealed class StorageOptions : IValidatableObject
         if (string.IsNullOrWhiteSpace(ConnectionString) == (TableEndpoint is null))
         {
             yield return new ValidationResult("Set exactly one of Storage:ConnectionString or Storage:TableEndpoint.");
+            yield break;
+        }
+
+        if (!string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            string? problem = null;
+            try
+            {
+                _ = TableConnectionString.Parse(ConnectionString);
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException)
+            {
+                problem = ex.Message; // the parser never echoes the connection string (it holds the key)
+            }
+
+            if (problem is not null)
+            {
+                yield return new ValidationResult($"Storage:ConnectionString is not usable: {problem}");
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ public static class StorageSetup
     public static IServiceCollection AddStorage(this IServiceCollection services)
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations()
-            .Validate<IHostEnvironment>((o, env) => StandIns.AllowedIn(env) || !IsDevelopmentStorage(o), StandIns.Refused("Storage:ConnectionString (development storage / Azurite)"))
+            .Validate<IHostEnvironment, IConfiguration>((o, env, config) => StandIns.AllowedIn(env, config) || !IsDevelopmentStorage(o), StandIns.Refused("Storage:ConnectionString (development storage / Azurite)"))
             .ValidateOnStart();
         services.AddSingleton(sp =>
         {

@@ -9,7 +9,7 @@ public static class StripeSetup
     public static IServiceCollection AddStripe(this IServiceCollection services)
     {
         services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.Section).ValidateDataAnnotations()
-            .Validate<IHostEnvironment>((o, env) => StandIns.AllowedIn(env) || !StandIns.IsLoopback(o.ApiBase), StandIns.Refused("Stripe:ApiBase (a loopback Stripe emulator)"))
+            .Validate<IHostEnvironment, IConfiguration>((o, env, config) => StandIns.AllowedIn(env, config) || !StandIns.IsLoopback(o.ApiBase), StandIns.Refused("Stripe:ApiBase (a loopback Stripe emulator)"))
             .ValidateOnStart();
         services.AddSingleton(sp =>
         {

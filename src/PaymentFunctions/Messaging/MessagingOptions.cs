@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using PaymentFunctions.Clients.ServiceBus;
 
 namespace PaymentFunctions.Messaging;
 
@@ -18,11 +19,47 @@ public sealed class MessagingOptions : IValidatableObject
 
     public bool IsInProcess => Transport == "InProcess";
 
+    public bool UsesConnectionString => !string.IsNullOrWhiteSpace(ConnectionString);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!IsInProcess && string.IsNullOrWhiteSpace(ConnectionString) && string.IsNullOrWhiteSpace(FullyQualifiedNamespace))
+        if (IsInProcess)
+        {
+            yield break;
+        }
+
+        if (UsesConnectionString)
+        {
+            // Parsed for both topics now, so a key scoped to one topic (EntityPath) fails here, not at the first send.
+            foreach (var topic in new[] { EventTypes.PaymentsTopic, EventTypes.BookingsTopic })
+            {
+                if (Problem(() => ServiceBusConnectionString.Parse(ConnectionString!, topic)) is { } problem)
+                {
+                    yield return new ValidationResult($"ServiceBus:ConnectionString is not usable for topic '{topic}': {problem}");
+                }
+            }
+        }
+        else if (string.IsNullOrWhiteSpace(FullyQualifiedNamespace))
         {
             yield return new ValidationResult("ServiceBus:ConnectionString or ServiceBus:FullyQualifiedNamespace is required when ServiceBus:Transport is ServiceBus.");
+        }
+        else if (Uri.CheckHostName(FullyQualifiedNamespace) != UriHostNameType.Dns)
+        {
+            yield return new ValidationResult("ServiceBus:FullyQualifiedNamespace must be a host name such as mynamespace.servicebus.windows.net (no scheme, no path).");
+        }
+    }
+
+    // The parsers' messages name the missing part and never echo the connection string (it holds the key).
+    private static string? Problem(Action parse)
+    {
+        try
+        {
+            parse();
+            return null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            return ex.Message;
         }
     }
 }

@@ -9,7 +9,7 @@ public static class MessagingSetup
     public static IServiceCollection AddMessaging(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section).ValidateDataAnnotations()
-            .Validate<IHostEnvironment>((o, env) => StandIns.AllowedIn(env) || !o.IsInProcess, StandIns.Refused("ServiceBus:Transport=InProcess"))
+            .Validate<IHostEnvironment, IConfiguration>((o, env, config) => StandIns.AllowedIn(env, config) || !o.IsInProcess, StandIns.Refused("ServiceBus:Transport=InProcess"))
             .ValidateOnStart();
         services.AddSingleton<OutboxSender>();
         services.AddSingleton<OutboxSweeper>();

@@ -13,7 +13,7 @@ public static class OutboxRow
     public static string RowKeyPrefixFor(string causationId) => $"{RowKeyPrefix}{causationId}|";
 
     public static TableEntity ToEntity(OutboxMessage message, string causationId) =>
-        new(message.BookingId, RowKeyPrefixFor(causationId) + message.MessageId)
+        new(message.BookingId, RowKeyPrefixFor(causationId) + RowKeyPart.Safe(message.MessageId))
         {
             ["Topic"] = message.Topic,
             ["MessageId"] = message.MessageId,

@@ -11,7 +11,7 @@ namespace PaymentFunctions.Messaging;
 public sealed class ServiceBusTopicPublisher(IOptions<MessagingOptions> options) : ITopicPublisher
 {
     private readonly ConcurrentDictionary<string, ServiceBusSender> _senders = new();
-    private readonly DefaultAzureCredential? _credential = options.Value.ConnectionString is null ? new DefaultAzureCredential() : null;
+    private readonly DefaultAzureCredential? _credential = options.Value.UsesConnectionString ? null : new DefaultAzureCredential();
 
     /// One REST send per message: the batch format has no per-message Content-Type, and the contract promises
     /// application/cloudevents+json. An event rarely produces more than one message, so little is lost.
@@ -38,8 +38,8 @@ public sealed class ServiceBusTopicPublisher(IOptions<MessagingOptions> options)
     private ServiceBusSender CreateSender(string topic)
     {
         var settings = options.Value;
-        return settings.ConnectionString is { } connectionString
-            ? new ServiceBusSender(connectionString, topic)
+        return settings.UsesConnectionString
+            ? new ServiceBusSender(settings.ConnectionString!, topic)
             : new ServiceBusSender(new Uri($"https://{settings.FullyQualifiedNamespace}/"), topic, _credential!);
     }
 }

@@ -31,8 +31,9 @@ public sealed class StripeSignatureVerifier(IReadOnlyList<string> secrets, TimeS
             return "no v1 signature in Stripe-Signature header";
         }
 
-        var age = time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(timestamp);
-        if (age.Duration() > tolerance)
+        // In whole seconds: a forged t far outside DateTimeOffset's range must be a rejection, not an exception.
+        var ageSeconds = Math.Abs((decimal)time.GetUtcNow().ToUnixTimeSeconds() - timestamp);
+        if (ageSeconds > (decimal)tolerance.TotalSeconds)
         {
             return "timestamp outside the tolerance";
         }

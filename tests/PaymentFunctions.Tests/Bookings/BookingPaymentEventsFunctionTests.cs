@@ -59,6 +59,20 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AMessageIdThatIsNotTableKeySafeIsAppliedAndDeduplicatedAllTheSame()
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        var message = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, T0)) with { MessageId = "sender/chose#this?id|odd" };
+
+        Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.DeliverAsync(_host.Client, message)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.DeliverAsync(_host.Client, message, deliveryCount: 2)).StatusCode);
+
+        Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
+        Assert.Single(_host.ServiceBus!.Messages(EventTypes.BookingsTopic));
+        Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, OutboxRow.RowKeyPrefix));
+    }
+
+    [Fact]
     public async Task AFailureArrivingAfterTheSuccessNeverMovesTheBookingBack()
     {
         var booking = await TestBookings.SeedAsync(_host);

@@ -29,6 +29,10 @@ public sealed class StartupConfigurationTests
     [InlineData("Storage:ConnectionString", null, "Storage:ConnectionString")]
     [InlineData("ServiceBus:FullyQualifiedNamespace", null, "ServiceBus:FullyQualifiedNamespace")]
     [InlineData("ServiceBus:Transport", "Carrier-Pigeon", "ServiceBus:Transport")]
+    [InlineData("ServiceBus:FullyQualifiedNamespace", "sb://example.servicebus.windows.net/", "ServiceBus:FullyQualifiedNamespace")]
+    [InlineData("ServiceBus:ConnectionString", "Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2VjcmV0;EntityPath=payments", "ServiceBus:ConnectionString is not usable for topic 'bookings'")]
+    [InlineData("ServiceBus:ConnectionString", "Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=send", "ServiceBus:ConnectionString")]
+    [InlineData("Storage:ConnectionString", "AccountName=prod;this-is-not-a-setting", "Storage:ConnectionString is not usable")]
     public void AMissingOrInvalidSettingFailsStartUpNamingIt(string key, string? value, string named)
     {
         var settings = ValidSettings();
@@ -52,6 +56,20 @@ public sealed class StartupConfigurationTests
 
         Assert.Contains(named, Flatten(error));
         Assert.Contains("Production", Flatten(error));
+    }
+
+    [Fact]
+    public void ADevelopmentStandInIsRefusedWithLiveStripeWhateverTheEnvironmentIsCalled()
+    {
+        var settings = ValidSettings();
+        settings["Stripe:LiveMode"] = "true";
+        settings["Stripe:SecretKey"] = "sk_live_config_check";
+        settings["ServiceBus:Transport"] = "InProcess";
+
+        var error = Assert.ThrowsAny<Exception>(() => Start("Staging", settings));
+
+        Assert.Contains("ServiceBus:Transport=InProcess", Flatten(error));
+        Assert.DoesNotContain("sk_live_config_check", Flatten(error));
     }
 
     [Fact]

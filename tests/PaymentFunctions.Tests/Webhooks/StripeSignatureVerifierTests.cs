@@ -75,6 +75,14 @@ public sealed class StripeSignatureVerifierTests
         Assert.Equal(reason, Verifier().Verify(header, Body));
     }
 
+    [Theory]
+    [InlineData("t=999999999999999999,v1=3b843bacfb18cc5554542fdcc84d815b399c52758e508a6fcecf0a2af4efea2b")]
+    [InlineData("t=0,v1=3b843bacfb18cc5554542fdcc84d815b399c52758e508a6fcecf0a2af4efea2b")]
+    public void TimestampsFarOutsideTheCalendarAreRejectedNotThrown(string header)
+    {
+        Assert.Equal("timestamp outside the tolerance", Verifier().Verify(header, Body));
+    }
+
     [Fact]
     public void DuringRotationAnyConfiguredSecretVerifies()
     {
