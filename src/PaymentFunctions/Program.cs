@@ -26,7 +26,7 @@ app.MapHealth();
 app.MapBookings();
 app.MapPayments();
 app.MapWebhooks();
-app.MapFunctionTriggers();
+app.MapFunctionTriggers(app.Environment);
 app.Run();
 
 /// Visible to WebApplicationFactory in the tests.

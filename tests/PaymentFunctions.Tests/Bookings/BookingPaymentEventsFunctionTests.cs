@@ -73,6 +73,19 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnInvocationRelayedByAProxyOnThisMachineIsRefused()
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        var message = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, T0));
+        _host.Client.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.7");
+
+        var response = await FunctionsHostCalls.DeliverAsync(_host.Client, message);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(BookingStatus.PENDING, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
+    }
+
+    [Fact]
     public async Task AFailureArrivingAfterTheSuccessNeverMovesTheBookingBack()
     {
         var booking = await TestBookings.SeedAsync(_host);

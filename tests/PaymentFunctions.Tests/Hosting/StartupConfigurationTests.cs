@@ -88,8 +88,8 @@ public sealed class StartupConfigurationTests
     public async Task FunctionTriggerRoutesIgnoreCallersThatAreNotOnLoopback(string route)
     {
         // The in-memory test server has no remote address: to the app that is "not loopback", like a caller
-        // reaching a standalone container through its ingress.
-        using var factory = Start("Production", ValidSettings());
+        // reaching a container through its ingress. (In Production without a Functions host they are not mapped.)
+        using var factory = Start("Staging", ValidSettings());
         using var client = factory.CreateClient();
 
         var response = await client.PostAsync(route, new StringContent("{\"Data\":{},\"Metadata\":{}}", System.Text.Encoding.UTF8, "application/json"));
