@@ -59,13 +59,26 @@ public sealed class BookingService(
         var result = await tables.Bookings.SubmitTransactionAsync(
             [new(TableTransactionActionType.Add, booking.ToEntity()), new(TableTransactionActionType.Add, created.ToEntity(booking.Id))],
             cancellationToken);
-        if (!result.Succeeded)
+        if (!result.Succeeded && !await WeStoredItAsync(booking, result, cancellationToken))
         {
             throw new InvalidOperationException($"Creating booking {booking.Id} failed at action {result.FailedActionIndex}: {result.FailedStatus} {result.ErrorCode}.");
         }
 
         logger.LogInformation("Booking {BookingId} created for user {UserId}: {Quantity} x {TicketType}, {Amount} {Currency} minor units", booking.Id, userId, quantity, booking.TicketTypeId, booking.Amount, booking.Currency);
         return new BookingCreateResult(BookingCreateOutcome.Created, BookingView.Of(booking, [created]));
+    }
+
+    /// The pipeline retries a batch whose answer was lost; if the first attempt had committed, the retry meets our
+    /// own row (409). Ids are 128 random bits, so a row with this id and our creation time is ours.
+    private async Task<bool> WeStoredItAsync(Booking booking, TableTransactionResult result, CancellationToken cancellationToken)
+    {
+        if (result is not { FailedActionIndex: 0, FailedOutcome: TableWriteOutcome.AlreadyExists })
+        {
+            return false;
+        }
+
+        var stored = await tables.Bookings.GetEntityAsync(booking.Id, Booking.RowKey, ct: cancellationToken);
+        return stored is not null && Booking.FromEntity(stored) is { } found && found.UserId == booking.UserId && found.CreatedAt == booking.CreatedAt;
     }
 
     public async Task<BookingView?> GetAsync(string userId, string bookingId, CancellationToken cancellationToken)

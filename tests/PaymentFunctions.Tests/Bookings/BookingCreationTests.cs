@@ -1,0 +1,53 @@
+using Azure.Core.Pipeline;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using PaymentFunctions.Bookings;
+using PaymentFunctions.Clients.Tables;
+using PaymentFunctions.Hosting;
+using PaymentFunctions.Tests.Infrastructure;
+
+namespace PaymentFunctions.Tests.Bookings;
+
+public sealed class BookingCreationTests
+{
+    [Fact]
+    public async Task ABookingWhoseBatchCommittedButWhoseAnswerWasLostIsReportedCreatedOnce()
+    {
+        var azurite = await AzuriteServer.Shared;
+        var options = new TableClientOptions();
+        options.Retry.Delay = TimeSpan.FromMilliseconds(10);
+        options.Transport = new HttpClientTransport(new HttpClient(new LoseFirstBatchAnswer()));
+        var tables = new PaymentTables(new TableServiceClient(azurite.ConnectionString, options), Options.Create(new StorageOptions { TablePrefix = "lost" + Guid.NewGuid().ToString("N")[..10] }));
+        var catalog = new Catalog(Options.Create(new CatalogOptions { TicketTypes = { ["standard"] = new() { Name = "S", UnitPrice = 25m, Currency = "EUR" } } }));
+        var bookings = new BookingService(tables, catalog, new BookingIds(), Options.Create(new BookingOptions()), TimeProvider.System, NullLogger<BookingService>.Instance);
+
+        var result = await bookings.CreateAsync("user-1", new CreateBookingRequest("standard", 1), CancellationToken.None);
+
+        Assert.Equal(BookingCreateOutcome.Created, result.Outcome);
+        var stored = new List<TableEntity>();
+        await foreach (var row in tables.Bookings.QueryAsync(TableOData.RowKeyEquals(Booking.RowKey)))
+        {
+            stored.Add(row);
+        }
+
+        Assert.Equal(result.Booking!.Id, Assert.Single(stored).PartitionKey);
+    }
+
+    /// Lets the first $batch reach storage, then loses its answer, as a reset after the commit would.
+    private sealed class LoseFirstBatchAnswer() : DelegatingHandler(new HttpClientHandler())
+    {
+        private int _lost;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (request.RequestUri!.AbsolutePath.EndsWith("$batch", StringComparison.Ordinal) && Interlocked.Exchange(ref _lost, 1) == 0)
+            {
+                response.Dispose();
+                throw new IOException("connection reset after the server committed");
+            }
+
+            return response;
+        }
+    }
+}
