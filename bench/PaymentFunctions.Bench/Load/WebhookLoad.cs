@@ -22,7 +22,8 @@ internal static class WebhookLoad
         using var environment = await LoadEnvironment.StartAsync(RepoRoot());
         var bookings = new TableServiceClient(environment.StorageConnectionString).GetTableClient("Bookings");
         await bookings.CreateIfNotExistsAsync(deadline.Token);
-        var ids = Enumerable.Range(0, warmup + count).Select(i => $"bk_bench_{i:D6}").ToArray();
+        var bookingIds = new PaymentFunctions.Bookings.BookingIds();
+        var ids = Enumerable.Range(0, warmup + count).Select(_ => bookingIds.Next()).ToArray();
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = deadline.Token }, async (id, ct) =>
             await bookings.UpsertEntityAsync(NewBooking(id).ToEntity(), TableUpdateMode.Replace, ct));
 

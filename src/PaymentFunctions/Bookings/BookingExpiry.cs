@@ -24,31 +24,60 @@ public sealed class BookingExpiry(
         var now = time.GetUtcNow();
         var filter = $"RowKey eq '{Booking.RowKey}' and (Status eq 'PENDING' or Status eq 'PAYMENT_FAILED') and HoldExpiresAt lt datetime'{now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture)}'";
         var expired = 0;
+        var failed = new List<string>();
         await foreach (var entity in tables.Bookings.QueryAsync(filter, ct: cancellationToken))
         {
             var booking = Booking.FromEntity(entity);
-            if (booking.PaymentIntentId is { } intentId && !await CancelIntentAsync(booking.Id, intentId, cancellationToken))
+            try
             {
-                continue;
+                expired += await ExpireAsync(booking, now, cancellationToken) ? 1 : 0;
             }
-
-            var causationId = $"expiry:{booking.Id}";
-            var update = await updater.ApplyAsync(booking.Id, causationId, "booking.expired", facts => BookingStateMachine.Expire(facts, now, causationId), cancellationToken);
-            if (update.To == BookingStatus.CANCELLED && update.From != BookingStatus.CANCELLED)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                expired++;
+                // One booking must not hold up the others; the run still fails at the end, so it is not missed.
+                logger.LogError(ex, "Booking {BookingId} could not be expired: {Error}", booking.Id, ex.Message);
+                failed.Add(booking.Id);
             }
         }
 
-        return expired;
+        return failed.Count == 0
+            ? expired
+            : throw new InvalidOperationException($"Expired {expired} booking(s); {failed.Count} failed and are retried next run: {string.Join(", ", failed.Take(10))}.");
     }
 
-    private async Task<bool> CancelIntentAsync(string bookingId, string intentId, CancellationToken cancellationToken)
+    private async Task<bool> ExpireAsync(Booking booking, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (booking.PaymentIntentId is { } intentId && !await CancelIntentAsync(booking.Id, intentId, now, cancellationToken))
+        {
+            return false;
+        }
+
+        // Expire only the booking as it was when its intent was canceled: if an intent was recorded since,
+        // the next run cancels that one first.
+        var causationId = $"expiry:{booking.Id}:{booking.PaymentIntentId ?? "none"}";
+        var update = await updater.ApplyAsync(
+            booking.Id,
+            causationId,
+            "booking.expired",
+            fresh => fresh.PaymentIntentId == booking.PaymentIntentId ? BookingStateMachine.Expire(fresh.Facts, now, causationId) : null,
+            cancellationToken);
+        return update.To == BookingStatus.CANCELLED && update.From != BookingStatus.CANCELLED;
+    }
+
+    private async Task<bool> CancelIntentAsync(string bookingId, string intentId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         try
         {
-            var intent = await stripe.CancelPaymentIntentAsync(intentId, "abandoned", $"pi-cancel:{intentId}", cancellationToken);
+            // Stripe replays the first answer to a key for 24 h, errors included: a key per run lets a cancel that
+            // failed (intent briefly "processing") succeed later. Canceling twice is harmless.
+            var key = $"pi-cancel:{intentId}:{now.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture)}";
+            var intent = await stripe.CancelPaymentIntentAsync(intentId, "abandoned", key, cancellationToken);
             return intent.Status == "canceled";
+        }
+        catch (StripeException ex) when (ex.Status == 404)
+        {
+            logger.LogWarning("Booking {BookingId}'s intent {IntentId} does not exist at Stripe; nothing to cancel", bookingId, intentId);
+            return true;
         }
         catch (StripeException ex) when (ex.Status == 400 && ex.Error?.Code == "payment_intent_unexpected_state")
         {

@@ -16,8 +16,10 @@ public sealed class BookingUpdater(
 {
     private const int MaxAttempts = 10;
 
+    /// <paramref name="change"/> gets the freshly read booking and returns its new facts, or null when the cause no
+    /// longer applies to it (then nothing is written, not even the inbox row, so the cause may come back later).
     public async Task<BookingUpdate> ApplyAsync(
-        string bookingId, string causationId, string cause, Func<PaymentFacts, PaymentFacts> change, CancellationToken cancellationToken)
+        string bookingId, string causationId, string cause, Func<Booking, PaymentFacts?> change, CancellationToken cancellationToken)
     {
         await tables.EnsureCreatedAsync(cancellationToken);
         BookingUpdate update;
@@ -26,7 +28,11 @@ public sealed class BookingUpdater(
             var stored = await tables.Bookings.GetEntityAsync(bookingId, Booking.RowKey, ct: cancellationToken)
                 ?? throw new InvalidOperationException($"Booking {bookingId} does not exist (cause {causationId}).");
             var booking = Booking.FromEntity(stored);
-            var facts = change(booking.Facts);
+            if (change(booking) is not { } facts)
+            {
+                return new BookingUpdate(booking.Status, booking.Status, Duplicate: false);
+            }
+
             var status = BookingStateMachine.StatusOf(facts, booking.Amount);
             var now = time.GetUtcNow();
             update = new BookingUpdate(booking.Status, status, Duplicate: false);

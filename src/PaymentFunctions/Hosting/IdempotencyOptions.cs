@@ -12,8 +12,10 @@ public sealed class IdempotencyOptions
     public TimeSpan KeyLifetime { get; set; } = TimeSpan.FromHours(24);
 
     /// How long a request holds its key; a request that crashed frees the key after this, not after KeyLifetime.
+    /// Longer than the slowest legitimate request (two Stripe calls at 3 x 15 s each, plus storage), so a live
+    /// request is never taken over by its own retry.
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00", ErrorMessage = "Idempotency:Lease must be between 5 seconds and 10 minutes.")]
-    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(3);
 }
 
 public static class IdempotencySetup

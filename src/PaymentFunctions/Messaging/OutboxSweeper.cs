@@ -29,9 +29,19 @@ public sealed class OutboxSweeper(PaymentTables tables, OutboxSender sender, Tim
         }
 
         var sent = 0;
+        var failed = 0;
         foreach (var (bookingId, causationId) in pending)
         {
-            sent += await sender.SendPendingAsync(bookingId, causationId, cancellationToken);
+            try
+            {
+                sent += await sender.SendPendingAsync(bookingId, causationId, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Keep sweeping the others; the run still fails at the end so the failure is seen.
+                logger.LogError(ex, "Outbox rows of {CausationId} for booking {BookingId} could not be sent: {Error}", causationId, bookingId, ex.Message);
+                failed++;
+            }
         }
 
         if (sent > 0)
@@ -39,6 +49,6 @@ public sealed class OutboxSweeper(PaymentTables tables, OutboxSender sender, Tim
             logger.LogWarning("Outbox sweeper sent {Count} message(s) a crashed process had left behind", sent);
         }
 
-        return sent;
+        return failed == 0 ? sent : throw new InvalidOperationException($"Outbox sweep sent {sent} message(s); {failed} group(s) failed and stay in the outbox.");
     }
 }

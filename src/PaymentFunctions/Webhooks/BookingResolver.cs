@@ -1,3 +1,4 @@
+using PaymentFunctions.Bookings;
 using PaymentFunctions.Clients.Stripe;
 using PaymentFunctions.Hosting;
 using PaymentFunctions.Payments;
@@ -9,7 +10,18 @@ namespace PaymentFunctions.Webhooks;
 /// metadata), which covers events about charges and disputes whose objects carry no booking id.
 public sealed class BookingResolver(PaymentTables tables, StripeClient stripe)
 {
+    /// The booking id, or null when the event is not about a booking of ours: metadata can come from anywhere on
+    /// a shared Stripe account (other environments, other integrations), so an id must be well-formed and exist.
     public async Task<string?> ResolveAsync(StripeEvent stripeEvent, CancellationToken cancellationToken)
+    {
+        var candidate = await CandidateAsync(stripeEvent, cancellationToken);
+        return BookingIds.IsWellFormed(candidate)
+            && await tables.Bookings.GetEntityAsync(candidate!, Booking.RowKey, ["PartitionKey"], cancellationToken) is not null
+            ? candidate
+            : null;
+    }
+
+    private async Task<string?> CandidateAsync(StripeEvent stripeEvent, CancellationToken cancellationToken)
     {
         if (StripeEventMapper.BookingIdFromMetadata(stripeEvent) is { Length: > 0 } fromMetadata)
         {

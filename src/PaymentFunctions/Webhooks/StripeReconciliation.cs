@@ -36,24 +36,41 @@ public sealed class StripeReconciliation(
         }
         while (startingAfter is not null);
 
+        // Oldest first, and the checkpoint follows the progress: a run that fails or times out halfway keeps
+        // what it did, and the next run starts from there.
         var stored = 0;
-        foreach (var stripeEvent in events.OrderBy(e => e.Created).ThenBy(e => e.Id, StringComparer.Ordinal))
+        var processed = 0;
+        var progress = since;
+        try
         {
-            if (await processor.ProcessAsync(stripeEvent, cancellationToken) == WebhookOutcome.Stored)
+            foreach (var stripeEvent in events.OrderBy(e => e.Created).ThenBy(e => e.Id, StringComparer.Ordinal))
             {
-                stored++;
+                if (await processor.ProcessAsync(stripeEvent, cancellationToken) == WebhookOutcome.Stored)
+                {
+                    stored++;
+                }
+
+                progress = stripeEvent.Created > progress ? stripeEvent.Created : progress;
+                if (++processed % 50 == 0)
+                {
+                    await SaveCheckpointAsync(progress, cancellationToken);
+                }
             }
         }
-
-        var newest = events.Count > 0 ? events.Max(e => e.Created) : since;
-        if (newest > since || checkpoint is null)
+        finally
         {
-            await tables.Lookups.UpsertEntityAsync(new TableEntity("checkpoint", "stripe-events") { ["Created"] = newest }, TableUpdateMode.Replace, cancellationToken);
+            if (progress > since)
+            {
+                await SaveCheckpointAsync(progress, CancellationToken.None);
+            }
         }
 
         logger.LogInformation("Reconciliation: {Listed} Stripe event(s) since {Since:O}, {Stored} were missing and are now stored", events.Count, since, stored);
         return new ReconciliationRun(events.Count, stored);
     }
+
+    private async Task SaveCheckpointAsync(DateTimeOffset created, CancellationToken cancellationToken) =>
+        await tables.Lookups.UpsertEntityAsync(new TableEntity("checkpoint", "stripe-events") { ["Created"] = created }, TableUpdateMode.Replace, cancellationToken);
 }
 
 public sealed record ReconciliationRun(int Listed, int Stored);

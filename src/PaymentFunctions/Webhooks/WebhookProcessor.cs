@@ -3,6 +3,7 @@ using PaymentFunctions.Clients.Tables;
 using PaymentFunctions.Hosting;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Payments;
+using PaymentFunctions.Payments.Events;
 
 namespace PaymentFunctions.Webhooks;
 
@@ -38,7 +39,20 @@ public sealed class WebhookProcessor(
             return WebhookOutcome.Unmatched;
         }
 
-        var paymentEvent = StripeEventMapper.Map(stripeEvent, bookingId)!;
+        PaymentEvent paymentEvent;
+        try
+        {
+            paymentEvent = StripeEventMapper.Map(stripeEvent, bookingId)!;
+        }
+        catch (FormatException ex)
+        {
+            // Redelivery cannot fix a malformed event, and days of 5xx would make Stripe disable the endpoint for
+            // every event: it is kept for a person to look at, loudly, and acknowledged.
+            logger.LogError("Stripe event {EventId} ({Type}) for booking {BookingId} cannot be mapped and was recorded as unprocessable: {Error}", stripeEvent.Id, stripeEvent.Type, bookingId, ex.Message);
+            await RecordAsync("unprocessable", stripeEvent, cancellationToken, ex.Message);
+            return WebhookOutcome.Unprocessable;
+        }
+
         var duplicate = false;
         for (var attempt = 1; ; attempt++)
         {
@@ -88,11 +102,20 @@ public sealed class WebhookProcessor(
     };
 
     /// Events we do not publish are still recorded (by type), so an audit can show we saw them.
-    private async Task RecordAsync(string kind, StripeEvent stripeEvent, CancellationToken cancellationToken) =>
+    private async Task RecordAsync(string kind, StripeEvent stripeEvent, CancellationToken cancellationToken, string? problem = null) =>
         await tables.Lookups.UpsertEntityAsync(
-            new TableEntity($"stripe-event|{kind}|{stripeEvent.Type}", stripeEvent.Id) { ["Created"] = stripeEvent.Created, ["ReceivedAt"] = time.GetUtcNow() },
+            new TableEntity($"stripe-event|{kind}|{stripeEvent.Type}", stripeEvent.Id)
+            {
+                ["Created"] = stripeEvent.Created,
+                ["ReceivedAt"] = time.GetUtcNow(),
+                ["Problem"] = problem,
+                // Enough of the object to investigate; a table property holds at most 64 KiB.
+                ["DataObject"] = problem is null ? null : Truncate(stripeEvent.DataObject.GetRawText(), 16 * 1024),
+            },
             TableUpdateMode.Replace,
             cancellationToken);
+
+    private static string Truncate(string text, int maxChars) => text.Length <= maxChars ? text : text[..maxChars];
 }
 
 public enum WebhookOutcome
@@ -101,4 +124,5 @@ public enum WebhookOutcome
     Duplicate,
     Ignored,
     Unmatched,
+    Unprocessable,
 }

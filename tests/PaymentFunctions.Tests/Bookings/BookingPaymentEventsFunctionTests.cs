@@ -86,6 +86,32 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APaymentOfAnotherAmountNeverConfirmsTheBooking()
+    {
+        var booking = await TestBookings.SeedAsync(_host, amount: 2500);
+        var underpaid = PaymentEventsForTests.Succeeded(booking.Id, T0) with { Amount = 100 };
+
+        var response = await FunctionsHostCalls.DeliverAsync(_host.Client, CloudEventEnvelope.ToOutboxMessage(underpaid));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal(BookingStatus.PENDING, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
+    }
+
+    [Fact]
+    public async Task TheCancelOfAnOlderIntentDoesNotCancelABookingThatMovedOnToANewOne()
+    {
+        var booking = await TestBookings.SeedAsync(_host, paymentIntentId: "pi_attempt2");
+        var oldCancel = new PaymentCanceled { Id = "evt_c1:x", OccurredAt = T0, BookingId = booking.Id, PaymentIntentId = "pi_attempt1", StripeEventId = "evt_c1", Amount = 2500, Currency = "EUR" };
+        var currentCancel = oldCancel with { Id = "evt_c2:x", StripeEventId = "evt_c2", PaymentIntentId = "pi_attempt2" };
+
+        Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.DeliverAsync(_host.Client, CloudEventEnvelope.ToOutboxMessage(oldCancel))).StatusCode);
+        Assert.Equal(BookingStatus.PENDING, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
+
+        Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.DeliverAsync(_host.Client, CloudEventEnvelope.ToOutboxMessage(currentCancel))).StatusCode);
+        Assert.Equal(BookingStatus.CANCELLED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
+    }
+
+    [Fact]
     public async Task AFailureArrivingAfterTheSuccessNeverMovesTheBookingBack()
     {
         var booking = await TestBookings.SeedAsync(_host);

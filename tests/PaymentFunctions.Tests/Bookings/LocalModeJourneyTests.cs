@@ -89,6 +89,25 @@ public sealed class LocalModeJourneyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OneBookingThatCannotBeExpiredDoesNotHoldUpTheOthersAndTheRunReportsIt()
+    {
+        using var stripe = _host.StripeClientForTests();
+        var stuck = await TestBookings.SeedAsync(_host, holdExpiresAt: DateTimeOffset.UtcNow.AddMinutes(-1));
+        var intentId = await EmulatorCalls.CreateIntentAsync(stripe, stuck.Id);
+        await ReplaceIntentAsync(stuck, intentId);
+        var gone = await TestBookings.SeedAsync(_host, holdExpiresAt: DateTimeOffset.UtcNow.AddMinutes(-1), paymentIntentId: "pi_unknown_to_stripe");
+        var plain = await TestBookings.SeedAsync(_host, holdExpiresAt: DateTimeOffset.UtcNow.AddMinutes(-1));
+        await PaymentFunctions.Tests.Payments.SpaCalls.ArmStripeFaultAsync(_host, new { path = $"/v1/payment_intents/{intentId}/cancel", status = 400, count = 100 });
+
+        var run = await FunctionsHostCalls.FireTimerAsync(_host.Client, BookingExpiry.Name);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, run.StatusCode);
+        Assert.Equal(BookingStatus.PENDING, (await TestBookings.LoadAsync(_host, stuck.Id)).Status);
+        Assert.Equal(BookingStatus.CANCELLED, (await TestBookings.LoadAsync(_host, gone.Id)).Status);
+        Assert.Equal(BookingStatus.CANCELLED, (await TestBookings.LoadAsync(_host, plain.Id)).Status);
+    }
+
+    [Fact]
     public async Task AnExpiredBookingWhoseIntentAlreadySucceededIsNotCancelled()
     {
         using var stripe = _host.StripeClientForTests();

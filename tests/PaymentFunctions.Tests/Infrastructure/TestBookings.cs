@@ -12,7 +12,7 @@ public static class TestBookings
         var now = DateTimeOffset.UtcNow;
         var booking = new Booking
         {
-            Id = "bk_" + Guid.NewGuid().ToString("N"),
+            Id = new BookingIds().Next(),
             UserId = "user-1",
             TicketTypeId = "standard",
             Quantity = 1,

@@ -119,6 +119,35 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
         Assert.Equal(0, _host.ServiceBus!.Received);
     }
 
+    [Theory]
+    [InlineData("bk_0000000000000000000000000z")] // well-formed, but no such booking (another environment's?)
+    [InlineData("order/42#x")]                    // not one of our ids at all
+    public async Task MetadataNamingNoBookingOfOursIsRecordedAsUnmatchedAndNotPublished(string bookingId)
+    {
+        var response = await StripeEvents.PostAsync(_host.Client, StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_elsewhere", bookingId));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"unmatched\"", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, _host.ServiceBus!.Received);
+    }
+
+    [Fact]
+    public async Task AnEventThatCannotBeMappedIsRecordedForAPersonAndAcknowledged()
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        await IntentIndex.RememberAsync(_host.Tables, "pi_nodispute", booking.Id, CancellationToken.None);
+        var dispute = StripeEvents.Dispute("charge.dispute.created", "dp_x", "pi_nodispute", 2500, "needs_response");
+        ((System.Text.Json.Nodes.JsonObject)dispute["data"]!["object"]!).Remove("id");
+
+        var response = await StripeEvents.PostAsync(_host.Client, dispute);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"unprocessable\"", await response.Content.ReadAsStringAsync());
+        var recorded = await _host.Tables.Lookups.GetEntityAsync("stripe-event|unprocessable|charge.dispute.created", dispute["id"]!.GetValue<string>());
+        Assert.Contains("no dispute id", recorded!.GetString("Problem"));
+        Assert.Equal(0, _host.ServiceBus!.Received);
+    }
+
     [Fact]
     public async Task ALiveModeEventIsRefusedByATestModeEndpoint()
     {
