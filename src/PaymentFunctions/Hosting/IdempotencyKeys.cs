@@ -102,7 +102,8 @@ public sealed partial class IdempotencyKeys(PaymentTables tables, TimeProvider t
         {
             var now = time.GetUtcNow();
             var claim = new Claim(ClaimOutcome.Claimed, null, default, now + options.Value.KeyLifetime);
-            var row = InFlightRow(partition, rowKey, fingerprint, now, claim.ExpiresAt);
+            var claimId = Guid.NewGuid().ToString("N");
+            var row = InFlightRow(partition, rowKey, fingerprint, now, claim.ExpiresAt, claimId);
             var added = await tables.Idempotency.AddEntityAsync(row, ct);
             if (added.Succeeded)
             {
@@ -113,6 +114,11 @@ public sealed partial class IdempotencyKeys(PaymentTables tables, TimeProvider t
             if (existing is null)
             {
                 continue; // released between our insert and our read
+            }
+
+            if (existing.GetString("ClaimId") == claimId)
+            {
+                return claim with { ETag = existing.ETag }; // our own insert, whose answer was lost and retried
             }
 
             var expired = existing.GetDateTimeOffset("ExpiresAt") is not { } expiresAt || expiresAt <= now;
@@ -142,9 +148,10 @@ public sealed partial class IdempotencyKeys(PaymentTables tables, TimeProvider t
         throw new InvalidOperationException($"Idempotency key {rowKey} kept changing under {MaxClaimAttempts} claim attempts.");
     }
 
-    private TableEntity InFlightRow(string partition, string rowKey, string fingerprint, DateTimeOffset now, DateTimeOffset expiresAt) => new(partition, rowKey)
+    private TableEntity InFlightRow(string partition, string rowKey, string fingerprint, DateTimeOffset now, DateTimeOffset expiresAt, string claimId) => new(partition, rowKey)
     {
         ["State"] = StoredResponse.InFlight,
+        ["ClaimId"] = claimId,
         ["Fingerprint"] = fingerprint,
         ["CreatedAt"] = now,
         ["LeaseUntil"] = now + options.Value.Lease,

@@ -1,0 +1,42 @@
+using Azure.Core.Pipeline;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using PaymentFunctions.Clients.Tables;
+using PaymentFunctions.Hosting;
+using PaymentFunctions.Tests.Infrastructure;
+
+namespace PaymentFunctions.Tests.Payments;
+
+public sealed class IdempotencyLostAnswerTests
+{
+    [Fact]
+    public async Task AClaimWhoseAnswerWasLostIsRecognisedAsOursAndTheRequestRuns()
+    {
+        var azurite = await AzuriteServer.Shared;
+        var prefix = "claim" + Guid.NewGuid().ToString("N")[..10];
+        var options = new TableClientOptions();
+        options.Retry.Delay = TimeSpan.FromMilliseconds(10);
+        options.Transport = new HttpClientTransport(new HttpClient(new LoseFirstAnswer(r =>
+            r.Method == HttpMethod.Post && r.RequestUri!.AbsolutePath.EndsWith(prefix + "IdempotencyKeys", StringComparison.Ordinal))));
+        var tables = new PaymentTables(new TableServiceClient(azurite.ConnectionString, options), Options.Create(new StorageOptions { TablePrefix = prefix }));
+        var keys = new IdempotencyKeys(tables, TimeProvider.System, Options.Create(new IdempotencyOptions()), NullLogger<IdempotencyKeys>.Instance);
+        var http = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
+        http.Request.Method = "POST";
+        http.Request.Path = "/api/bookings";
+        http.Request.Headers[IdempotencyKeys.HeaderName] = "\"lost-claim\"";
+        var runs = 0;
+
+        var result = await keys.ExecuteAsync(http, "user-1", "{}"u8.ToArray(), () =>
+        {
+            runs++;
+            return Task.FromResult<IResult>(TypedResults.Created("/api/bookings/1", new { id = 1 }));
+        });
+
+        Assert.Equal(1, runs);
+        var answer = Assert.IsType<StoredResponse>(result);
+        Assert.Equal(StatusCodes.Status201Created, answer.Status);
+        Assert.False(answer.Replayed);
+    }
+}
