@@ -19,10 +19,11 @@ public sealed record BookingView(
     public static BookingView Of(Booking booking, IEnumerable<BookingHistoryEntry> history) => new(
         booking.Id, booking.Status, booking.TicketTypeId, booking.Quantity, booking.Amount, booking.Currency,
         booking.PaymentIntentId, booking.CreatedAt, booking.HoldExpiresAt,
-        [.. history.Select(h => new BookingHistoryView(h.At, h.From, h.To, h.Cause, h.Reason))]);
+        [.. history.Select(h => new BookingHistoryView(h.At, h.From, h.To, h.Cause, h.CausationId, h.Reason))]);
 }
 
-public sealed record BookingHistoryView(DateTimeOffset At, BookingStatus? From, BookingStatus To, string Cause, string? Reason);
+/// Cause is the kind of event (e.g. bookticket.payments.payment_succeeded.v1), EventId the event itself (its message id).
+public sealed record BookingHistoryView(DateTimeOffset At, BookingStatus? From, BookingStatus To, string Cause, string EventId, string? Reason);
 
 public enum BookingCreateOutcome
 {

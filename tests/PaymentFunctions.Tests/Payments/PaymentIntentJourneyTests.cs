@@ -172,6 +172,8 @@ public sealed class PaymentIntentJourneyTests
         var last = booking.Json.GetProperty("history").EnumerateArray().Last();
         Assert.Equal("PENDING", last.GetProperty("from").GetString());
         Assert.Equal("CONFIRMED", last.GetProperty("to").GetString());
+        Assert.Equal("bookticket.payments.payment_succeeded.v1", last.GetProperty("cause").GetString());
+        Assert.EndsWith(":payment_intent.succeeded", last.GetProperty("eventId").GetString(), StringComparison.Ordinal);
         Assert.Equal(intentId, payment.Json.GetProperty("payment").GetProperty("paymentIntentId").GetString());
         afterPaying.AssertProblem(HttpStatusCode.Conflict);
     }
