@@ -6,14 +6,14 @@ using PaymentFunctions.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseCustomHandlerPort();
-builder.Services.AddHosting();
+builder.Services.AddHosting(builder.Configuration);
 builder.Services.AddProblemDetailsResponses();
 builder.Services.AddStorage();
 builder.Services.AddStripe();
 builder.Services.AddMessaging(builder.Configuration);
 builder.Services.AddSpaAuth(builder.Configuration, builder.Environment);
 builder.Services.AddBookings();
-builder.Services.AddBookingFunctions(builder.Configuration);
+builder.Services.AddBookingFunctions();
 builder.Services.AddPayments();
 builder.Services.AddWebhooks();
 

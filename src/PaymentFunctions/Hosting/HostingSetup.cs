@@ -13,10 +13,19 @@ public static class HostingSetup
         return builder;
     }
 
-    public static IServiceCollection AddHosting(this IServiceCollection services)
+    public static IServiceCollection AddHosting(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<FaultInjection>();
+
+        // Read at registration: a hosted service cannot be added later. In Azure the Functions host fires the timers.
+        var timers = configuration.GetSection("Timers").Get<TimerOptions>() ?? new TimerOptions();
+        if (timers.RunLocally)
+        {
+            services.AddSingleton(timers);
+            services.AddHostedService<LocalTimers>();
+        }
+
         return services;
     }
 }

@@ -38,6 +38,7 @@ public sealed class InProcessTransport(
             }
 
             _seen[(topic, message.MessageId)] = now;
+            ForgetOutsideTheWindow(now);
             _published.Enqueue(message);
             foreach (var subscription in subscriptions.Where(s => s.Topic == topic))
             {
@@ -46,6 +47,23 @@ public sealed class InProcessTransport(
         }
 
         return Task.CompletedTask;
+    }
+
+    // Like the broker, remember ids only for the duplicate-detection window, so a long dev session stays small.
+    private void ForgetOutsideTheWindow(DateTimeOffset now)
+    {
+        if (_seen.Count < 10_000)
+        {
+            return;
+        }
+
+        foreach (var (id, seenAt) in _seen)
+        {
+            if (now - seenAt >= options.DuplicateDetectionWindow)
+            {
+                _seen.TryRemove(id, out _);
+            }
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
