@@ -7,4 +7,5 @@ namespace PaymentFunctions.Messaging;
 public sealed record InProcessSubscription(
     string Topic,
     string Name,
+    string BindingName,
     Func<IServiceProvider, FunctionInvocationRequest, CancellationToken, Task> Invoke);

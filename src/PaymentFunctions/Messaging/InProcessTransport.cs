@@ -135,9 +135,7 @@ public sealed class InProcessTransport(
             ["EnqueuedTimeUtc"] = delivery.EnqueuedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
             ["ApplicationProperties"] = new Dictionary<string, string> { ["type"] = message.Type },
         };
-        return new FunctionInvocationRequest(
-            new Dictionary<string, JsonElement> { ["message"] = JsonSerializer.SerializeToElement(message.Body) },
-            metadata.ToDictionary(kv => kv.Key, kv => JsonSerializer.SerializeToElement(kv.Value)));
+        return FunctionInvocationRequest.ForMessage(delivery.Subscription.BindingName, System.Text.Encoding.UTF8.GetBytes(message.Body), metadata);
     }
 
     private sealed record Delivery(InProcessSubscription Subscription, OutboxMessage Message, int DeliveryCount, DateTimeOffset EnqueuedAt);

@@ -21,6 +21,7 @@ public static class MessagingSetup
             services.AddSingleton(new InProcessSubscription(
                 EventTypes.PaymentsTopic,
                 "booking",
+                BookingPaymentEventsFunction.BindingName,
                 (sp, invocation, ct) => sp.GetRequiredService<BookingPaymentEventsFunction>().HandleAsync(invocation, ct)));
             services.AddSingleton<InProcessTransport>();
             services.AddSingleton<ITopicPublisher>(sp => sp.GetRequiredService<InProcessTransport>());
