@@ -98,11 +98,12 @@ public sealed partial class IdempotencyKeys(PaymentTables tables, TimeProvider t
 
     private async Task<Claim> ClaimAsync(string partition, string rowKey, string fingerprint, CancellationToken ct)
     {
+        // One id for every attempt: a retried write whose first answer was lost then recognises its own row.
+        var claimId = Guid.NewGuid().ToString("N");
         for (var attempt = 1; attempt <= MaxClaimAttempts; attempt++)
         {
             var now = time.GetUtcNow();
             var claim = new Claim(ClaimOutcome.Claimed, null, default, now + options.Value.KeyLifetime);
-            var claimId = Guid.NewGuid().ToString("N");
             var row = InFlightRow(partition, rowKey, fingerprint, now, claim.ExpiresAt, claimId);
             var added = await tables.Idempotency.AddEntityAsync(row, ct);
             if (added.Succeeded)

@@ -18,9 +18,10 @@ public sealed record PaymentState
     /// Stripe's PaymentIntent status as of the newest event seen ("payment_failed" for a declined attempt).
     public required string Status { get; init; }
 
-    public required DateTimeOffset StatusAt { get; init; }
+    /// When the status was set, by Stripe's clock; null until a status event (not a refund or dispute) arrived.
+    public DateTimeOffset? StatusAt { get; init; }
 
-    public required string StatusEventId { get; init; }
+    public string StatusEventId { get; init; } = "";
 
     public required long Amount { get; init; }
 
@@ -43,7 +44,7 @@ public sealed record PaymentState
         var state = current ?? new PaymentState
         {
             BookingId = e.BookingId, PaymentIntentId = e.PaymentIntentId, Status = "requires_payment_method",
-            StatusAt = DateTimeOffset.MinValue, StatusEventId = "", Amount = e.Amount, Currency = e.Currency,
+            Amount = e.Amount, Currency = e.Currency,
         };
 
         return e switch
@@ -85,7 +86,7 @@ public sealed record PaymentState
         BookingId = entity.PartitionKey,
         PaymentIntentId = entity.GetString("PaymentIntentId")!,
         Status = entity.GetString("Status")!,
-        StatusAt = entity.GetDateTimeOffset("StatusAt") ?? DateTimeOffset.MinValue,
+        StatusAt = entity.GetDateTimeOffset("StatusAt"),
         StatusEventId = entity.GetString("StatusEventId") ?? "",
         Amount = entity.GetInt64("Amount") ?? 0,
         Currency = entity.GetString("Currency")!,
@@ -105,7 +106,12 @@ public sealed record PaymentState
             return false;
         }
 
-        var byTime = e.OccurredAt.CompareTo(state.StatusAt);
+        if (state.StatusAt is not { } statusAt)
+        {
+            return true;
+        }
+
+        var byTime = e.OccurredAt.CompareTo(statusAt);
         return byTime > 0 || (byTime == 0 && (IsTerminal(e) || string.CompareOrdinal(e.StripeEventId, state.StatusEventId) > 0));
     }
 

@@ -31,7 +31,7 @@ public sealed record IntentResult(IntentOutcome Outcome, IntentView? Intent = nu
 public sealed record PaymentStatusView(string BookingId, BookingStatus BookingStatus, long Amount, string Currency, string? PaymentIntentId, PaymentView? Payment);
 
 public sealed record PaymentView(
-    string PaymentIntentId, string Status, DateTimeOffset StatusAt, long AmountRefunded, string? FailureCode, string? FailureMessage, string? DisputeStatus)
+    string PaymentIntentId, string Status, DateTimeOffset? StatusAt, long AmountRefunded, string? FailureCode, string? FailureMessage, string? DisputeStatus)
 {
     public static PaymentView Of(PaymentState state) => new(
         state.PaymentIntentId, state.Status, state.StatusAt, state.AmountRefunded, state.FailureCode, state.FailureMessage, state.DisputeStatus);

@@ -103,6 +103,12 @@ internal static class TableValidation
             throw new ArgumentException($"Property '{name}' is a DateTime of unspecified kind; use DateTimeKind.Utc or a DateTimeOffset.", nameof(value));
         }
 
+        // Azure answers 400 OutOfRangeInput for dates before 1601 (Azurite stores them), e.g. default(DateTimeOffset).
+        if (value is DateTimeOffset { UtcDateTime.Year: < 1601 } or DateTime { Year: < 1601 })
+        {
+            throw new ArgumentException($"Property '{name}' is a date before 1601-01-01, which the Table service cannot store.", nameof(value));
+        }
+
         if (size - 4 > TableConstants.MaxValueBytes)
         {
             throw new ArgumentException($"Property '{name}' is larger than the Table service's 64 KiB per value.", nameof(value));

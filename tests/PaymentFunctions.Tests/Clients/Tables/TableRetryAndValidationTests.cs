@@ -81,6 +81,8 @@ public sealed class TableRetryAndValidationTests
         { "entity over 1 MiB", LargeEntity() },
         { "unsupported type", new TableEntity("p", "r") { ["D"] = 1.5m } },
         { "unspecified DateTime", new TableEntity("p", "r") { ["T"] = new DateTime(2026, 1, 1) } },
+        { "date before 1601 (Azure refuses, Azurite stores)", new TableEntity("p", "r") { ["T"] = default(DateTimeOffset) } },
+        { "UTC DateTime before 1601", new TableEntity("p", "r") { ["T"] = new DateTime(1600, 12, 31, 0, 0, 0, DateTimeKind.Utc) } },
         { "reserved name", new TableEntity("p", "r") { ["Timestamp"] = DateTimeOffset.UtcNow } },
         { "missing row key", new TableEntity { PartitionKey = "p" } },
     };
