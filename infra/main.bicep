@@ -33,6 +33,18 @@ param authAudience string
 @description('The SPA origin allowed by CORS, e.g. https://tickets.example.com.')
 param corsAllowedOrigin string
 
+@description('The ticket catalogue (the app refuses to start without one): id -> { name, unitPrice in major units as a string, currency }.')
+param ticketTypes object = {
+  standard: { name: 'Standard admission', unitPrice: '25.00', currency: 'EUR' }
+}
+
+// Catalog:TicketTypes:{id}:{Name,UnitPrice,Currency} as app settings.
+var catalogSettings = flatten(map(items(ticketTypes), t => [
+  { name: 'Catalog__TicketTypes__${t.key}__Name', value: t.value.name }
+  { name: 'Catalog__TicketTypes__${t.key}__UnitPrice', value: t.value.unitPrice }
+  { name: 'Catalog__TicketTypes__${t.key}__Currency', value: t.value.currency }
+]))
+
 var suffix = uniqueString(resourceGroup().id, environmentName)
 var names = {
   storage: take(toLower('stpay${environmentName}${suffix}'), 24)
@@ -100,6 +112,19 @@ resource bookingSubscription 'Microsoft.ServiceBus/namespaces/topics/subscriptio
     maxDeliveryCount: 10
     lockDuration: 'PT5M' // as long as functionTimeout in host.json
     deadLetteringOnMessageExpiration: true
+  }
+}
+
+// Only the versions the booking function understands: a ".v2" published side by side must not be dead-lettered
+// here. Replaces the subscription's catch-all $Default rule.
+resource bookingSubscriptionFilter 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rules@2022-10-01-preview' = {
+  parent: bookingSubscription
+  name: '$Default'
+  properties: {
+    filterType: 'SqlFilter'
+    sqlFilter: {
+      sqlExpression: 'user.type LIKE \'bookticket.payments.%.v1\''
+    }
   }
 }
 
@@ -194,7 +219,7 @@ resource functionApp 'Microsoft.Web/sites@2023-12-01' = {
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
       http20Enabled: true
-      appSettings: [
+      appSettings: concat([
         { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
         { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'Custom' }
         { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
@@ -214,7 +239,7 @@ resource functionApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'Auth__Authority', value: authAuthority }
         { name: 'Auth__Audience', value: authAudience }
         { name: 'Cors__AllowedOrigins__0', value: corsAllowedOrigin }
-      ]
+      ], catalogSettings)
     }
   }
 }

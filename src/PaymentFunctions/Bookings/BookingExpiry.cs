@@ -17,6 +17,7 @@ public sealed class BookingExpiry(
     ILogger<BookingExpiry> logger)
 {
     public const string Name = "BookingExpiry";
+    private static readonly TimeSpan RecheckAfter = TimeSpan.FromHours(1);
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -49,6 +50,7 @@ public sealed class BookingExpiry(
     {
         if (booking.PaymentIntentId is { } intentId && !await CancelIntentAsync(booking.Id, intentId, now, cancellationToken))
         {
+            await DeferAsync(booking, now, cancellationToken);
             return false;
         }
 
@@ -62,6 +64,14 @@ public sealed class BookingExpiry(
             fresh => fresh.PaymentIntentId == booking.PaymentIntentId ? BookingStateMachine.Expire(fresh.Facts, now, causationId) : null,
             cancellationToken);
         return update.To == BookingStatus.CANCELLED && update.From != BookingStatus.CANCELLED;
+    }
+
+    /// The intent is paid or being paid: its event will settle the booking. Until then, look again in an hour
+    /// rather than asking Stripe every minute. ETag-checked, so it never overwrites a concurrent change.
+    private async Task DeferAsync(Booking booking, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var deferred = new TableEntity(booking.Id, Booking.RowKey) { ["HoldExpiresAt"] = now + RecheckAfter };
+        await tables.Bookings.UpdateEntityAsync(deferred, booking.ETag, TableUpdateMode.Merge, cancellationToken);
     }
 
     private async Task<bool> CancelIntentAsync(string bookingId, string intentId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -82,7 +92,7 @@ public sealed class BookingExpiry(
         catch (StripeException ex) when (ex.Status == 400 && ex.Error?.Code == "payment_intent_unexpected_state")
         {
             var intent = await stripe.GetPaymentIntentAsync(intentId, cancellationToken);
-            logger.LogInformation("Booking {BookingId} not expired: its intent {IntentId} is {Status}", bookingId, intentId, intent.Status);
+            logger.LogWarning("Booking {BookingId} is past its hold but its intent {IntentId} is {Status}; waiting for that event (if it succeeded and the booking stays unconfirmed, look for a dead-lettered message)", bookingId, intentId, intent.Status);
             return intent.Status == "canceled";
         }
     }

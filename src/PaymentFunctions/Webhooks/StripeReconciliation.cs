@@ -36,33 +36,42 @@ public sealed class StripeReconciliation(
         }
         while (startingAfter is not null);
 
-        // Oldest first, and the checkpoint follows the progress: a run that fails or times out halfway keeps
-        // what it did, and the next run starts from there.
+        // Oldest first. Every event is tried even if an earlier one fails (webhooks may have missed the later ones
+        // too), but the checkpoint stops before the first failure, so the next run tries that one again. Saved as
+        // it goes, so a run that times out halfway keeps its progress.
         var stored = 0;
-        var processed = 0;
+        var failures = new List<string>();
         var progress = since;
-        try
+        foreach (var (stripeEvent, index) in events.OrderBy(e => e.Created).ThenBy(e => e.Id, StringComparer.Ordinal).Select((e, i) => (e, i)))
         {
-            foreach (var stripeEvent in events.OrderBy(e => e.Created).ThenBy(e => e.Id, StringComparer.Ordinal))
+            try
             {
-                if (await processor.ProcessAsync(stripeEvent, cancellationToken) == WebhookOutcome.Stored)
+                stored += await processor.ProcessAsync(stripeEvent, cancellationToken) == WebhookOutcome.Stored ? 1 : 0;
+                if (failures.Count == 0 && stripeEvent.Created > progress)
                 {
-                    stored++;
+                    progress = stripeEvent.Created;
                 }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Reconciliation could not store Stripe event {EventId} ({Type}); it is retried next run: {Error}", stripeEvent.Id, stripeEvent.Type, ex.Message);
+                failures.Add(stripeEvent.Id);
+            }
 
-                progress = stripeEvent.Created > progress ? stripeEvent.Created : progress;
-                if (++processed % 50 == 0)
-                {
-                    await SaveCheckpointAsync(progress, cancellationToken);
-                }
+            if ((index + 1) % 50 == 0 && progress > since)
+            {
+                await SaveCheckpointAsync(progress, cancellationToken);
             }
         }
-        finally
+
+        if (progress > since)
         {
-            if (progress > since)
-            {
-                await SaveCheckpointAsync(progress, CancellationToken.None);
-            }
+            await SaveCheckpointAsync(progress, cancellationToken);
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new InvalidOperationException($"Reconciliation stored {stored} event(s); {failures.Count} failed and are retried next run: {string.Join(", ", failures.Take(10))}.");
         }
 
         logger.LogInformation("Reconciliation: {Listed} Stripe event(s) since {Since:O}, {Stored} were missing and are now stored", events.Count, since, stored);

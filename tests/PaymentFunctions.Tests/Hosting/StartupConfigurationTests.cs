@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using PaymentFunctions.Tests.Infrastructure;
 
 namespace PaymentFunctions.Tests.Hosting;
 
@@ -70,6 +71,37 @@ public sealed class StartupConfigurationTests
 
         Assert.Contains("ServiceBus:Transport=InProcess", Flatten(error));
         Assert.DoesNotContain("sk_live_config_check", Flatten(error));
+    }
+
+    /// The app settings infra/main.bicep deploys (Key Vault references resolved to sample values) start the app.
+    [Fact]
+    public void TheSettingsTheBicepTemplateDeploysStartTheApp()
+    {
+        var bicep = File.ReadAllText(Path.Combine(RepoPaths.Root, "infra", "main.bicep"));
+        var deployed = System.Text.RegularExpressions.Regex.Matches(bicep, @"name: '((?:Storage|ServiceBus|Stripe|Auth|Cors)__[A-Za-z0-9_]+)'")
+            .Select(m => m.Groups[1].Value.Replace("__", ":", StringComparison.Ordinal))
+            .ToHashSet();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:TableEndpoint"] = "https://stpaydev.table.core.windows.net/",
+            ["ServiceBus:Transport"] = "ServiceBus",
+            ["ServiceBus:FullyQualifiedNamespace"] = "sb-pay-dev.servicebus.windows.net",
+            ["Stripe:SecretKey"] = "sk_test_from_key_vault",
+            ["Stripe:WebhookSecrets:0"] = "whsec_from_key_vault",
+            ["Stripe:LiveMode"] = "False",
+            ["Auth:Authority"] = "https://login.microsoftonline.com/tenant/v2.0",
+            ["Auth:Audience"] = "api://paymentfunctions",
+            ["Cors:AllowedOrigins:0"] = "https://tickets-dev.example.com",
+            // The template's default ticketTypes parameter, as its catalogSettings variable spells it out.
+            ["Catalog:TicketTypes:standard:Name"] = "Standard admission",
+            ["Catalog:TicketTypes:standard:UnitPrice"] = "25.00",
+            ["Catalog:TicketTypes:standard:Currency"] = "EUR",
+        };
+
+        Assert.Equal(deployed.Order(StringComparer.Ordinal), settings.Keys.Where(k => !k.StartsWith("Catalog:", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Contains("Catalog__TicketTypes__${t.key}__UnitPrice", bicep);
+        using var factory = Start("Production", settings);
+        Assert.NotNull(factory.Services.GetService(typeof(PaymentFunctions.Hosting.PaymentTables)));
     }
 
     [Fact]

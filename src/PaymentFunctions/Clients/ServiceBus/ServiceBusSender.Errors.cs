@@ -18,7 +18,7 @@ public sealed partial class ServiceBusSender
             401 => "authorization was rejected: the SAS token or Entra ID token is missing, invalid or expired, or the key name is wrong",
             403 => "the request was forbidden: the identity lacks the Send right, the namespace quota is exceeded, or the message is too large",
             404 => $"the topic does not exist in namespace '{Namespace}'",
-            410 => "the topic is gone or disabled",
+            410 => $"the topic does not exist in namespace '{Namespace}' (the Send Message API answers 410 for that), or was deleted",
             413 => "the message is too large for the topic",
             _ => $"the broker answered {response.Status} {response.ReasonPhrase}",
         };

@@ -62,7 +62,7 @@ public sealed class ServiceBusSenderFailureTests
     [InlineData(HttpStatusCode.Unauthorized, "authorization was rejected")]
     [InlineData(HttpStatusCode.Forbidden, "lacks the Send right")]
     [InlineData(HttpStatusCode.NotFound, "does not exist")]
-    [InlineData(HttpStatusCode.Gone, "gone or disabled")]
+    [InlineData(HttpStatusCode.Gone, "does not exist")]
     [InlineData(HttpStatusCode.RequestEntityTooLarge, "too large")]
     public async Task SendAsync_WithAnErrorStatus_ThrowsAClearMessageNamingTheTopicWithoutSecrets(HttpStatusCode status, string reason)
     {
