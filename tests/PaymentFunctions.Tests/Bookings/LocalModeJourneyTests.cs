@@ -72,9 +72,7 @@ public sealed class LocalModeJourneyTests : IAsyncLifetime
     public async Task AnUnpaidBookingPastItsHoldTimeIsCancelledAndItsIntentCanceledAtStripe()
     {
         using var stripe = _host.StripeClientForTests();
-        var booking = await TestBookings.SeedAsync(_host, holdExpiresAt: DateTimeOffset.UtcNow.AddMinutes(-1));
-        var intentId = await EmulatorCalls.CreateIntentAsync(stripe, booking.Id);
-        await ReplaceIntentAsync(booking, intentId);
+        var (booking, intentId) = await SeedExpiredBookingWithAnIntentAsync(stripe);
         var fresh = await TestBookings.SeedAsync(_host);
 
         var response = await FunctionsHostCalls.FireTimerAsync(_host.Client, BookingExpiry.Name);
@@ -92,9 +90,7 @@ public sealed class LocalModeJourneyTests : IAsyncLifetime
     public async Task OneBookingThatCannotBeExpiredDoesNotHoldUpTheOthersAndTheRunReportsIt()
     {
         using var stripe = _host.StripeClientForTests();
-        var stuck = await TestBookings.SeedAsync(_host, holdExpiresAt: DateTimeOffset.UtcNow.AddMinutes(-1));
-        var intentId = await EmulatorCalls.CreateIntentAsync(stripe, stuck.Id);
-        await ReplaceIntentAsync(stuck, intentId);
+        var (stuck, intentId) = await SeedExpiredBookingWithAnIntentAsync(stripe);
         var gone = await TestBookings.SeedAsync(_host, holdExpiresAt: DateTimeOffset.UtcNow.AddMinutes(-1), paymentIntentId: "pi_unknown_to_stripe");
         var plain = await TestBookings.SeedAsync(_host, holdExpiresAt: DateTimeOffset.UtcNow.AddMinutes(-1));
         await PaymentFunctions.Tests.Payments.SpaCalls.ArmStripeFaultAsync(_host, new { path = $"/v1/payment_intents/{intentId}/cancel", status = 400, count = 100 });
@@ -111,9 +107,7 @@ public sealed class LocalModeJourneyTests : IAsyncLifetime
     public async Task AnExpiredBookingWhoseIntentAlreadySucceededIsNotCancelled()
     {
         using var stripe = _host.StripeClientForTests();
-        var booking = await TestBookings.SeedAsync(_host, holdExpiresAt: DateTimeOffset.UtcNow.AddMinutes(-1));
-        var intentId = await EmulatorCalls.CreateIntentAsync(stripe, booking.Id);
-        await ReplaceIntentAsync(booking, intentId);
+        var (booking, intentId) = await SeedExpiredBookingWithAnIntentAsync(stripe);
         _host.Faults.Rule = p => p == PaymentFunctions.Hosting.FaultInjection.WebhookAfterVerify; // the success webhook is "late"
         await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_visa");
 
@@ -123,6 +117,15 @@ public sealed class LocalModeJourneyTests : IAsyncLifetime
         _host.Faults.Rule = null;
         var confirmed = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED);
         Assert.Equal(BookingStatus.CONFIRMED, confirmed.Status);
+    }
+
+    /// A booking past its hold whose open PaymentIntent exists at Stripe and is recorded on the booking.
+    private async Task<(Booking Booking, string IntentId)> SeedExpiredBookingWithAnIntentAsync(HttpClient stripe)
+    {
+        var booking = await TestBookings.SeedAsync(_host, holdExpiresAt: DateTimeOffset.UtcNow.AddMinutes(-1));
+        var intentId = await EmulatorCalls.CreateIntentAsync(stripe, booking.Id);
+        await ReplaceIntentAsync(booking, intentId);
+        return (booking, intentId);
     }
 
     private async Task ReplaceIntentAsync(Booking booking, string intentId)
