@@ -23,27 +23,55 @@ public sealed class BookingExpiry(
     {
         await tables.EnsureCreatedAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var filter = $"RowKey eq '{Booking.RowKey}' and (Status eq 'PENDING' or Status eq 'PAYMENT_FAILED') and HoldExpiresAt lt datetime'{now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture)}'";
         var expired = 0;
         var failed = new List<string>();
-        await foreach (var entity in tables.Bookings.QueryAsync(filter, ct: cancellationToken))
+        await foreach (var entry in HoldIndex.DueAsync(tables, now, cancellationToken))
         {
-            var booking = Booking.FromEntity(entity);
             try
             {
-                expired += await ExpireAsync(booking, now, cancellationToken) ? 1 : 0;
+                expired += await SettleAsync(entry, now, cancellationToken) ? 1 : 0;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // One booking must not hold up the others; the run still fails at the end, so it is not missed.
-                logger.LogError(ex, "Booking {BookingId} could not be expired: {Error}", booking.Id, ex.Message);
-                failed.Add(booking.Id);
+                logger.LogError(ex, "Booking {BookingId} could not be expired: {Error}", entry.RowKey, ex.Message);
+                failed.Add(entry.RowKey);
             }
         }
 
         return failed.Count == 0
             ? expired
             : throw new InvalidOperationException($"Expired {expired} booking(s); {failed.Count} failed and are retried next run: {string.Join(", ", failed.Take(10))}.");
+    }
+
+    /// Expires the booking behind one index entry if it is still unpaid past its hold, and drops the entry once
+    /// there is nothing left for it to do.
+    private async Task<bool> SettleAsync(TableEntity entry, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var stored = await tables.Bookings.GetEntityAsync(entry.RowKey, Booking.RowKey, ct: cancellationToken);
+        if (stored is null || Booking.FromEntity(stored) is not { Status: BookingStatus.PENDING or BookingStatus.PAYMENT_FAILED } booking)
+        {
+            await HoldIndex.RemoveAsync(tables, entry, cancellationToken); // gone (creation failed) or settled
+            return false;
+        }
+
+        if (booking.HoldExpiresAt > now)
+        {
+            if (HoldIndex.Bucket(booking.HoldExpiresAt) != entry.PartitionKey)
+            {
+                await HoldIndex.RemoveAsync(tables, entry, cancellationToken); // deferred: indexed under its new hour
+            }
+
+            return false;
+        }
+
+        var expired = await ExpireAsync(booking, now, cancellationToken);
+        if (expired)
+        {
+            await HoldIndex.RemoveAsync(tables, entry, cancellationToken);
+        }
+
+        return expired;
     }
 
     private async Task<bool> ExpireAsync(Booking booking, DateTimeOffset now, CancellationToken cancellationToken)
@@ -70,7 +98,9 @@ public sealed class BookingExpiry(
     /// rather than asking Stripe every minute. ETag-checked, so it never overwrites a concurrent change.
     private async Task DeferAsync(Booking booking, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var deferred = new TableEntity(booking.Id, Booking.RowKey) { ["HoldExpiresAt"] = now + RecheckAfter };
+        var recheckAt = now + RecheckAfter;
+        await HoldIndex.AddAsync(tables, booking.Id, recheckAt, cancellationToken);
+        var deferred = new TableEntity(booking.Id, Booking.RowKey) { ["HoldExpiresAt"] = recheckAt };
         await tables.Bookings.UpdateEntityAsync(deferred, booking.ETag, TableUpdateMode.Merge, cancellationToken);
     }
 

@@ -55,6 +55,8 @@ public sealed class BookingService(
         };
         var created = new BookingHistoryEntry(now, null, BookingStatus.PENDING, CreatedCause, booking.Id, null);
 
+        await HoldIndex.AddAsync(tables, booking.Id, booking.HoldExpiresAt, cancellationToken);
+
         // One batch: a booking never exists without its first history row.
         var result = await tables.Bookings.SubmitTransactionAsync(
             [new(TableTransactionActionType.Add, booking.ToEntity()), new(TableTransactionActionType.Add, created.ToEntity(booking.Id))],

@@ -87,6 +87,27 @@ public sealed class LocalModeJourneyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IndexEntriesOfBookingsThatAreGoneOrSettledAreDroppedAndAPaidBookingIsLeftAlone()
+    {
+        var past = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await HoldIndex.AddAsync(_host.Tables, "bk_never0created000000000000", past, CancellationToken.None);
+        var paid = await TestBookings.SeedAsync(_host, holdExpiresAt: past);
+        await FunctionsHostCalls.DeliverAsync(_host.Client, CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(paid.Id, DateTimeOffset.UtcNow)));
+
+        Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.FireTimerAsync(_host.Client, BookingExpiry.Name)).StatusCode);
+
+        Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, paid.Id)).Status);
+        var left = new List<string>();
+        await foreach (var entry in HoldIndex.DueAsync(_host.Tables, DateTimeOffset.UtcNow, CancellationToken.None))
+        {
+            left.Add(entry.RowKey);
+        }
+
+        Assert.DoesNotContain("bk_never0created000000000000", left);
+        Assert.DoesNotContain(paid.Id, left);
+    }
+
+    [Fact]
     public async Task OneBookingThatCannotBeExpiredDoesNotHoldUpTheOthersAndTheRunReportsIt()
     {
         using var stripe = _host.StripeClientForTests();

@@ -25,6 +25,7 @@ public static class TestBookings
             PaymentIntentId = paymentIntentId,
             IntentAttempt = paymentIntentId is null ? 0 : 1,
         };
+        await HoldIndex.AddAsync(host.Tables, booking.Id, booking.HoldExpiresAt, CancellationToken.None);
         var result = await host.Tables.Bookings.AddEntityAsync(booking.ToEntity());
         Assert.True(result.Succeeded);
         return booking;

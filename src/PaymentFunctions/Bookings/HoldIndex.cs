@@ -1,0 +1,30 @@
+using System.Globalization;
+using PaymentFunctions.Clients.Tables;
+using PaymentFunctions.Hosting;
+
+namespace PaymentFunctions.Bookings;
+
+/// Which bookings' holds run out when, so the expiry timer reads a few index rows instead of scanning every
+/// row of every booking each minute. Lookups table, PartitionKey "hold|{yyyyMMddHH}" (the hour the hold ends),
+/// RowKey = booking id. It cannot share a batch with the booking (another table), so it may only ever say too
+/// much: an entry is written before the booking, and expiry drops entries whose booking is gone or settled.
+public static class HoldIndex
+{
+    private const string Prefix = "hold|";
+
+    public static string Bucket(DateTimeOffset holdExpiresAt) =>
+        Prefix + holdExpiresAt.UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture);
+
+    public static async Task AddAsync(PaymentTables tables, string bookingId, DateTimeOffset holdExpiresAt, CancellationToken cancellationToken) =>
+        await tables.Lookups.UpsertEntityAsync(new TableEntity(Bucket(holdExpiresAt), bookingId), TableUpdateMode.Replace, cancellationToken);
+
+    public static async Task RemoveAsync(PaymentTables tables, TableEntity entry, CancellationToken cancellationToken) =>
+        await tables.Lookups.DeleteEntityAsync(entry.PartitionKey, entry.RowKey, ct: cancellationToken);
+
+    /// Entries of every hour up to and including the current one (fixed-width keys sort like the times).
+    public static IAsyncEnumerable<TableEntity> DueAsync(PaymentTables tables, DateTimeOffset now, CancellationToken cancellationToken) =>
+        tables.Lookups.QueryAsync(
+            $"PartitionKey ge '{Prefix}' and PartitionKey le '{Bucket(now)}'",
+            ["PartitionKey", "RowKey"],
+            ct: cancellationToken);
+}
