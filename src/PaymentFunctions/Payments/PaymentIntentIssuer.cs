@@ -84,7 +84,19 @@ public sealed class PaymentIntentIssuer(
             }
 
             var attempt = booking.IntentAttempt + 1;
-            created = await stripe.CreatePaymentIntentAsync(CreateOptions(booking), IdempotencyKey(booking.Id, attempt), cancellationToken);
+            try
+            {
+                created = await stripe.CreatePaymentIntentAsync(CreateOptions(booking), IdempotencyKey(booking.Id, attempt), cancellationToken);
+            }
+            catch (StripeException ex) when (ex.Replayed && ex.Status >= 500)
+            {
+                // Stripe keeps a 5xx under its key for 24 h: this attempt can never succeed. Its intent, if one was
+                // made at all, never reached the SPA, so the next attempt's key is safe.
+                logger.LogWarning("Stripe replays a {Status} for {Key} (request {RequestId}); moving booking {BookingId} to attempt {Next}", ex.Status, IdempotencyKey(booking.Id, attempt), ex.RequestId, booking.Id, attempt + 1);
+                await SkipAttemptAsync(booking, attempt, cancellationToken);
+                continue;
+            }
+
             faults.Reached(FaultInjection.IntentAfterStripe);
             await IntentIndex.RememberAsync(tables, created.Id, booking.Id, cancellationToken);
             if (await RecordAsync(booking, created, attempt, cancellationToken))
@@ -148,6 +160,14 @@ public sealed class PaymentIntentIssuer(
 
         throw new InvalidOperationException($"Recording PaymentIntent {intent.Id} on booking {booking.Id} failed at action {result.FailedActionIndex}: {result.FailedStatus} {result.ErrorCode}.");
     }
+
+    /// Marks an attempt as used without an intent; ETag-checked, a lost race just re-reads in the caller's loop.
+    private async Task SkipAttemptAsync(Booking booking, int attempt, CancellationToken cancellationToken) =>
+        await tables.Bookings.UpdateEntityAsync(
+            new TableEntity(booking.Id, Booking.RowKey) { ["IntentAttempt"] = attempt },
+            booking.ETag,
+            TableUpdateMode.Merge,
+            cancellationToken);
 
     private static PaymentIntentCreateOptions CreateOptions(Booking booking) => new(booking.Amount, booking.Currency)
     {

@@ -135,6 +135,25 @@ public sealed class PaymentIntentJourneyTests
     }
 
     [Fact]
+    public async Task AStripeErrorKeptUnderTheIdempotencyKeyMovesTheBookingToItsNextAttempt()
+    {
+        await using var host = await PaymentAppHost.StartAsync();
+        using var alice = host.ClientFor("alice");
+        var bookingId = await NewBookingIdAsync(alice);
+        // A 500 while Stripe executed the request: Stripe keeps it under pi-create:{booking}:1 and replays it.
+        await ArmStripeFaultAsync(host, new { path = "/v1/payment_intents", method = "POST", status = 500, count = 1, savedUnderKey = true });
+
+        var created = await CreateIntentAsync(alice, bookingId);
+
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        Assert.Equal(1, host.EmulatorState.CreateCount);
+        var atStripe = Assert.Single(host.EmulatorState.PaymentIntents);
+        Assert.Equal((string?)atStripe["id"], created.Text("paymentIntentId"));
+        var booking = PaymentFunctions.Bookings.Booking.FromEntity((await host.Tables.Bookings.GetEntityAsync(bookingId, PaymentFunctions.Bookings.Booking.RowKey))!);
+        Assert.Equal(2, booking.IntentAttempt);
+    }
+
+    [Fact]
     public async Task AStripeValidationErrorIsA502ProblemWithStripesRequestId()
     {
         // The emulator, like a Stripe account that does not settle it, refuses BHD: an invalid_request_error.

@@ -19,6 +19,10 @@ public sealed class FaultRule
 
     public bool AfterCommit { get; set; }
 
+    /// The failure happened while the request executed, so Stripe keeps it under the request's Idempotency-Key
+    /// and replays it (Idempotent-Replayed: true) to every retry with that key for 24 h.
+    public bool SavedUnderKey { get; set; }
+
     public int DelayMs { get; set; }
 }
 

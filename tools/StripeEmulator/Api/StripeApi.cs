@@ -57,7 +57,14 @@ internal sealed class StripeApi(IdempotencyStore idempotency, FaultInjector faul
 
             if (fault is { Status: not null, AfterCommit: false })
             {
-                await WriteFaultAsync(http, fault);
+                var (status, faultBody) = FaultAnswer(http, fault);
+                if (key is not null && fault.SavedUnderKey)
+                {
+                    idempotency.Complete(key, new StoredResponse(status, faultBody, requestId));
+                    saved = true;
+                }
+
+                await WriteAsync(http, status, faultBody);
                 return;
             }
 
@@ -71,7 +78,8 @@ internal sealed class StripeApi(IdempotencyStore idempotency, FaultInjector faul
 
             if (fault is { Status: not null, AfterCommit: true })
             {
-                await WriteFaultAsync(http, fault);
+                var (status, faultBody) = FaultAnswer(http, fault);
+                await WriteAsync(http, status, faultBody);
                 return;
             }
 
@@ -93,7 +101,7 @@ internal sealed class StripeApi(IdempotencyStore idempotency, FaultInjector faul
         await http.Response.WriteAsync(body, http.RequestAborted);
     }
 
-    private static Task WriteFaultAsync(HttpContext http, FaultRule fault)
+    private static (int Status, string Body) FaultAnswer(HttpContext http, FaultRule fault)
     {
         var status = fault.Status!.Value;
         if (fault.ShouldRetry is { } retry)
@@ -108,6 +116,6 @@ internal sealed class StripeApi(IdempotencyStore idempotency, FaultInjector faul
             >= 500 => StripeErrors.Body("api_error", "An unknown error occurred. (emulator fault injection)"),
             _ => StripeErrors.Body(StripeErrors.InvalidRequest, "Injected fault. (emulator fault injection)"),
         };
-        return WriteAsync(http, status, body.ToJsonString());
+        return (status, body.ToJsonString());
     }
 }

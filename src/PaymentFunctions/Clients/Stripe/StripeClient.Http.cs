@@ -63,7 +63,8 @@ public sealed partial class StripeClient
             var body = response.Content.ToMemory();
             if (response.Status is < 200 or > 299)
             {
-                throw ErrorFrom(response.Status, body, requestId);
+                var replayed = response.Headers.TryGetValue("Idempotent-Replayed", out var flag) && string.Equals(flag, "true", StringComparison.OrdinalIgnoreCase);
+                throw ErrorFrom(response.Status, body, requestId, replayed);
             }
 
             try
@@ -78,7 +79,7 @@ public sealed partial class StripeClient
         }
     }
 
-    private StripeException ErrorFrom(int status, ReadOnlyMemory<byte> body, string? requestId)
+    private StripeException ErrorFrom(int status, ReadOnlyMemory<byte> body, string? requestId, bool replayed)
     {
         StripeError? error = null;
         try
@@ -107,7 +108,7 @@ public sealed partial class StripeClient
             text += ": " + detail;
         }
 
-        return new StripeException(text, status, error, requestId);
+        return new StripeException(replayed ? text + " [replayed for this Idempotency-Key]" : text, status, error, requestId) { Replayed = replayed };
     }
 
     private string? Redact(string? text)

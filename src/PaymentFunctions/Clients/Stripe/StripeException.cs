@@ -24,6 +24,12 @@ public sealed class StripeException : Exception
     public string? RequestId { get; }
 
     /// <summary>
+    /// Stripe replayed this answer from an earlier request with the same Idempotency-Key (<c>Idempotent-Replayed: true</c>):
+    /// Stripe keeps the first result of a key for 24 h, errors included, so that key will keep giving this answer.
+    /// </summary>
+    public bool Replayed { get; init; }
+
+    /// <summary>
     /// Whether the same request (same Idempotency-Key) may succeed later: no answer, 429, 5xx, or a 409 that is a
     /// lock conflict rather than an idempotency key reused with different parameters.
     /// </summary>
