@@ -3,7 +3,8 @@ using PaymentFunctions.Payments.Events;
 namespace PaymentFunctions.Bookings;
 
 /// The booking's life: PENDING -> CONFIRMED / PAYMENT_FAILED / CANCELLED / DISPUTED, derived from merged
-/// payment facts. Pure functions only, so the rules are unit- and property-tested without storage.
+/// payment facts. Facts only accumulate, and every status but PENDING rests on a fact, so a booking never
+/// returns to PENDING whatever the order of its events. Pure functions only, unit- and property-tested.
 public static class BookingStateMachine
 {
     public static BookingStatus StatusOf(PaymentFacts facts, long bookingAmount)
@@ -23,7 +24,9 @@ public static class BookingStateMachine
             return BookingStatus.CANCELLED;
         }
 
-        if (facts.Succeeded is not null)
+        // A refund or a dispute is evidence of a successful charge even before its success event arrives; without
+        // this, "dispute opened, dispute won" ahead of a late success would lead from DISPUTED back to PENDING.
+        if (facts.Succeeded is not null || facts.RefundedAmount > 0 || !facts.Disputes.IsEmpty)
         {
             return BookingStatus.CONFIRMED;
         }

@@ -76,10 +76,34 @@ public sealed class BookingStateMachineTests
 
             var delivered = events.Concat(events.Where(_ => random.Next(3) == 0)).OrderBy(_ => random.Next()).ToList();
             var actual = FactsAfter([.. delivered]);
+            AssertNeverBackToPending(delivered);
 
             Assert.Equal(expected, actual);
             Assert.Equal(BookingStateMachine.StatusOf(expected, Amount), BookingStateMachine.StatusOf(actual, Amount));
         }
+    }
+
+    /// Whatever arrives in whatever order, a booking that left PENDING never returns to it (there is no
+    /// booking event for that, and the consumer would fail on it).
+    private static void AssertNeverBackToPending(IEnumerable<PaymentEvent> delivered)
+    {
+        var facts = PaymentFacts.None;
+        var left = false;
+        foreach (var e in delivered)
+        {
+            facts = BookingStateMachine.Apply(facts, e);
+            var status = BookingStateMachine.StatusOf(facts, Amount);
+            Assert.False(left && status == BookingStatus.PENDING, $"back to PENDING after {e.GetType().Name}");
+            left |= status != BookingStatus.PENDING;
+        }
+    }
+
+    [Fact]
+    public void ADisputeWonBeforeTheLateSuccessEventKeepsTheBookingConfirmed()
+    {
+        Assert.Equal(BookingStatus.DISPUTED, StatusAfter(DisputeOpen(1, "dp_1")));
+        Assert.Equal(BookingStatus.CONFIRMED, StatusAfter(DisputeOpen(1, "dp_1"), DisputeClose(2, "dp_1", "won")));
+        Assert.Equal(BookingStatus.CONFIRMED, StatusAfter(DisputeOpen(1, "dp_1"), DisputeClose(2, "dp_1", "won"), Succeeded(0)));
     }
 
     private static List<PaymentEvent> RandomHistory(Random random)

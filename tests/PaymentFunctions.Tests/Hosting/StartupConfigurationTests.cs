@@ -141,7 +141,7 @@ public sealed class StartupConfigurationTests
         });
         try
         {
-            _ = factory.Server; // builds and starts the host: ValidateOnStart runs here
+            HostBuilds.OneAtATime(() => _ = factory.Server); // builds and starts the host: ValidateOnStart runs here
             return factory;
         }
         catch
