@@ -91,7 +91,7 @@ public sealed class BookingService(
         }
 
         var history = new List<BookingHistoryEntry>();
-        var filter = $"PartitionKey eq '{booking.Id}' and RowKey ge '{BookingHistoryEntry.RowKeyPrefix}' and RowKey lt 'history}}'";
+        var filter = TableOData.And(TableOData.PartitionKeyEquals(booking.Id), TableOData.RowKeyStartsWith(BookingHistoryEntry.RowKeyPrefix));
         await foreach (var row in tables.Bookings.QueryAsync(filter, ct: cancellationToken))
         {
             history.Add(BookingHistoryEntry.FromEntity(row));

@@ -19,7 +19,7 @@ public sealed class OutboxSweeper(PaymentTables tables, OutboxSender sender, Tim
         await tables.EnsureCreatedAsync(cancellationToken);
         var cutoff = time.GetUtcNow() - MinimumAge;
         var pending = new HashSet<(string BookingId, string CausationId)>();
-        var filter = $"RowKey ge '{OutboxRow.RowKeyPrefix}' and RowKey lt 'outbox}}'";
+        var filter = TableOData.RowKeyStartsWith(OutboxRow.RowKeyPrefix);
         await foreach (var row in tables.Bookings.QueryAsync(filter, ["PartitionKey", "RowKey", "Timestamp"], ct: cancellationToken))
         {
             if (row.Timestamp < cutoff)

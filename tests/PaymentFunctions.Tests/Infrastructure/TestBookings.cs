@@ -37,7 +37,9 @@ public static class TestBookings
     public static async Task<List<TableEntity>> RowsAsync(PaymentAppHost host, string bookingId, string rowKeyPrefix)
     {
         var rows = new List<TableEntity>();
-        var filter = TableOData.PartitionKeyEquals(bookingId) + (rowKeyPrefix.Length > 0 ? " and " + TableOData.RowKeyStartsWith(rowKeyPrefix) : "");
+        var filter = rowKeyPrefix.Length > 0
+            ? TableOData.And(TableOData.PartitionKeyEquals(bookingId), TableOData.RowKeyStartsWith(rowKeyPrefix))
+            : TableOData.PartitionKeyEquals(bookingId);
         await foreach (var row in host.Tables.Bookings.QueryAsync(filter))
         {
             rows.Add(row);

@@ -181,8 +181,8 @@ public sealed class PaymentIntentJourneyTests
         using var stripe = host.StripeClientForTests();
         using var confirm = await stripe.PostAsync($"/v1/payment_intents/{intentId}/confirm", new FormUrlEncodedContent([new("payment_method", "pm_card_visa")]));
         confirm.EnsureSuccessStatusCode();
-        var booking = await PollAsync(() => GetAsync(alice, $"/api/bookings/{bookingId}"), b => b.Text("status") == "CONFIRMED");
-        var payment = await PollAsync(() => GetAsync(alice, $"/api/payments/{bookingId}"), p => p.Json.GetProperty("payment").ValueKind == JsonValueKind.Object && p.Json.GetProperty("payment").GetProperty("status").GetString() == "succeeded");
+        var booking = await TestBookings.EventuallyAsync(() => GetAsync(alice, $"/api/bookings/{bookingId}"), b => b.Text("status") == "CONFIRMED", TimeSpan.FromSeconds(5));
+        var payment = await TestBookings.EventuallyAsync(() => GetAsync(alice, $"/api/payments/{bookingId}"), p => p.Json.GetProperty("payment").ValueKind == JsonValueKind.Object && p.Json.GetProperty("payment").GetProperty("status").GetString() == "succeeded", TimeSpan.FromSeconds(5));
         var afterPaying = await CreateIntentAsync(alice, bookingId);
 
         Assert.Equal(JsonValueKind.Null, beforePaying.Json.GetProperty("payment").ValueKind);
@@ -195,20 +195,5 @@ public sealed class PaymentIntentJourneyTests
         Assert.EndsWith(":payment_intent.succeeded", last.GetProperty("eventId").GetString(), StringComparison.Ordinal);
         Assert.Equal(intentId, payment.Json.GetProperty("payment").GetProperty("paymentIntentId").GetString());
         afterPaying.AssertProblem(HttpStatusCode.Conflict);
-    }
-
-    private static async Task<Answer> PollAsync(Func<Task<Answer>> read, Func<Answer, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (true)
-        {
-            var answer = await read();
-            if (done(answer) || DateTime.UtcNow > deadline)
-            {
-                return answer;
-            }
-
-            await Task.Delay(100);
-        }
     }
 }
