@@ -23,6 +23,7 @@ public sealed class BookingUpdater(
     {
         await tables.EnsureCreatedAsync(cancellationToken);
         BookingUpdate update;
+        List<TableEntity> outboxRows;
         for (var attempt = 1; ; attempt++)
         {
             var stored = await tables.Bookings.GetEntityAsync(bookingId, Booking.RowKey, ct: cancellationToken)
@@ -36,6 +37,7 @@ public sealed class BookingUpdater(
             var status = BookingStateMachine.StatusOf(facts, booking.Amount);
             var now = time.GetUtcNow();
             update = new BookingUpdate(booking.Status, status, Duplicate: false);
+            outboxRows = [];
 
             var actions = new List<TableTransactionAction>
             {
@@ -53,7 +55,8 @@ public sealed class BookingUpdater(
                     var reason = status == BookingStatus.CANCELLED ? BookingStateMachine.CancellationReason(facts, booking.Amount) : null;
                     actions.Add(new(TableTransactionActionType.Add, new BookingHistoryEntry(now, booking.Status, status, cause, RowKeyPart.Safe(causationId), reason).ToEntity(bookingId)));
                     var bookingEvent = BookingEvents.For(changed, causationId, now);
-                    actions.Add(new(TableTransactionActionType.Add, OutboxRow.ToEntity(CloudEventEnvelope.ToOutboxMessage(bookingEvent), RowKeyPart.Safe(causationId))));
+                    outboxRows.Add(OutboxRow.ToEntity(CloudEventEnvelope.ToOutboxMessage(bookingEvent), RowKeyPart.Safe(causationId)));
+                    actions.Add(new(TableTransactionActionType.Add, outboxRows[^1]));
                 }
             }
 
@@ -83,7 +86,14 @@ public sealed class BookingUpdater(
         }
 
         faults.Reached(FaultInjection.ConsumerAfterBatch);
-        await outbox.SendPendingAsync(bookingId, RowKeyPart.Safe(causationId), cancellationToken);
+        if (update.Duplicate)
+        {
+            await outbox.SendPendingAsync(bookingId, RowKeyPart.Safe(causationId), cancellationToken);
+        }
+        else
+        {
+            await outbox.SendAsync(outboxRows, cancellationToken);
+        }
         return update;
     }
 }

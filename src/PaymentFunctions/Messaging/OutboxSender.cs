@@ -8,15 +8,23 @@ namespace PaymentFunctions.Messaging;
 /// another sender is simply gone.
 public sealed class OutboxSender(PaymentTables tables, ITopicPublisher publisher, FaultInjection faults, ILogger<OutboxSender> logger)
 {
+    /// Finds what is still in the outbox for this cause (a redelivery, a sweep) and sends it.
     public async Task<int> SendPendingAsync(string bookingId, string causationId, CancellationToken cancellationToken)
     {
         var prefix = OutboxRow.RowKeyPrefixFor(causationId);
         var rows = new List<TableEntity>();
-        await foreach (var row in tables.Bookings.QueryAsync(TableOData.PartitionKeyEquals(bookingId) + " and " + TableOData.RowKeyStartsWith(prefix), ct: cancellationToken))
+        await foreach (var row in tables.Bookings.QueryAsync(TableOData.And(TableOData.PartitionKeyEquals(bookingId), TableOData.RowKeyStartsWith(prefix)), ct: cancellationToken))
         {
             rows.Add(row);
         }
 
+        return await SendAsync(rows, cancellationToken);
+    }
+
+    /// Sends rows the caller has just committed: the batch that wrote them was the cause's first, so they are all
+    /// its outbox holds, and reading them back would only cost a round trip on the hot path.
+    public async Task<int> SendAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    {
         foreach (var byTopic in rows.GroupBy(r => r.GetString("Topic")!))
         {
             await publisher.PublishAsync(byTopic.Key, [.. byTopic.Select(OutboxRow.FromEntity)], cancellationToken);
@@ -31,7 +39,7 @@ public sealed class OutboxSender(PaymentTables tables, ITopicPublisher publisher
 
         if (rows.Count > 0)
         {
-            logger.LogInformation("Sent {Count} outbox message(s) of {CausationId} for booking {BookingId}", rows.Count, causationId, bookingId);
+            logger.LogInformation("Sent {Count} outbox message(s) for booking {BookingId}: {MessageIds}", rows.Count, rows[0].PartitionKey, string.Join(", ", rows.Select(r => r.GetString("MessageId"))));
         }
 
         return rows.Count;

@@ -54,6 +54,7 @@ public sealed class WebhookProcessor(
         }
 
         var duplicate = false;
+        var outboxRow = OutboxRow.ToEntity(CloudEventEnvelope.ToOutboxMessage(paymentEvent), stripeEvent.Id);
         for (var attempt = 1; ; attempt++)
         {
             var stored = await tables.Bookings.GetEntityAsync(bookingId, PaymentState.RowKey, ct: cancellationToken);
@@ -65,7 +66,7 @@ public sealed class WebhookProcessor(
                 current is null
                     ? new(TableTransactionActionType.Add, next.ToEntity())
                     : new(TableTransactionActionType.UpdateReplace, next.ToEntity(), current.ETag),
-                new(TableTransactionActionType.Add, OutboxRow.ToEntity(CloudEventEnvelope.ToOutboxMessage(paymentEvent), stripeEvent.Id)),
+                new(TableTransactionActionType.Add, outboxRow),
             ];
 
             var result = await tables.Bookings.SubmitTransactionAsync(actions, cancellationToken);
@@ -89,7 +90,9 @@ public sealed class WebhookProcessor(
         }
 
         faults.Reached(FaultInjection.WebhookAfterBatch);
-        var sent = await outbox.SendPendingAsync(bookingId, stripeEvent.Id, cancellationToken);
+        var sent = duplicate
+            ? await outbox.SendPendingAsync(bookingId, stripeEvent.Id, cancellationToken)
+            : await outbox.SendAsync([outboxRow], cancellationToken);
         logger.LogInformation("Stripe event {EventId} ({Type}) for booking {BookingId}: {Result}, {Sent} message(s) sent", stripeEvent.Id, stripeEvent.Type, bookingId, duplicate ? "already stored" : "stored", sent);
         return duplicate ? WebhookOutcome.Duplicate : WebhookOutcome.Stored;
     }
