@@ -33,8 +33,20 @@ param authAudience string
 @description('The SPA origin allowed by CORS, e.g. https://tickets.example.com.')
 param corsAllowedOrigin string
 
-@description('The ticket catalogue (the app refuses to start without one): id -> { name, unitPrice in major units as a string, currency }.')
-param ticketTypes object = {
+@description('One ticket type of the catalogue.')
+type ticketType = {
+  @description('Name shown to buyers.')
+  name: string
+  @description('Unit price in major units, as a string so that decimals survive (e.g. \'25.00\').')
+  unitPrice: string
+  @description('ISO 4217 currency code.')
+  @minLength(3)
+  @maxLength(3)
+  currency: string
+}
+
+@description('The ticket catalogue (the app refuses to start without one): id -> ticket type.')
+param ticketTypes { *: ticketType } = {
   standard: { name: 'Standard admission', unitPrice: '25.00', currency: 'EUR' }
 }
 
@@ -65,7 +77,7 @@ var roles = {
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
 }
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   name: names.storage
   location: location
   kind: 'StorageV2'
@@ -80,7 +92,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
-resource serviceBus 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
+resource serviceBus 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: names.serviceBus
   location: location
   sku: {
@@ -94,7 +106,7 @@ resource serviceBus 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
 }
 
 // Duplicate detection drops resends of the same MessageId (outbox resends after a crash) within the window.
-resource paymentsTopic 'Microsoft.ServiceBus/namespaces/topics@2022-10-01-preview' = {
+resource paymentsTopic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
   parent: serviceBus
   name: 'payments'
   properties: {
@@ -104,7 +116,7 @@ resource paymentsTopic 'Microsoft.ServiceBus/namespaces/topics@2022-10-01-previe
   }
 }
 
-resource bookingSubscription 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2022-10-01-preview' = {
+resource bookingSubscription 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024-01-01' = {
   parent: paymentsTopic
   name: 'booking'
   properties: {
@@ -117,7 +129,7 @@ resource bookingSubscription 'Microsoft.ServiceBus/namespaces/topics/subscriptio
 
 // Only the versions the booking function understands: a ".v2" published side by side must not be dead-lettered
 // here. Replaces the subscription's catch-all $Default rule.
-resource bookingSubscriptionFilter 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rules@2022-10-01-preview' = {
+resource bookingSubscriptionFilter 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rules@2024-01-01' = {
   parent: bookingSubscription
   name: '$Default'
   properties: {
@@ -128,7 +140,7 @@ resource bookingSubscriptionFilter 'Microsoft.ServiceBus/namespaces/topics/subsc
   }
 }
 
-resource bookingsTopic 'Microsoft.ServiceBus/namespaces/topics@2022-10-01-preview' = {
+resource bookingsTopic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
   parent: serviceBus
   name: 'bookings'
   properties: {
@@ -138,7 +150,7 @@ resource bookingsTopic 'Microsoft.ServiceBus/namespaces/topics@2022-10-01-previe
   }
 }
 
-resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+resource keyVault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   name: names.keyVault
   location: location
   properties: {
@@ -153,7 +165,7 @@ resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-resource stripeSecretKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource stripeSecretKeySecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
   parent: keyVault
   name: 'stripe-secret-key'
   properties: {
@@ -161,7 +173,7 @@ resource stripeSecretKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = 
   }
 }
 
-resource stripeWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource stripeWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
   parent: keyVault
   name: 'stripe-webhook-secret'
   properties: {
@@ -169,7 +181,7 @@ resource stripeWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01
   }
 }
 
-resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+resource workspace 'Microsoft.OperationalInsights/workspaces@2025-07-01' = {
   name: names.workspace
   location: location
   properties: {
@@ -190,7 +202,7 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
-resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: names.plan
   location: location
   kind: 'linux'
@@ -202,7 +214,7 @@ resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   }
 }
 
-resource functionApp 'Microsoft.Web/sites@2023-12-01' = {
+resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
   name: names.functionApp
   location: location
   kind: 'functionapp,linux'

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace PaymentFunctions.Tests.Deployment;
+
+/// infra/main.bicep compiled and linted by the real Bicep CLI (infra/bicepconfig.json turns on the stricter
+/// rules). Nothing here deploys: what Azure itself would refuse at deployment time is not exercised.
+public sealed class BicepTemplateTests
+{
+    [Fact]
+    public async Task TheTemplateLintsWithoutASingleDiagnostic()
+    {
+        var (exitCode, stdout, stderr) = await BicepCli.RunAsync("lint", BicepCli.TemplatePath, "--diagnostics-format", "sarif");
+
+        Assert.True(exitCode == 0, $"bicep lint exited {exitCode}: {stderr}");
+        var results = JsonNode.Parse(stdout)!["runs"]!.AsArray().SelectMany(run => run!["results"]!.AsArray())
+            .Select(r => $"{r!["ruleId"]}: {r["message"]!["text"]}")
+            .ToList();
+        Assert.True(results.Count == 0, "bicep lint reported:\n" + string.Join('\n', results));
+    }
+
+    [Fact]
+    public async Task TheTemplateCompilesAndDeploysTheMessagingAndIdentityTheAppRelyOn()
+    {
+        var (exitCode, stdout, stderr) = await BicepCli.RunAsync("build", BicepCli.TemplatePath, "--stdout");
+
+        Assert.True(exitCode == 0, $"bicep build exited {exitCode}: {stderr}");
+        Assert.Equal("", stderr.Trim());
+        var resources = JsonNode.Parse(stdout)!["resources"]!.AsObject();
+        JsonNode Properties(string symbol) => resources[symbol]!["properties"]!;
+
+        // Outbox resends carry the same MessageId: only duplicate detection on both topics makes them harmless.
+        foreach (var topic in new[] { "paymentsTopic", "bookingsTopic" })
+        {
+            Assert.True(Properties(topic)["requiresDuplicateDetection"]!.GetValue<bool>(), topic);
+        }
+
+        Assert.Equal("Microsoft.ServiceBus/namespaces/topics/subscriptions", resources["bookingSubscription"]!["type"]!.GetValue<string>());
+        Assert.Equal("SqlFilter", Properties("bookingSubscriptionFilter")["filterType"]!.GetValue<string>());
+        Assert.True(Properties("serviceBus")["disableLocalAuth"]!.GetValue<bool>());
+        Assert.False(Properties("storage")["allowSharedKeyAccess"]!.GetValue<bool>());
+        Assert.Equal("SystemAssigned", resources["functionApp"]!["identity"]!["type"]!.GetValue<string>());
+        Assert.True(Properties("functionApp")["httpsOnly"]!.GetValue<bool>());
+        Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(stdout).RootElement.GetProperty("parameters").GetProperty("ticketTypes").ValueKind);
+    }
+}
