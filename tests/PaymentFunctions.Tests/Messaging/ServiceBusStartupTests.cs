@@ -37,6 +37,20 @@ public sealed class ServiceBusStartupTests
     }
 
     [Theory]
+    [InlineData("ServiceBus:Retry:Delay", "soon")]
+    [InlineData("ServiceBus:Retry:MaxRetries", "a few")]
+    public void AnUnreadableRetrySettingFailsStartUpNamingIt(string key, string value)
+    {
+        var settings = ValidSettings();
+        settings[key] = value;
+
+        // The configuration binder refuses it before validation runs; its message names the setting.
+        var error = Assert.ThrowsAny<InvalidOperationException>(() => Start("Production", settings));
+
+        Assert.StartsWith($"Failed to convert configuration value '{value}' at '{key}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=" + Key + ";EntityPath=payments")]
     [InlineData("Endpoint=sb://example.servicebus.windows.net/;SharedAccessKey=" + Key + ";not-a-pair")]
     public void AnUnusableConnectionStringIsRefusedWithoutEchoingItsKey(string connectionString)
