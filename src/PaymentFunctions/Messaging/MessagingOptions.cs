@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using PaymentFunctions.Clients.ServiceBus;
+using Azure.Messaging.ServiceBus;
 
 namespace PaymentFunctions.Messaging;
 
@@ -8,14 +8,20 @@ public sealed class MessagingOptions : IValidatableObject
 {
     public const string Section = "ServiceBus";
 
-    /// "ServiceBus" (Azure Service Bus over REST) or "InProcess" (development only).
+    /// "ServiceBus" (Azure Service Bus over AMQP) or "InProcess" (development only).
     [RegularExpression("^(ServiceBus|InProcess)$", ErrorMessage = "ServiceBus:Transport must be ServiceBus or InProcess.")]
     public string Transport { get; set; } = "ServiceBus";
 
-    /// SAS connection string; when absent, FullyQualifiedNamespace is used with the managed identity.
+    /// Shared access connection string; when absent, FullyQualifiedNamespace is used with DefaultAzureCredential.
     public string? ConnectionString { get; set; }
 
     public string? FullyQualifiedNamespace { get; set; }
+
+    /// AMQP on port 5671, or AMQP over WebSockets on 443 where a firewall allows only HTTPS out.
+    [RegularExpression("^(AmqpTcp|AmqpWebSockets)$", ErrorMessage = "ServiceBus:TransportType must be AmqpTcp or AmqpWebSockets.")]
+    public string TransportType { get; set; } = nameof(ServiceBusTransportType.AmqpTcp);
+
+    public ServiceBusRetrySettings Retry { get; set; } = new();
 
     public bool IsInProcess => Transport == "InProcess";
 
@@ -28,15 +34,16 @@ public sealed class MessagingOptions : IValidatableObject
             yield break;
         }
 
+        foreach (var problem in Retry.Problems())
+        {
+            yield return new ValidationResult(problem);
+        }
+
         if (UsesConnectionString)
         {
-            // Parsed for both topics now, so a key scoped to one topic (EntityPath) fails here, not at the first send.
-            foreach (var topic in new[] { EventTypes.PaymentsTopic, EventTypes.BookingsTopic })
+            foreach (var problem in ConnectionStringProblems(ConnectionString!))
             {
-                if (Problem(() => ServiceBusConnectionString.Parse(ConnectionString!, topic)) is { } problem)
-                {
-                    yield return new ValidationResult($"ServiceBus:ConnectionString is not usable for topic '{topic}': {problem}");
-                }
+                yield return new ValidationResult(problem);
             }
         }
         else if (string.IsNullOrWhiteSpace(FullyQualifiedNamespace))
@@ -49,17 +56,43 @@ public sealed class MessagingOptions : IValidatableObject
         }
     }
 
-    // The parsers' messages name the missing part and never echo the connection string (it holds the key).
-    private static string? Problem(Action parse)
+    // The SDK's parser only splits the string; what the client would refuse later (no endpoint, no key, an entity
+    // scope) is checked here so it fails at start. No message echoes the string: it holds the key.
+    private static List<string> ConnectionStringProblems(string connectionString)
     {
+        ServiceBusConnectionStringProperties parts;
         try
         {
-            parse();
-            return null;
+            parts = ServiceBusConnectionStringProperties.Parse(connectionString);
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
         {
-            return ex.Message;
+            // The SDK's messages name what is malformed, never the value.
+            return [$"ServiceBus:ConnectionString could not be parsed: {ex.Message}"];
         }
+
+        var problems = new List<string>();
+        if (parts.Endpoint is null)
+        {
+            problems.Add("ServiceBus:ConnectionString has no Endpoint=sb://{namespace}.servicebus.windows.net/.");
+        }
+
+        var hasKey = !string.IsNullOrEmpty(parts.SharedAccessKeyName) && !string.IsNullOrEmpty(parts.SharedAccessKey);
+        var hasSignature = !string.IsNullOrEmpty(parts.SharedAccessSignature);
+        if (hasKey == hasSignature)
+        {
+            problems.Add("ServiceBus:ConnectionString needs either SharedAccessKeyName and SharedAccessKey, or SharedAccessSignature.");
+        }
+
+        // One client sends to both topics; a string scoped to one entity cannot serve the other.
+        foreach (var topic in new[] { EventTypes.PaymentsTopic, EventTypes.BookingsTopic })
+        {
+            if (!string.IsNullOrEmpty(parts.EntityPath) && !string.Equals(parts.EntityPath, topic, StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"ServiceBus:ConnectionString is not usable for topic '{topic}': it is scoped to entity '{parts.EntityPath}' (EntityPath).");
+            }
+        }
+
+        return problems;
     }
 }

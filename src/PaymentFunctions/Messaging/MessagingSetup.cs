@@ -29,6 +29,8 @@ public static class MessagingSetup
         }
         else
         {
+            // Singletons the container disposes with the host: the publisher first (its senders), then the client.
+            services.AddSingleton(sp => ServiceBusClientFactory.Create(sp.GetRequiredService<IOptions<MessagingOptions>>().Value));
             services.AddSingleton<ITopicPublisher, ServiceBusTopicPublisher>();
         }
 

@@ -9,13 +9,13 @@ using PaymentFunctions.Tests.Infrastructure;
 namespace PaymentFunctions.Tests.Bookings;
 
 /// The Service Bus-triggered function, called exactly as the Functions host calls a custom handler, with the
-/// production Service Bus sender publishing booking events to the fake broker.
+/// production Service Bus publisher sending booking events through the recording ServiceBusClient double.
 public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.UtcNow.AddMinutes(-5);
     private PaymentAppHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await PaymentAppHost.StartAsync(fakeServiceBus: true);
+    public async Task InitializeAsync() => _host = await PaymentAppHost.StartAsync(serviceBus: true);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -39,9 +39,9 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
         var history = BookingHistoryEntry.FromEntity(Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, BookingHistoryEntry.RowKeyPrefix)));
         Assert.Equal((BookingStatus.PENDING, BookingStatus.CONFIRMED, message.MessageId), (history.From!.Value, history.To, history.CausationId));
         var published = Assert.Single(_host.ServiceBus!.Messages(EventTypes.BookingsTopic));
-        Assert.Equal("booking_confirmed", published.Label);
+        Assert.Equal("booking_confirmed", published.Subject);
         Assert.Equal(booking.Id, published.SessionId);
-        Assert.Equal("bookticket.bookings.booking_confirmed.v1", JsonDocument.Parse(published.Body).RootElement.GetProperty("type").GetString());
+        Assert.Equal("bookticket.bookings.booking_confirmed.v1", JsonDocument.Parse(published.Body.ToMemory()).RootElement.GetProperty("type").GetString());
     }
 
     [Fact]
@@ -56,6 +56,26 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
         Assert.Equal(BookingStatus.PAYMENT_FAILED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
         Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, BookingHistoryEntry.RowKeyPrefix));
         Assert.Equal(1, _host.ServiceBus!.Received);
+    }
+
+    [Fact]
+    public async Task ABrokerFailureFailsTheInvocationAndTheRedeliverySendsTheKeptBookingEvent()
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        var message = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, T0));
+        _host.ServiceBus!.FailNext(1);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, (await FunctionsHostCalls.DeliverAsync(_host.Client, message)).StatusCode);
+        Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
+        Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, OutboxRow.RowKeyPrefix));
+        Assert.Equal(0, _host.ServiceBus.Received);
+
+        Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.DeliverAsync(_host.Client, message, deliveryCount: 2)).StatusCode);
+
+        var published = Assert.Single(_host.ServiceBus.Messages(EventTypes.BookingsTopic));
+        Assert.Equal("booking_confirmed", published.Subject);
+        Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, OutboxRow.RowKeyPrefix));
+        Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, BookingHistoryEntry.RowKeyPrefix));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace PaymentFunctions.Tests.Hosting;
 /// A misconfigured app must fail at start-up, naming the setting - never at the first payment.
 public sealed class StartupConfigurationTests
 {
-    private static Dictionary<string, string?> ValidSettings() => new()
+    internal static Dictionary<string, string?> ValidSettings() => new()
     {
         ["Storage:ConnectionString"] = "DefaultEndpointsProtocol=https;AccountName=prod;AccountKey=" + Convert.ToBase64String(new byte[32]) + ";EndpointSuffix=core.windows.net",
         ["Stripe:SecretKey"] = "sk_test_config_check",
@@ -129,7 +129,7 @@ public sealed class StartupConfigurationTests
         Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    private static WebApplicationFactory<Program> Start(string environment, Dictionary<string, string?> settings)
+    internal static WebApplicationFactory<Program> Start(string environment, Dictionary<string, string?> settings)
     {
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {

@@ -2,18 +2,20 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.DependencyInjection;
 using PaymentFunctions.Hosting;
 using PaymentFunctions.Messaging;
-using PaymentFunctions.Tests.Fakes;
 using StripeEmulator;
 
 namespace PaymentFunctions.Tests.Infrastructure;
 
 /// The whole service as a user meets it: the app on real Kestrel (127.0.0.1, free port), real Azurite
 /// (own table prefix per host), the Stripe emulator posting signed webhooks to the app, and either the
-/// in-process transport (local mode) or the fake Service Bus with the production REST sender (Azure mode).
+/// in-process transport (local mode) or, in Azure mode, the production Service Bus publisher sending through
+/// a recording ServiceBusClient double put in place of the app's client (no AMQP broker runs here).
 public sealed class PaymentAppHost : IAsyncDisposable
 {
     public const string WebhookSecret = "whsec_tests_only_0123456789";
@@ -21,7 +23,7 @@ public sealed class PaymentAppHost : IAsyncDisposable
 
     private readonly WebApplicationFactory<Program> _factory;
 
-    private PaymentAppHost(WebApplicationFactory<Program> factory, WebApplication emulator, FakeServiceBus? serviceBus, string tablePrefix)
+    private PaymentAppHost(WebApplicationFactory<Program> factory, WebApplication emulator, RecordingServiceBusClient? serviceBus, string tablePrefix)
     {
         _factory = factory;
         Emulator = emulator;
@@ -41,7 +43,7 @@ public sealed class PaymentAppHost : IAsyncDisposable
 
     public Uri EmulatorUri => new(Emulator.Urls.First());
 
-    public FakeServiceBus? ServiceBus { get; }
+    public RecordingServiceBusClient? ServiceBus { get; }
 
     public string TablePrefix { get; }
 
@@ -51,7 +53,7 @@ public sealed class PaymentAppHost : IAsyncDisposable
 
     public InProcessTransport? InProcess => Services.GetService<InProcessTransport>();
 
-    public static async Task<PaymentAppHost> StartAsync(bool fakeServiceBus = false, IDictionary<string, string?>? settings = null, bool deliverWebhooks = true, TimeProvider? clock = null)
+    public static async Task<PaymentAppHost> StartAsync(bool serviceBus = false, IDictionary<string, string?>? settings = null, bool deliverWebhooks = true, TimeProvider? clock = null)
     {
         var azurite = await AzuriteServer.Shared;
         var appPort = FreePort.Next();
@@ -64,7 +66,7 @@ public sealed class PaymentAppHost : IAsyncDisposable
         emulator.Urls.Add($"http://127.0.0.1:{FreePort.Next()}");
         await emulator.StartAsync();
 
-        var serviceBus = fakeServiceBus ? await FakeServiceBus.StartAsync(EventTypes.PaymentsTopic, EventTypes.BookingsTopic) : null;
+        var recordingBus = serviceBus ? new RecordingServiceBusClient() : null;
         var tablePrefix = "t" + Guid.NewGuid().ToString("N")[..10];
         var config = new Dictionary<string, string?>
         {
@@ -73,8 +75,8 @@ public sealed class PaymentAppHost : IAsyncDisposable
             ["Stripe:SecretKey"] = StripeKey,
             ["Stripe:ApiBase"] = emulator.Urls.First(),
             ["Stripe:WebhookSecrets:0"] = WebhookSecret,
-            ["ServiceBus:Transport"] = fakeServiceBus ? "ServiceBus" : "InProcess",
-            ["ServiceBus:ConnectionString"] = serviceBus?.ConnectionString,
+            ["ServiceBus:Transport"] = serviceBus ? "ServiceBus" : "InProcess",
+            ["ServiceBus:FullyQualifiedNamespace"] = serviceBus ? recordingBus!.FullyQualifiedNamespace : null,
             ["ServiceBus:InProcess:RedeliveryDelay"] = "00:00:00.050",
             ["Timers:RunLocally"] = "false",
             ["Auth:DevSigningKey"] = TestTokens.SigningKey,
@@ -103,6 +105,11 @@ public sealed class PaymentAppHost : IAsyncDisposable
                 web.ConfigureServices(services => services.AddSingleton(clock));
             }
 
+            if (recordingBus is not null)
+            {
+                web.ConfigureTestServices(services => services.AddSingleton<ServiceBusClient>(recordingBus));
+            }
+
             // UseSetting, not ConfigureAppConfiguration: Program reads some settings (the transport) before Build().
             foreach (var (key, value) in config)
             {
@@ -112,7 +119,7 @@ public sealed class PaymentAppHost : IAsyncDisposable
         factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, appPort));
         factory.ClientOptions.BaseAddress = new Uri($"http://127.0.0.1:{appPort}");
         HostBuilds.OneAtATime(factory.StartServer);
-        return new PaymentAppHost(factory, emulator, serviceBus, tablePrefix);
+        return new PaymentAppHost(factory, emulator, recordingBus, tablePrefix);
     }
 
     public HttpClient ClientFor(string userId)
@@ -137,9 +144,5 @@ public sealed class PaymentAppHost : IAsyncDisposable
         await _factory.DisposeAsync();
         await Emulator.StopAsync();
         await Emulator.DisposeAsync();
-        if (ServiceBus is not null)
-        {
-            await ServiceBus.DisposeAsync();
-        }
     }
 }

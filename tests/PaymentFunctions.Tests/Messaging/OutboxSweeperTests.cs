@@ -11,7 +11,7 @@ public sealed class OutboxSweeperTests
     public async Task MessagesACrashedProcessLeftInTheOutboxAreSentByTheSweeper()
     {
         // The app's clock runs two minutes ahead, so the rows written now already look abandoned.
-        await using var host = await PaymentAppHost.StartAsync(fakeServiceBus: true, clock: new OffsetClock(TimeSpan.FromMinutes(2)));
+        await using var host = await PaymentAppHost.StartAsync(serviceBus: true, clock: new OffsetClock(TimeSpan.FromMinutes(2)));
         var booking = await TestBookings.SeedAsync(host);
         host.Faults.Rule = p => p == FaultInjection.WebhookAfterBatch;
         Assert.Equal(HttpStatusCode.InternalServerError, (await StripeEvents.PostAsync(host.Client, StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_swept", booking.Id))).StatusCode);
@@ -22,14 +22,35 @@ public sealed class OutboxSweeperTests
 
         Assert.Equal(HttpStatusCode.OK, sweep.StatusCode);
         Assert.Contains("Sent 1 ", await sweep.Content.ReadAsStringAsync());
-        Assert.Equal("payment_succeeded", Assert.Single(host.ServiceBus!.Messages(EventTypes.PaymentsTopic)).Label);
+        Assert.Equal("payment_succeeded", Assert.Single(host.ServiceBus!.Messages(EventTypes.PaymentsTopic)).Subject);
+        Assert.Empty(await TestBookings.RowsAsync(host, booking.Id, OutboxRow.RowKeyPrefix));
+    }
+
+    [Fact]
+    public async Task AMessageTheBrokerRefusedStaysInTheOutboxAndTheSweeperSendsItLater()
+    {
+        await using var host = await PaymentAppHost.StartAsync(serviceBus: true, clock: new OffsetClock(TimeSpan.FromMinutes(2)));
+        var booking = await TestBookings.SeedAsync(host);
+        var stripeEvent = StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_refused", booking.Id);
+        host.ServiceBus!.FailNext(1);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, (await StripeEvents.PostAsync(host.Client, stripeEvent)).StatusCode);
+        Assert.Single(await TestBookings.RowsAsync(host, booking.Id, OutboxRow.RowKeyPrefix));
+        Assert.Equal(0, host.ServiceBus.Received);
+
+        var sweep = await FunctionsHostCalls.FireTimerAsync(host.Client, OutboxSweeper.Name);
+
+        Assert.Equal(HttpStatusCode.OK, sweep.StatusCode);
+        var sent = Assert.Single(Assert.Single(host.ServiceBus.Batches).Messages);
+        Assert.Equal($"{stripeEvent["id"]}:payment_intent.succeeded", sent.MessageId);
+        Assert.Equal(booking.Id, sent.SessionId);
         Assert.Empty(await TestBookings.RowsAsync(host, booking.Id, OutboxRow.RowKeyPrefix));
     }
 
     [Fact]
     public async Task FreshOutboxRowsAreLeftToTheRequestThatIsSendingThem()
     {
-        await using var host = await PaymentAppHost.StartAsync(fakeServiceBus: true);
+        await using var host = await PaymentAppHost.StartAsync(serviceBus: true);
         var booking = await TestBookings.SeedAsync(host);
         host.Faults.Rule = p => p == FaultInjection.WebhookAfterBatch;
         await StripeEvents.PostAsync(host.Client, StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_fresh", booking.Id));

@@ -7,12 +7,13 @@ using PaymentFunctions.Tests.Infrastructure;
 
 namespace PaymentFunctions.Tests.Webhooks;
 
-/// Webhooks through the real app, Azurite and the production Service Bus sender talking to the fake broker.
+/// Webhooks through the real app, Azurite and the production Service Bus publisher, sending through the recording
+/// ServiceBusClient double (the SDK boundary: no AMQP broker runs here).
 public sealed class WebhookIngestionTests : IAsyncLifetime
 {
     private PaymentAppHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await PaymentAppHost.StartAsync(fakeServiceBus: true);
+    public async Task InitializeAsync() => _host = await PaymentAppHost.StartAsync(serviceBus: true);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -34,12 +35,12 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
         var message = Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic));
         var eventId = stripeEvent["id"]!.GetValue<string>();
         Assert.Equal($"{eventId}:payment_intent.succeeded", message.MessageId);
-        Assert.Equal("payment_succeeded", message.Label);
+        Assert.Equal("payment_succeeded", message.Subject);
         Assert.Equal(booking.Id, message.CorrelationId);
         Assert.Equal(booking.Id, message.SessionId);
         Assert.Equal("application/cloudevents+json", message.ContentType);
-        Assert.Equal("bookticket.payments.payment_succeeded.v1", message.UserProperties["type"]?.ToString());
-        using var cloudEvent = JsonDocument.Parse(message.Body);
+        Assert.Equal("bookticket.payments.payment_succeeded.v1", message.ApplicationProperties["type"]);
+        using var cloudEvent = JsonDocument.Parse(message.Body.ToMemory());
         Assert.Equal("1.0", cloudEvent.RootElement.GetProperty("specversion").GetString());
         Assert.Equal("bookticket.payments.payment_succeeded.v1", cloudEvent.RootElement.GetProperty("type").GetString());
         var data = cloudEvent.RootElement.GetProperty("data");
@@ -60,7 +61,7 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Contains("\"duplicate\"", await second.Content.ReadAsStringAsync());
         Assert.Equal(1, _host.ServiceBus!.Received);
-        var data = JsonDocument.Parse(Assert.Single(_host.ServiceBus.Messages(EventTypes.PaymentsTopic)).Body).RootElement.GetProperty("data");
+        var data = JsonDocument.Parse(Assert.Single(_host.ServiceBus.Messages(EventTypes.PaymentsTopic)).Body.ToMemory()).RootElement.GetProperty("data");
         Assert.Equal("insufficient_funds", data.GetProperty("declineCode").GetString());
     }
 
@@ -88,7 +89,7 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var message = Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic));
         Assert.Equal(booking.Id, message.SessionId);
-        Assert.Equal("payment_refunded", message.Label);
+        Assert.Equal("payment_refunded", message.Subject);
     }
 
     [Fact]
@@ -105,7 +106,7 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
         var response = await StripeEvents.PostAsync(_host.Client, StripeEvents.Dispute("charge.dispute.created", "dp_1", intentId, 2500, "needs_response"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("dispute_opened", Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic)).Label);
+        Assert.Equal("dispute_opened", Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic)).Subject);
         Assert.Equal(booking.Id, Assert.Single(_host.ServiceBus.Messages(EventTypes.PaymentsTopic)).SessionId);
     }
 
