@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PaymentFunctions.Hosting;
 using PaymentFunctions.Messaging;
+using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Fakes;
 using StripeEmulator;
 
