@@ -2,6 +2,7 @@ using PaymentFunctions.Bookings;
 using PaymentFunctions.Hosting;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Payments;
+using PaymentFunctions.Storage;
 using PaymentFunctions.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using Azure.Data.Tables;
 using PaymentFunctions.Bench.Micro;
 using PaymentFunctions.Bookings;
-using PaymentFunctions.Clients.Tables;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Bench.Load;
 
@@ -83,7 +84,7 @@ internal static class WebhookLoad
         for (var polls = 0; polls < 120 && confirmed < expected && !ct.IsCancellationRequested; polls++)
         {
             confirmed = 0;
-            await foreach (var _ in bookings.QueryAsync("RowKey eq 'booking' and Status eq 'CONFIRMED'", ["PartitionKey"], ct: ct))
+            await foreach (var _ in bookings.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {RowKeys.Booking} and Status eq {nameof(BookingStatus.CONFIRMED)}"), select: ["PartitionKey"], cancellationToken: ct))
             {
                 confirmed++;
             }

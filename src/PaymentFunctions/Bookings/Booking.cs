@@ -1,14 +1,13 @@
 using System.Text.Json;
 using Azure;
-using PaymentFunctions.Clients.Tables;
+using Azure.Data.Tables;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Bookings;
 
 /// A booking as stored in its partition's "booking" row. Amount is in minor units of Currency.
 public sealed record Booking
 {
-    public const string RowKey = "booking";
-
     public required string Id { get; init; }
 
     public required string UserId { get; init; }
@@ -38,7 +37,7 @@ public sealed record Booking
 
     public ETag ETag { get; init; }
 
-    public TableEntity ToEntity() => new(Id, RowKey)
+    public TableEntity ToEntity() => new(Id, RowKeys.Booking)
     {
         ["UserId"] = UserId,
         ["TicketTypeId"] = TicketTypeId,

@@ -1,8 +1,9 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Azure;
+using Azure.Data.Tables;
 using PaymentFunctions.Clients.Stripe;
-using PaymentFunctions.Clients.Tables;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Bookings;
 
@@ -48,7 +49,7 @@ public sealed class BookingExpiry(
     /// there is nothing left for it to do.
     private async Task<bool> SettleAsync(TableEntity entry, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var stored = await tables.Bookings.GetEntityAsync(entry.RowKey, Booking.RowKey, ct: cancellationToken);
+        var stored = await tables.Bookings.FindAsync(entry.RowKey, RowKeys.Booking, cancellationToken);
         if (stored is null || Booking.FromEntity(stored) is not { Status: BookingStatus.PENDING or BookingStatus.PAYMENT_FAILED } booking)
         {
             await HoldIndex.RemoveAsync(tables, entry, cancellationToken); // gone (creation failed) or settled
@@ -100,8 +101,15 @@ public sealed class BookingExpiry(
     {
         var recheckAt = now + RecheckAfter;
         await HoldIndex.AddAsync(tables, booking.Id, recheckAt, cancellationToken);
-        var deferred = new TableEntity(booking.Id, Booking.RowKey) { ["HoldExpiresAt"] = recheckAt };
-        await tables.Bookings.UpdateEntityAsync(deferred, booking.ETag, TableUpdateMode.Merge, cancellationToken);
+        var deferred = new TableEntity(booking.Id, RowKeys.Booking) { ["HoldExpiresAt"] = recheckAt };
+        try
+        {
+            await tables.Bookings.UpdateCheckedAsync(deferred, booking.ETag, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            // The booking changed meanwhile (its event arrived): the next run looks at it as it is now.
+        }
     }
 
     private async Task<bool> CancelIntentAsync(string bookingId, string intentId, DateTimeOffset now, CancellationToken cancellationToken)

@@ -1,5 +1,5 @@
-using System.Globalization;
-using PaymentFunctions.Clients.Tables;
+using Azure.Data.Tables;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Bookings;
 
@@ -7,10 +7,8 @@ namespace PaymentFunctions.Bookings;
 /// as the change itself, so the history can never disagree with the status).
 public sealed record BookingHistoryEntry(DateTimeOffset At, BookingStatus? From, BookingStatus To, string Cause, string CausationId, string? Reason)
 {
-    public const string RowKeyPrefix = "history|";
-
     public TableEntity ToEntity(string bookingId) =>
-        new(bookingId, RowKeyPrefix + At.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "|" + CausationId)
+        new(bookingId, RowKeys.History(At, CausationId))
         {
             ["At"] = At,
             ["From"] = From?.ToString(),

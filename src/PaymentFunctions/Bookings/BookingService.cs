@@ -1,6 +1,6 @@
+using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
-using PaymentFunctions.Clients.Tables;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Bookings;
 
@@ -58,12 +58,18 @@ public sealed class BookingService(
         await HoldIndex.AddAsync(tables, booking.Id, booking.HoldExpiresAt, cancellationToken);
 
         // One batch: a booking never exists without its first history row.
-        var result = await tables.Bookings.SubmitTransactionAsync(
-            [new(TableTransactionActionType.Add, booking.ToEntity()), new(TableTransactionActionType.Add, created.ToEntity(booking.Id))],
-            cancellationToken);
-        if (!result.Succeeded && !await WeStoredItAsync(booking, result, cancellationToken))
+        try
         {
-            throw new InvalidOperationException($"Creating booking {booking.Id} failed at action {result.FailedActionIndex}: {result.FailedStatus} {result.ErrorCode}.");
+            await tables.Bookings.SubmitCheckedAsync(
+                [new(TableTransactionActionType.Add, booking.ToEntity()), new(TableTransactionActionType.Add, created.ToEntity(booking.Id))],
+                cancellationToken);
+        }
+        catch (TableTransactionFailedException ex) when (ex is { FailedTransactionActionIndex: 0, Status: 409 })
+        {
+            if (!await WeStoredItAsync(booking, cancellationToken))
+            {
+                throw new InvalidOperationException($"Creating booking {booking.Id} failed: a booking with its id already exists.", ex);
+            }
         }
 
         logger.LogInformation("Booking {BookingId} created for user {UserId}: {Quantity} x {TicketType}, {Amount} {Currency} minor units", booking.Id, userId, quantity, booking.TicketTypeId, booking.Amount, booking.Currency);
@@ -72,14 +78,9 @@ public sealed class BookingService(
 
     /// The pipeline retries a batch whose answer was lost; if the first attempt had committed, the retry meets our
     /// own row (409). Ids are 128 random bits, so a row with this id and our creation time is ours.
-    private async Task<bool> WeStoredItAsync(Booking booking, TableTransactionResult result, CancellationToken cancellationToken)
+    private async Task<bool> WeStoredItAsync(Booking booking, CancellationToken cancellationToken)
     {
-        if (result is not { FailedActionIndex: 0, FailedOutcome: TableWriteOutcome.AlreadyExists })
-        {
-            return false;
-        }
-
-        var stored = await tables.Bookings.GetEntityAsync(booking.Id, Booking.RowKey, ct: cancellationToken);
+        var stored = await tables.Bookings.FindAsync(booking.Id, RowKeys.Booking, cancellationToken);
         return stored is not null && Booking.FromEntity(stored) is { } found && found.UserId == booking.UserId && found.CreatedAt == booking.CreatedAt;
     }
 
@@ -91,8 +92,8 @@ public sealed class BookingService(
         }
 
         var history = new List<BookingHistoryEntry>();
-        var filter = TableOData.And(TableOData.PartitionKeyEquals(booking.Id), TableOData.RowKeyStartsWith(BookingHistoryEntry.RowKeyPrefix));
-        await foreach (var row in tables.Bookings.QueryAsync(filter, ct: cancellationToken))
+        var filter = KeyFilters.InPartitionStartingWith(booking.Id, RowKeys.HistoryPrefix);
+        await foreach (var row in tables.Bookings.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             history.Add(BookingHistoryEntry.FromEntity(row));
         }
@@ -109,7 +110,7 @@ public sealed class BookingService(
         }
 
         await tables.EnsureCreatedAsync(cancellationToken);
-        var row = await tables.Bookings.GetEntityAsync(bookingId, Booking.RowKey, ct: cancellationToken);
+        var row = await tables.Bookings.FindAsync(bookingId, RowKeys.Booking, cancellationToken);
         var booking = row is null ? null : Booking.FromEntity(row);
         return booking?.UserId == userId ? booking : null;
     }

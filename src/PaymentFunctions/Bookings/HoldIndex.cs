@@ -1,6 +1,5 @@
-using System.Globalization;
-using PaymentFunctions.Clients.Tables;
-using PaymentFunctions.Hosting;
+using Azure.Data.Tables;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Bookings;
 
@@ -10,21 +9,18 @@ namespace PaymentFunctions.Bookings;
 /// much: an entry is written before the booking, and expiry drops entries whose booking is gone or settled.
 public static class HoldIndex
 {
-    private const string Prefix = "hold|";
-
-    public static string Bucket(DateTimeOffset holdExpiresAt) =>
-        Prefix + holdExpiresAt.UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture);
+    public static string Bucket(DateTimeOffset holdExpiresAt) => RowKeys.HoldBucket(holdExpiresAt);
 
     public static async Task AddAsync(PaymentTables tables, string bookingId, DateTimeOffset holdExpiresAt, CancellationToken cancellationToken) =>
-        await tables.Lookups.UpsertEntityAsync(new TableEntity(Bucket(holdExpiresAt), bookingId), TableUpdateMode.Replace, cancellationToken);
+        await tables.Lookups.UpsertCheckedAsync(new TableEntity(Bucket(holdExpiresAt), bookingId), TableUpdateMode.Replace, cancellationToken);
 
     public static async Task RemoveAsync(PaymentTables tables, TableEntity entry, CancellationToken cancellationToken) =>
-        await tables.Lookups.DeleteEntityAsync(entry.PartitionKey, entry.RowKey, ct: cancellationToken);
+        await tables.Lookups.DeleteEntityAsync(entry.PartitionKey, entry.RowKey, cancellationToken: cancellationToken);
 
     /// Entries of every hour up to and including the current one (fixed-width keys sort like the times).
     public static IAsyncEnumerable<TableEntity> DueAsync(PaymentTables tables, DateTimeOffset now, CancellationToken cancellationToken) =>
-        tables.Lookups.QueryAsync(
-            $"PartitionKey ge '{Prefix}' and PartitionKey le '{Bucket(now)}'",
-            ["PartitionKey", "RowKey"],
-            ct: cancellationToken);
+        tables.Lookups.QueryAsync<TableEntity>(
+            KeyFilters.PartitionsBetween(RowKeys.HoldPrefix, Bucket(now)),
+            select: ["PartitionKey", "RowKey"],
+            cancellationToken: cancellationToken);
 }

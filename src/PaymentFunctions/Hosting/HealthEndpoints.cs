@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Hosting;
 
@@ -18,7 +19,7 @@ public static class HealthEndpoints
         timeout.CancelAfter(TimeSpan.FromSeconds(2));
         try
         {
-            await tables.Service.PingAsync(timeout.Token);
+            await tables.PingAsync(timeout.Token);
             await tables.EnsureCreatedAsync(timeout.Token);
             return TypedResults.Ok(new HealthReport("healthy", time.GetUtcNow(), new Dictionary<string, string> { ["tableStorage"] = "up" }));
         }

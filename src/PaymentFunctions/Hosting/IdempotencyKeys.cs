@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
-using PaymentFunctions.Bookings;
-using PaymentFunctions.Clients.Tables;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Hosting;
 
@@ -36,8 +36,8 @@ public sealed partial class IdempotencyKeys(PaymentTables tables, TimeProvider t
 
         var ct = http.RequestAborted;
         await tables.EnsureCreatedAsync(ct);
-        var partition = Messaging.RowKeyPart.Safe(userId);
-        var rowKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+        var partition = RowKeys.IdempotencyPartition(userId);
+        var rowKey = RowKeys.IdempotencyRow(key);
         var fingerprint = Fingerprint(http.Request, body);
         var claim = await ClaimAsync(partition, rowKey, fingerprint, ct);
         switch (claim.Outcome)
@@ -83,11 +83,11 @@ public sealed partial class IdempotencyKeys(PaymentTables tables, TimeProvider t
         try
         {
             var row = response.ToEntity(partition, rowKey, fingerprint, claim.ExpiresAt);
-            var stored = await tables.Idempotency.UpdateEntityAsync(row, claim.ETag, TableUpdateMode.Replace, CancellationToken.None);
-            if (!stored.Succeeded)
-            {
-                logger.LogWarning("Idempotency key {KeyHash} was taken over after its lease ran out; the answer ({Status}) is not stored", rowKey, response.Status);
-            }
+            await tables.Idempotency.UpdateCheckedAsync(row, claim.ETag, TableUpdateMode.Replace, CancellationToken.None);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            logger.LogWarning("Idempotency key {KeyHash} was taken over after its lease ran out; the answer ({Status}) is not stored", rowKey, response.Status);
         }
         catch (RequestFailedException ex)
         {
@@ -105,13 +105,17 @@ public sealed partial class IdempotencyKeys(PaymentTables tables, TimeProvider t
             var now = time.GetUtcNow();
             var claim = new Claim(ClaimOutcome.Claimed, null, default, now + options.Value.KeyLifetime);
             var row = InFlightRow(partition, rowKey, fingerprint, now, claim.ExpiresAt, claimId);
-            var added = await tables.Idempotency.AddEntityAsync(row, ct);
-            if (added.Succeeded)
+            try
             {
-                return claim with { ETag = added.ETag };
+                var added = await tables.Idempotency.AddCheckedAsync(row, ct);
+                return claim with { ETag = added.Headers.ETag ?? throw new InvalidOperationException("The Table service answered an insert without an ETag.") };
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // Someone holds (or held) the key: decide from what is stored.
             }
 
-            var existing = await tables.Idempotency.GetEntityAsync(partition, rowKey, ct: ct);
+            var existing = await tables.Idempotency.FindAsync(partition, rowKey, ct);
             if (existing is null)
             {
                 continue; // released between our insert and our read
@@ -139,10 +143,14 @@ public sealed partial class IdempotencyKeys(PaymentTables tables, TimeProvider t
             }
 
             // Expired, or a request that died holding the lease: take the key over, unless someone else just did.
-            var replaced = await tables.Idempotency.UpdateEntityAsync(row, existing.ETag, TableUpdateMode.Replace, ct);
-            if (replaced.Succeeded)
+            try
             {
-                return claim with { ETag = replaced.ETag };
+                var replaced = await tables.Idempotency.UpdateCheckedAsync(row, existing.ETag, TableUpdateMode.Replace, ct);
+                return claim with { ETag = replaced.Headers.ETag ?? throw new InvalidOperationException("The Table service answered an update without an ETag.") };
+            }
+            catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+            {
+                // Someone else took it over (or released it) first: look again.
             }
         }
 

@@ -1,5 +1,5 @@
 using System.Text;
-using PaymentFunctions.Clients.Tables;
+using Azure.Data.Tables;
 
 namespace PaymentFunctions.Hosting;
 

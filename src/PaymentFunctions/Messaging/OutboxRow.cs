@@ -1,4 +1,5 @@
-using PaymentFunctions.Clients.Tables;
+using Azure.Data.Tables;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Messaging;
 
@@ -6,14 +7,8 @@ namespace PaymentFunctions.Messaging;
 /// a row that is still there is a message that has not (provably) been sent yet.
 public static class OutboxRow
 {
-    public const string RowKeyPrefix = "outbox|";
-
-    /// Rows written for one cause (Stripe event, inbound message) share a prefix, so a redelivery of that
-    /// cause finds exactly its own unsent messages.
-    public static string RowKeyPrefixFor(string causationId) => $"{RowKeyPrefix}{causationId}|";
-
     public static TableEntity ToEntity(OutboxMessage message, string causationId) =>
-        new(message.BookingId, RowKeyPrefixFor(causationId) + RowKeyPart.Safe(message.MessageId))
+        new(message.BookingId, RowKeys.Outbox(causationId, message.MessageId))
         {
             ["Topic"] = message.Topic,
             ["MessageId"] = message.MessageId,

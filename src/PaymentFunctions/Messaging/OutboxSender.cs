@@ -1,5 +1,6 @@
-using PaymentFunctions.Clients.Tables;
+using Azure.Data.Tables;
 using PaymentFunctions.Hosting;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Messaging;
 
@@ -11,9 +12,9 @@ public sealed class OutboxSender(PaymentTables tables, ITopicPublisher publisher
     /// Finds what is still in the outbox for this cause (a redelivery, a sweep) and sends it.
     public async Task<int> SendPendingAsync(string bookingId, string causationId, CancellationToken cancellationToken)
     {
-        var prefix = OutboxRow.RowKeyPrefixFor(causationId);
         var rows = new List<TableEntity>();
-        await foreach (var row in tables.Bookings.QueryAsync(TableOData.And(TableOData.PartitionKeyEquals(bookingId), TableOData.RowKeyStartsWith(prefix)), ct: cancellationToken))
+        var filter = KeyFilters.InPartitionStartingWith(bookingId, RowKeys.OutboxFor(causationId));
+        await foreach (var row in tables.Bookings.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             rows.Add(row);
         }
@@ -34,7 +35,7 @@ public sealed class OutboxSender(PaymentTables tables, ITopicPublisher publisher
         foreach (var row in rows)
         {
             // Deleting is only housekeeping: if this fails the row is sent again later and de-duplicated.
-            await tables.Bookings.DeleteEntityAsync(row.PartitionKey, row.RowKey, ct: cancellationToken);
+            await tables.Bookings.DeleteEntityAsync(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken);
         }
 
         if (rows.Count > 0)

@@ -1,5 +1,5 @@
-using PaymentFunctions.Clients.Tables;
-using PaymentFunctions.Hosting;
+using Azure.Data.Tables;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Messaging;
 
@@ -19,12 +19,12 @@ public sealed class OutboxSweeper(PaymentTables tables, OutboxSender sender, Tim
         await tables.EnsureCreatedAsync(cancellationToken);
         var cutoff = time.GetUtcNow() - MinimumAge;
         var pending = new HashSet<(string BookingId, string CausationId)>();
-        var filter = TableOData.RowKeyStartsWith(OutboxRow.RowKeyPrefix);
-        await foreach (var row in tables.Bookings.QueryAsync(filter, ["PartitionKey", "RowKey", "Timestamp"], ct: cancellationToken))
+        var filter = KeyFilters.RowKeyStartingWith(RowKeys.OutboxPrefix);
+        await foreach (var row in tables.Bookings.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "Timestamp"], cancellationToken: cancellationToken))
         {
             if (row.Timestamp < cutoff)
             {
-                pending.Add((row.PartitionKey, row.RowKey.Split('|')[1]));
+                pending.Add((row.PartitionKey, RowKeys.CausationOfOutbox(row.RowKey)));
             }
         }
 

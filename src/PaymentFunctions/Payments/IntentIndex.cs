@@ -1,5 +1,5 @@
-using PaymentFunctions.Clients.Tables;
-using PaymentFunctions.Hosting;
+using Azure.Data.Tables;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Payments;
 
@@ -7,11 +7,9 @@ namespace PaymentFunctions.Payments;
 /// an intent we created can find its booking even when the object carries no metadata (charges, disputes).
 public static class IntentIndex
 {
-    private const string RowKey = "booking";
-
     public static Task RememberAsync(PaymentTables tables, string intentId, string bookingId, CancellationToken cancellationToken) =>
-        tables.Lookups.UpsertEntityAsync(new TableEntity(intentId, RowKey) { ["BookingId"] = bookingId }, TableUpdateMode.Replace, cancellationToken);
+        tables.Lookups.UpsertCheckedAsync(new TableEntity(RowKeys.IntentIndexPartition(intentId), RowKeys.IntentIndexRow) { ["BookingId"] = bookingId }, TableUpdateMode.Replace, cancellationToken);
 
     public static async Task<string?> FindBookingAsync(PaymentTables tables, string intentId, CancellationToken cancellationToken) =>
-        (await tables.Lookups.GetEntityAsync(intentId, RowKey, ct: cancellationToken))?.GetString("BookingId");
+        (await tables.Lookups.FindAsync(RowKeys.IntentIndexPartition(intentId), RowKeys.IntentIndexRow, cancellationToken))?.GetString("BookingId");
 }

@@ -1,8 +1,10 @@
 using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Clients.Stripe;
-using PaymentFunctions.Clients.Tables;
 using PaymentFunctions.Hosting;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Payments;
 
@@ -143,31 +145,38 @@ public sealed class PaymentIntentIssuer(
     {
         var now = time.GetUtcNow();
         var updated = booking with { PaymentIntentId = intent.Id, IntentAttempt = attempt, UpdatedAt = now };
-        var intentRow = new TableEntity(booking.Id, "intent|" + attempt.ToString("D4", CultureInfo.InvariantCulture))
+        var intentRow = new TableEntity(booking.Id, RowKeys.Intent(attempt))
         {
             ["PaymentIntentId"] = intent.Id,
             ["Attempt"] = attempt,
             ["CreatedAt"] = intent.Created,
             ["RecordedAt"] = now,
         };
-        var result = await tables.Bookings.SubmitTransactionAsync(
-            [new(TableTransactionActionType.UpdateReplace, updated.ToEntity(), booking.ETag), new(TableTransactionActionType.UpsertReplace, intentRow)],
-            cancellationToken);
-        if (result.Succeeded || result is { FailedActionIndex: 0, FailedOutcome: TableWriteOutcome.PreconditionFailed })
+        try
         {
-            return result.Succeeded;
+            await tables.Bookings.SubmitCheckedAsync(
+                [new(TableTransactionActionType.UpdateReplace, updated.ToEntity(), booking.ETag), new(TableTransactionActionType.UpsertReplace, intentRow)],
+                cancellationToken);
+            return true;
         }
-
-        throw new InvalidOperationException($"Recording PaymentIntent {intent.Id} on booking {booking.Id} failed at action {result.FailedActionIndex}: {result.FailedStatus} {result.ErrorCode}.");
+        catch (TableTransactionFailedException ex) when (ex is { FailedTransactionActionIndex: 0, Status: 412 })
+        {
+            return false; // lost the race: the caller re-reads the booking
+        }
     }
 
     /// Marks an attempt as used without an intent; ETag-checked, a lost race just re-reads in the caller's loop.
-    private async Task SkipAttemptAsync(Booking booking, int attempt, CancellationToken cancellationToken) =>
-        await tables.Bookings.UpdateEntityAsync(
-            new TableEntity(booking.Id, Booking.RowKey) { ["IntentAttempt"] = attempt },
-            booking.ETag,
-            TableUpdateMode.Merge,
-            cancellationToken);
+    private async Task SkipAttemptAsync(Booking booking, int attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await tables.Bookings.UpdateCheckedAsync(new TableEntity(booking.Id, RowKeys.Booking) { ["IntentAttempt"] = attempt }, booking.ETag, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            // Someone else changed the booking: the caller's loop re-reads it.
+        }
+    }
 
     private static PaymentIntentCreateOptions CreateOptions(Booking booking) => new(booking.Amount, booking.Currency)
     {

@@ -1,5 +1,6 @@
 using Azure;
-using PaymentFunctions.Clients.Tables;
+using Azure.Data.Tables;
+using PaymentFunctions.Storage;
 using PaymentFunctions.Payments.Events;
 
 namespace PaymentFunctions.Payments;
@@ -8,7 +9,6 @@ namespace PaymentFunctions.Payments;
 /// batch as the inbox and outbox rows. What the SPA polls.
 public sealed record PaymentState
 {
-    public const string RowKey = "payment";
     private static readonly HashSet<string> Terminal = ["succeeded", "canceled"];
 
     public required string BookingId { get; init; }
@@ -67,7 +67,7 @@ public sealed record PaymentState
         };
     }
 
-    public TableEntity ToEntity() => new(BookingId, RowKey)
+    public TableEntity ToEntity() => new(BookingId, RowKeys.Payment)
     {
         ["PaymentIntentId"] = PaymentIntentId,
         ["Status"] = Status,

@@ -1,5 +1,5 @@
 using PaymentFunctions.Bookings;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Payments;
 
@@ -13,7 +13,7 @@ public sealed class PaymentStatusReader(PaymentTables tables, BookingService boo
             return null;
         }
 
-        var row = await tables.Bookings.GetEntityAsync(booking.Id, PaymentState.RowKey, ct: cancellationToken);
+        var row = await tables.Bookings.FindAsync(booking.Id, RowKeys.Payment, cancellationToken);
         var payment = row is null ? null : PaymentView.Of(PaymentState.FromEntity(row));
         return new PaymentStatusView(booking.Id, booking.Status, booking.Amount, booking.Currency, booking.PaymentIntentId, payment);
     }

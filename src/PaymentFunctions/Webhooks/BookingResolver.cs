@@ -1,7 +1,7 @@
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Clients.Stripe;
-using PaymentFunctions.Hosting;
 using PaymentFunctions.Payments;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Webhooks;
 
@@ -16,7 +16,7 @@ public sealed class BookingResolver(PaymentTables tables, StripeClient stripe)
     {
         var candidate = await CandidateAsync(stripeEvent, cancellationToken);
         return BookingIds.IsWellFormed(candidate)
-            && await tables.Bookings.GetEntityAsync(candidate!, Booking.RowKey, ["PartitionKey"], cancellationToken) is not null
+            && await tables.Bookings.FindAsync(candidate!, RowKeys.Booking, cancellationToken, ["PartitionKey"]) is not null
             ? candidate
             : null;
     }

@@ -1,6 +1,6 @@
 using PaymentFunctions.Clients.Stripe;
-using PaymentFunctions.Clients.Tables;
-using PaymentFunctions.Hosting;
+using Azure.Data.Tables;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Webhooks;
 
@@ -23,7 +23,7 @@ public sealed class StripeReconciliation(
     public async Task<ReconciliationRun> RunAsync(CancellationToken cancellationToken)
     {
         await tables.EnsureCreatedAsync(cancellationToken);
-        var checkpoint = await tables.Lookups.GetEntityAsync("checkpoint", "stripe-events", ct: cancellationToken);
+        var checkpoint = await tables.Lookups.FindAsync(RowKeys.CheckpointPartition, RowKeys.StripeEventsCheckpointRow, cancellationToken);
         var since = checkpoint?.GetDateTimeOffset("Created") ?? time.GetUtcNow() - FirstRunLookback;
 
         var events = new List<StripeEvent>();
@@ -79,7 +79,7 @@ public sealed class StripeReconciliation(
     }
 
     private async Task SaveCheckpointAsync(DateTimeOffset created, CancellationToken cancellationToken) =>
-        await tables.Lookups.UpsertEntityAsync(new TableEntity("checkpoint", "stripe-events") { ["Created"] = created }, TableUpdateMode.Replace, cancellationToken);
+        await tables.Lookups.UpsertCheckedAsync(new TableEntity(RowKeys.CheckpointPartition, RowKeys.StripeEventsCheckpointRow) { ["Created"] = created }, TableUpdateMode.Replace, cancellationToken);
 }
 
 public sealed record ReconciliationRun(int Listed, int Stored);

@@ -1,9 +1,10 @@
+using Azure.Data.Tables;
 using PaymentFunctions.Clients.Stripe;
-using PaymentFunctions.Clients.Tables;
 using PaymentFunctions.Hosting;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Payments;
 using PaymentFunctions.Payments.Events;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Webhooks;
 
@@ -20,8 +21,6 @@ public sealed class WebhookProcessor(
     TimeProvider time,
     ILogger<WebhookProcessor> logger)
 {
-    private const int MaxAttempts = 5;
-
     public async Task<WebhookOutcome> ProcessAsync(StripeEvent stripeEvent, CancellationToken cancellationToken)
     {
         await tables.EnsureCreatedAsync(cancellationToken);
@@ -53,41 +52,18 @@ public sealed class WebhookProcessor(
             return WebhookOutcome.Unprocessable;
         }
 
-        var duplicate = false;
         var outboxRow = OutboxRow.ToEntity(CloudEventEnvelope.ToOutboxMessage(paymentEvent), stripeEvent.Id);
-        for (var attempt = 1; ; attempt++)
-        {
-            var stored = await tables.Bookings.GetEntityAsync(bookingId, PaymentState.RowKey, ct: cancellationToken);
-            var current = stored is null ? null : PaymentState.FromEntity(stored);
-            var next = PaymentState.Apply(current, paymentEvent);
-            TableTransactionAction[] actions =
-            [
-                new(TableTransactionActionType.Add, InboxRow(bookingId, stripeEvent)),
-                current is null
-                    ? new(TableTransactionActionType.Add, next.ToEntity())
-                    : new(TableTransactionActionType.UpdateReplace, next.ToEntity(), current.ETag),
-                new(TableTransactionActionType.Add, outboxRow),
-            ];
-
-            var result = await tables.Bookings.SubmitTransactionAsync(actions, cancellationToken);
-            if (result.Succeeded)
+        var commit = await ExactlyOnceCommit.RunAsync(
+            tables.Bookings,
+            async ct =>
             {
-                break;
-            }
-
-            if (result.FailedActionIndex == 0 && result.FailedOutcome == TableWriteOutcome.AlreadyExists)
-            {
-                duplicate = true;
-                break;
-            }
-
-            if (result.FailedActionIndex == 1 && result.FailedOutcome is TableWriteOutcome.PreconditionFailed or TableWriteOutcome.AlreadyExists && attempt < MaxAttempts)
-            {
-                continue; // another event for this booking committed first: re-read and re-apply
-            }
-
-            throw new InvalidOperationException($"Storing Stripe event {stripeEvent.Id} failed at action {result.FailedActionIndex}: {result.FailedStatus} {result.ErrorCode}.");
-        }
+                var stored = await tables.Bookings.FindAsync(bookingId, RowKeys.Payment, ct);
+                var current = stored is null ? null : PaymentState.FromEntity(stored);
+                var next = PaymentState.Apply(current, paymentEvent);
+                return new CommitPlan<PaymentState>(next, new CommitWrites(InboxRow(bookingId, stripeEvent), new StateWrite(next.ToEntity(), current?.ETag ?? default), [outboxRow]));
+            },
+            cancellationToken);
+        var duplicate = commit.Outcome == CommitOutcome.Duplicate;
 
         faults.Reached(FaultInjection.WebhookAfterBatch);
         var sent = duplicate
@@ -97,7 +73,7 @@ public sealed class WebhookProcessor(
         return duplicate ? WebhookOutcome.Duplicate : WebhookOutcome.Stored;
     }
 
-    private TableEntity InboxRow(string bookingId, StripeEvent stripeEvent) => new(bookingId, "inbox|stripe|" + stripeEvent.Id)
+    private TableEntity InboxRow(string bookingId, StripeEvent stripeEvent) => new(bookingId, RowKeys.StripeInbox(stripeEvent.Id))
     {
         ["Type"] = stripeEvent.Type,
         ["Created"] = stripeEvent.Created,
@@ -106,8 +82,8 @@ public sealed class WebhookProcessor(
 
     /// Events we do not publish are still recorded (by type), so an audit can show we saw them.
     private async Task RecordAsync(string kind, StripeEvent stripeEvent, CancellationToken cancellationToken, string? problem = null) =>
-        await tables.Lookups.UpsertEntityAsync(
-            new TableEntity($"stripe-event|{kind}|{stripeEvent.Type}", stripeEvent.Id)
+        await tables.Lookups.UpsertCheckedAsync(
+            new TableEntity(RowKeys.StripeEventRecordPartition(kind, stripeEvent.Type), RowKeys.StripeEventRecordRow(stripeEvent.Id))
             {
                 ["Created"] = stripeEvent.Created,
                 ["ReceivedAt"] = time.GetUtcNow(),

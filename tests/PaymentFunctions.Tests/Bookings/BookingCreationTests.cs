@@ -1,9 +1,8 @@
-using Azure.Core.Pipeline;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PaymentFunctions.Bookings;
-using PaymentFunctions.Clients.Tables;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
 
 namespace PaymentFunctions.Tests.Bookings;
@@ -14,9 +13,7 @@ public sealed class BookingCreationTests
     public async Task ABookingWhoseBatchCommittedButWhoseAnswerWasLostIsReportedCreatedOnce()
     {
         var azurite = await AzuriteServer.Shared;
-        var options = new TableClientOptions();
-        options.Retry.Delay = TimeSpan.FromMilliseconds(10);
-        options.Transport = new HttpClientTransport(new HttpClient(new LoseFirstAnswer(r => r.RequestUri!.AbsolutePath.EndsWith("$batch", StringComparison.Ordinal))));
+        var options = LoseFirstAnswer.Options(r => r.Uri.Path.EndsWith("$batch", StringComparison.Ordinal));
         var tables = new PaymentTables(new TableServiceClient(azurite.ConnectionString, options), Options.Create(new StorageOptions { TablePrefix = "lost" + Guid.NewGuid().ToString("N")[..10] }));
         var catalog = new Catalog(Options.Create(new CatalogOptions { TicketTypes = { ["standard"] = new() { Name = "S", UnitPrice = 25m, Currency = "EUR" } } }));
         var bookings = new BookingService(tables, catalog, new BookingIds(), Options.Create(new BookingOptions()), TimeProvider.System, NullLogger<BookingService>.Instance);
@@ -25,7 +22,7 @@ public sealed class BookingCreationTests
 
         Assert.Equal(BookingCreateOutcome.Created, result.Outcome);
         var stored = new List<TableEntity>();
-        await foreach (var row in tables.Bookings.QueryAsync(TableOData.RowKeyEquals(Booking.RowKey)))
+        await foreach (var row in tables.Bookings.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {RowKeys.Booking}")))
         {
             stored.Add(row);
         }

@@ -4,6 +4,7 @@ using PaymentFunctions.Bookings;
 using PaymentFunctions.Hosting;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Payments.Events;
+using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
 
 namespace PaymentFunctions.Tests.Bookings;
@@ -36,7 +37,7 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
         }
 
         Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
-        var history = BookingHistoryEntry.FromEntity(Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, BookingHistoryEntry.RowKeyPrefix)));
+        var history = BookingHistoryEntry.FromEntity(Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.HistoryPrefix)));
         Assert.Equal((BookingStatus.PENDING, BookingStatus.CONFIRMED, message.MessageId), (history.From!.Value, history.To, history.CausationId));
         var published = Assert.Single(_host.ServiceBus!.Messages(EventTypes.BookingsTopic));
         Assert.Equal("booking_confirmed", published.Subject);
@@ -54,7 +55,7 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.DeliverAsync(_host.Client, message, deliveryCount: 2)).StatusCode);
 
         Assert.Equal(BookingStatus.PAYMENT_FAILED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
-        Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, BookingHistoryEntry.RowKeyPrefix));
+        Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.HistoryPrefix));
         Assert.Equal(1, _host.ServiceBus!.Received);
     }
 
@@ -67,15 +68,15 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.InternalServerError, (await FunctionsHostCalls.DeliverAsync(_host.Client, message)).StatusCode);
         Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
-        Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, OutboxRow.RowKeyPrefix));
+        Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.OutboxPrefix));
         Assert.Equal(0, _host.ServiceBus.Received);
 
         Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.DeliverAsync(_host.Client, message, deliveryCount: 2)).StatusCode);
 
         var published = Assert.Single(_host.ServiceBus.Messages(EventTypes.BookingsTopic));
         Assert.Equal("booking_confirmed", published.Subject);
-        Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, OutboxRow.RowKeyPrefix));
-        Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, BookingHistoryEntry.RowKeyPrefix));
+        Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.OutboxPrefix));
+        Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.HistoryPrefix));
     }
 
     [Fact]
@@ -89,7 +90,7 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
 
         Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
         Assert.Single(_host.ServiceBus!.Messages(EventTypes.BookingsTopic));
-        Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, OutboxRow.RowKeyPrefix));
+        Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.OutboxPrefix));
     }
 
     [Fact]
@@ -159,8 +160,8 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.DeliverAsync(_host.Client, message, deliveryCount: 2)).StatusCode);
 
         Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
-        Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, BookingHistoryEntry.RowKeyPrefix));
-        Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, OutboxRow.RowKeyPrefix));
+        Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.HistoryPrefix));
+        Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.OutboxPrefix));
         Assert.Single(_host.ServiceBus.Messages(EventTypes.BookingsTopic));
     }
 

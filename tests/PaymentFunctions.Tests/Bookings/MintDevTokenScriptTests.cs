@@ -21,7 +21,7 @@ public sealed class MintDevTokenScriptTests
         var created = await CreateBookingAsync(client);
 
         Assert.Equal(HttpStatusCode.Created, created.Status);
-        Assert.Equal("readme-user", host.Tables.Bookings.QueryAsync($"RowKey eq 'booking'").ToBlockingEnumerable().Single().GetString("UserId"));
+        Assert.Equal("readme-user", host.Tables.Bookings.QueryAsync<Azure.Data.Tables.TableEntity>($"RowKey eq 'booking'").ToBlockingEnumerable().Single().GetString("UserId"));
     }
 
     private static async Task<string> MintAsync(string user)

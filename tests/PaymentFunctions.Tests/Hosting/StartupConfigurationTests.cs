@@ -101,7 +101,7 @@ public sealed class StartupConfigurationTests
         Assert.Equal(deployed.Order(StringComparer.Ordinal), settings.Keys.Where(k => !k.StartsWith("Catalog:", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.Contains("Catalog__TicketTypes__${t.key}__UnitPrice", bicep);
         using var factory = Start("Production", settings);
-        Assert.NotNull(factory.Services.GetService(typeof(PaymentFunctions.Hosting.PaymentTables)));
+        Assert.NotNull(factory.Services.GetService(typeof(PaymentFunctions.Storage.PaymentTables)));
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class StartupConfigurationTests
     {
         using var factory = Start("Production", ValidSettings());
 
-        Assert.NotNull(factory.Services.GetService(typeof(PaymentFunctions.Hosting.PaymentTables)));
+        Assert.NotNull(factory.Services.GetService(typeof(PaymentFunctions.Storage.PaymentTables)));
     }
 
     [Theory]

@@ -8,6 +8,7 @@ using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.DependencyInjection;
 using PaymentFunctions.Hosting;
 using PaymentFunctions.Messaging;
+using PaymentFunctions.Storage;
 using StripeEmulator;
 
 namespace PaymentFunctions.Tests.Infrastructure;

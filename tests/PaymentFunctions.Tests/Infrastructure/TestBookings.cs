@@ -1,5 +1,6 @@
+using Azure.Data.Tables;
 using PaymentFunctions.Bookings;
-using PaymentFunctions.Clients.Tables;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Tests.Infrastructure;
 
@@ -26,21 +27,20 @@ public static class TestBookings
             IntentAttempt = paymentIntentId is null ? 0 : 1,
         };
         await HoldIndex.AddAsync(host.Tables, booking.Id, booking.HoldExpiresAt, CancellationToken.None);
-        var result = await host.Tables.Bookings.AddEntityAsync(booking.ToEntity());
-        Assert.True(result.Succeeded);
+        await host.Tables.Bookings.AddCheckedAsync(booking.ToEntity(), CancellationToken.None);
         return booking;
     }
 
     public static async Task<Booking> LoadAsync(PaymentAppHost host, string bookingId) =>
-        Booking.FromEntity((await host.Tables.Bookings.GetEntityAsync(bookingId, Booking.RowKey))!);
+        Booking.FromEntity((await host.Tables.Bookings.FindAsync(bookingId, RowKeys.Booking, CancellationToken.None))!);
 
     public static async Task<List<TableEntity>> RowsAsync(PaymentAppHost host, string bookingId, string rowKeyPrefix)
     {
         var rows = new List<TableEntity>();
         var filter = rowKeyPrefix.Length > 0
-            ? TableOData.And(TableOData.PartitionKeyEquals(bookingId), TableOData.RowKeyStartsWith(rowKeyPrefix))
-            : TableOData.PartitionKeyEquals(bookingId);
-        await foreach (var row in host.Tables.Bookings.QueryAsync(filter))
+            ? KeyFilters.InPartitionStartingWith(bookingId, rowKeyPrefix)
+            : KeyFilters.InPartition(bookingId);
+        await foreach (var row in host.Tables.Bookings.QueryAsync<TableEntity>(filter))
         {
             rows.Add(row);
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using PaymentFunctions.Hosting;
 using PaymentFunctions.Messaging;
+using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
 
 namespace PaymentFunctions.Tests.Messaging;
@@ -15,7 +16,7 @@ public sealed class OutboxSweeperTests
         var booking = await TestBookings.SeedAsync(host);
         host.Faults.Rule = p => p == FaultInjection.WebhookAfterBatch;
         Assert.Equal(HttpStatusCode.InternalServerError, (await StripeEvents.PostAsync(host.Client, StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_swept", booking.Id))).StatusCode);
-        Assert.Single(await TestBookings.RowsAsync(host, booking.Id, OutboxRow.RowKeyPrefix));
+        Assert.Single(await TestBookings.RowsAsync(host, booking.Id, RowKeys.OutboxPrefix));
         host.Faults.Rule = null;
 
         var sweep = await FunctionsHostCalls.FireTimerAsync(host.Client, OutboxSweeper.Name);
@@ -23,7 +24,7 @@ public sealed class OutboxSweeperTests
         Assert.Equal(HttpStatusCode.OK, sweep.StatusCode);
         Assert.Contains("Sent 1 ", await sweep.Content.ReadAsStringAsync());
         Assert.Equal("payment_succeeded", Assert.Single(host.ServiceBus!.Messages(EventTypes.PaymentsTopic)).Subject);
-        Assert.Empty(await TestBookings.RowsAsync(host, booking.Id, OutboxRow.RowKeyPrefix));
+        Assert.Empty(await TestBookings.RowsAsync(host, booking.Id, RowKeys.OutboxPrefix));
     }
 
     [Fact]
@@ -35,7 +36,7 @@ public sealed class OutboxSweeperTests
         host.ServiceBus!.FailNext(1);
 
         Assert.Equal(HttpStatusCode.InternalServerError, (await StripeEvents.PostAsync(host.Client, stripeEvent)).StatusCode);
-        Assert.Single(await TestBookings.RowsAsync(host, booking.Id, OutboxRow.RowKeyPrefix));
+        Assert.Single(await TestBookings.RowsAsync(host, booking.Id, RowKeys.OutboxPrefix));
         Assert.Equal(0, host.ServiceBus.Received);
 
         var sweep = await FunctionsHostCalls.FireTimerAsync(host.Client, OutboxSweeper.Name);
@@ -44,7 +45,7 @@ public sealed class OutboxSweeperTests
         var sent = Assert.Single(Assert.Single(host.ServiceBus.Batches).Messages);
         Assert.Equal($"{stripeEvent["id"]}:payment_intent.succeeded", sent.MessageId);
         Assert.Equal(booking.Id, sent.SessionId);
-        Assert.Empty(await TestBookings.RowsAsync(host, booking.Id, OutboxRow.RowKeyPrefix));
+        Assert.Empty(await TestBookings.RowsAsync(host, booking.Id, RowKeys.OutboxPrefix));
     }
 
     [Fact]

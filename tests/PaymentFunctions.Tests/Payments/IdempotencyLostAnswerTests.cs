@@ -1,10 +1,11 @@
-using Azure.Core.Pipeline;
+using Azure.Core;
+using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using PaymentFunctions.Clients.Tables;
 using PaymentFunctions.Hosting;
+using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
 
 namespace PaymentFunctions.Tests.Payments;
@@ -16,10 +17,8 @@ public sealed class IdempotencyLostAnswerTests
     {
         var azurite = await AzuriteServer.Shared;
         var prefix = "claim" + Guid.NewGuid().ToString("N")[..10];
-        var options = new TableClientOptions();
-        options.Retry.Delay = TimeSpan.FromMilliseconds(10);
-        options.Transport = new HttpClientTransport(new HttpClient(new LoseFirstAnswer(r =>
-            r.Method == HttpMethod.Post && r.RequestUri!.AbsolutePath.EndsWith(prefix + "IdempotencyKeys", StringComparison.Ordinal))));
+        var options = LoseFirstAnswer.Options(r =>
+            r.Method == RequestMethod.Post && r.Uri.Path.EndsWith(prefix + "IdempotencyKeys", StringComparison.Ordinal));
         var tables = new PaymentTables(new TableServiceClient(azurite.ConnectionString, options), Options.Create(new StorageOptions { TablePrefix = prefix }));
         var keys = new IdempotencyKeys(tables, TimeProvider.System, Options.Create(new IdempotencyOptions()), NullLogger<IdempotencyKeys>.Instance);
         var http = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };

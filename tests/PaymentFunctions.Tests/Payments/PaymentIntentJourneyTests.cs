@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using PaymentFunctions.Hosting;
 using PaymentFunctions.Payments;
+using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
 using static PaymentFunctions.Tests.Payments.SpaCalls;
 
@@ -149,7 +150,7 @@ public sealed class PaymentIntentJourneyTests
         Assert.Equal(1, host.EmulatorState.CreateCount);
         var atStripe = Assert.Single(host.EmulatorState.PaymentIntents);
         Assert.Equal((string?)atStripe["id"], created.Text("paymentIntentId"));
-        var booking = PaymentFunctions.Bookings.Booking.FromEntity((await host.Tables.Bookings.GetEntityAsync(bookingId, PaymentFunctions.Bookings.Booking.RowKey))!);
+        var booking = PaymentFunctions.Bookings.Booking.FromEntity((await host.Tables.Bookings.FindAsync(bookingId, RowKeys.Booking, CancellationToken.None))!);
         Assert.Equal(2, booking.IntentAttempt);
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Payments;
+using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
 using PaymentFunctions.Webhooks;
 
@@ -24,13 +25,13 @@ public sealed class StripeReconciliationTests : IAsyncLifetime
         using var stripe = _host.StripeClientForTests();
         var intentId = await EmulatorCalls.CreateIntentAsync(stripe, booking.Id);
         await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_visa");
-        Assert.Null(await _host.Tables.Bookings.GetEntityAsync(booking.Id, PaymentState.RowKey));
+        Assert.Null(await _host.Tables.Bookings.FindAsync(booking.Id, RowKeys.Payment, CancellationToken.None));
 
         var run = await FunctionsHostCalls.FireTimerAsync(_host.Client, StripeReconciliation.Name);
 
         Assert.Equal(HttpStatusCode.OK, run.StatusCode);
         Assert.Contains("stored 1 missing", await run.Content.ReadAsStringAsync());
-        var payment = PaymentState.FromEntity((await _host.Tables.Bookings.GetEntityAsync(booking.Id, PaymentState.RowKey))!);
+        var payment = PaymentState.FromEntity((await _host.Tables.Bookings.FindAsync(booking.Id, RowKeys.Payment, CancellationToken.None))!);
         Assert.Equal("succeeded", payment.Status);
         var confirmed = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED);
         Assert.Equal(BookingStatus.CONFIRMED, confirmed.Status);
@@ -53,10 +54,10 @@ public sealed class StripeReconciliationTests : IAsyncLifetime
         var failed = await FunctionsHostCalls.FireTimerAsync(_host.Client, StripeReconciliation.Name);
 
         Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
-        Assert.Null(await _host.Tables.Lookups.GetEntityAsync("checkpoint", "stripe-events"));
+        Assert.Null(await _host.Tables.Lookups.FindAsync(RowKeys.CheckpointPartition, RowKeys.StripeEventsCheckpointRow, CancellationToken.None));
         _host.Faults.Rule = null;
         Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.FireTimerAsync(_host.Client, StripeReconciliation.Name)).StatusCode);
-        Assert.NotNull(await _host.Tables.Lookups.GetEntityAsync("checkpoint", "stripe-events"));
+        Assert.NotNull(await _host.Tables.Lookups.FindAsync(RowKeys.CheckpointPartition, RowKeys.StripeEventsCheckpointRow, CancellationToken.None));
         var confirmed = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED);
         Assert.Equal(BookingStatus.CONFIRMED, confirmed.Status);
     }

@@ -2,6 +2,7 @@ using System.Net;
 using PaymentFunctions.Hosting;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Payments;
+using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
 
 namespace PaymentFunctions.Tests.Webhooks;
@@ -48,7 +49,7 @@ public sealed class WebhookFaultInjectionTests : IAsyncLifetime
 
         var first = await StripeEvents.PostAsync(_host.Client, stripeEvent);
         Assert.Equal(HttpStatusCode.InternalServerError, first.StatusCode);
-        Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, OutboxRow.RowKeyPrefix));
+        Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.OutboxPrefix));
 
         _host.ServiceBus.ClearFaults();
         var redelivery = await StripeEvents.PostAsync(_host.Client, stripeEvent);
@@ -98,19 +99,19 @@ public sealed class WebhookFaultInjectionTests : IAsyncLifetime
         Assert.Equal(expectedIds, published);
         foreach (var bookingId in bookingIds)
         {
-            var payment = PaymentState.FromEntity((await _host.Tables.Bookings.GetEntityAsync(bookingId, PaymentState.RowKey))!);
+            var payment = PaymentState.FromEntity((await _host.Tables.Bookings.FindAsync(bookingId, RowKeys.Payment, CancellationToken.None))!);
             Assert.Equal("succeeded", payment.Status);
             Assert.Equal(500, payment.AmountRefunded);
             Assert.Equal(3, (await TestBookings.RowsAsync(_host, bookingId, "inbox|stripe|")).Count);
-            Assert.Empty(await TestBookings.RowsAsync(_host, bookingId, OutboxRow.RowKeyPrefix));
+            Assert.Empty(await TestBookings.RowsAsync(_host, bookingId, RowKeys.OutboxPrefix));
         }
     }
 
     private async Task AssertStoredAndPublishedOnceAsync(string bookingId, string eventId)
     {
         Assert.Single(await TestBookings.RowsAsync(_host, bookingId, "inbox|stripe|"));
-        Assert.Empty(await TestBookings.RowsAsync(_host, bookingId, OutboxRow.RowKeyPrefix));
-        var payment = PaymentState.FromEntity((await _host.Tables.Bookings.GetEntityAsync(bookingId, PaymentState.RowKey))!);
+        Assert.Empty(await TestBookings.RowsAsync(_host, bookingId, RowKeys.OutboxPrefix));
+        var payment = PaymentState.FromEntity((await _host.Tables.Bookings.FindAsync(bookingId, RowKeys.Payment, CancellationToken.None))!);
         Assert.Equal("succeeded", payment.Status);
         var message = Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic));
         Assert.Equal($"{eventId}:payment_intent.succeeded", message.MessageId);

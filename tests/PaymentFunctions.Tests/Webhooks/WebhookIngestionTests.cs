@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Payments;
+using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
 
 namespace PaymentFunctions.Tests.Webhooks;
@@ -26,11 +27,11 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
         var response = await StripeEvents.PostAsync(_host.Client, stripeEvent);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var payment = PaymentState.FromEntity((await _host.Tables.Bookings.GetEntityAsync(booking.Id, PaymentState.RowKey))!);
+        var payment = PaymentState.FromEntity((await _host.Tables.Bookings.FindAsync(booking.Id, RowKeys.Payment, CancellationToken.None))!);
         Assert.Equal("succeeded", payment.Status);
         Assert.Equal("pi_ok1", payment.PaymentIntentId);
         Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, "inbox|stripe|"));
-        Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, OutboxRow.RowKeyPrefix));
+        Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.OutboxPrefix));
 
         var message = Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic));
         var eventId = stripeEvent["id"]!.GetValue<string>();
@@ -74,7 +75,7 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("\"ignored\"", await response.Content.ReadAsStringAsync());
-        Assert.NotNull(await _host.Tables.Lookups.GetEntityAsync("stripe-event|ignored|customer.created", stripeEvent["id"]!.GetValue<string>()));
+        Assert.NotNull(await _host.Tables.Lookups.FindAsync(RowKeys.StripeEventRecordPartition("ignored", "customer.created"), stripeEvent["id"]!.GetValue<string>(), CancellationToken.None));
         Assert.Equal(0, _host.ServiceBus!.Received);
     }
 
@@ -144,7 +145,7 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("\"unprocessable\"", await response.Content.ReadAsStringAsync());
-        var recorded = await _host.Tables.Lookups.GetEntityAsync("stripe-event|unprocessable|charge.dispute.created", dispute["id"]!.GetValue<string>());
+        var recorded = await _host.Tables.Lookups.FindAsync(RowKeys.StripeEventRecordPartition("unprocessable", "charge.dispute.created"), dispute["id"]!.GetValue<string>(), CancellationToken.None);
         Assert.Contains("no dispute id", recorded!.GetString("Problem"));
         Assert.Equal(0, _host.ServiceBus!.Received);
     }
@@ -211,7 +212,7 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.DoesNotContain(PaymentAppHost.WebhookSecret, await response.Content.ReadAsStringAsync());
         Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, "inbox|"));
-        Assert.Null(await _host.Tables.Bookings.GetEntityAsync(booking.Id, PaymentState.RowKey));
+        Assert.Null(await _host.Tables.Bookings.FindAsync(booking.Id, RowKeys.Payment, CancellationToken.None));
         Assert.Equal(0, _host.ServiceBus!.Received);
     }
 }

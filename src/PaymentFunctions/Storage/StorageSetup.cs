@@ -1,11 +1,13 @@
+using Azure.Data.Tables;
 using Azure.Identity;
 using Microsoft.Extensions.Options;
-using PaymentFunctions.Clients.Tables;
+using PaymentFunctions.Hosting;
 
-namespace PaymentFunctions.Hosting;
+namespace PaymentFunctions.Storage;
 
 public static class StorageSetup
 {
+    /// One TableServiceClient for the process, as the SDK recommends (it is thread-safe and pools connections).
     public static IServiceCollection AddStorage(this IServiceCollection services)
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations()

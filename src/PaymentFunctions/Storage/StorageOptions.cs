@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using PaymentFunctions.Clients.Tables;
+using Azure.Data.Tables;
 
-namespace PaymentFunctions.Hosting;
+namespace PaymentFunctions.Storage;
 
 /// Section "Storage". Either a connection string (Shared Key; "UseDevelopmentStorage=true" for Azurite) or, in
 /// Azure, the table endpoint with the managed identity (Entra ID; the key never exists in configuration).
@@ -25,22 +25,25 @@ public sealed class StorageOptions : IValidatableObject
             yield break;
         }
 
-        if (!string.IsNullOrWhiteSpace(ConnectionString))
+        if (!string.IsNullOrWhiteSpace(ConnectionString) && !IsUsable(ConnectionString))
         {
-            string? problem = null;
-            try
-            {
-                _ = TableConnectionString.Parse(ConnectionString);
-            }
-            catch (Exception ex) when (ex is ArgumentException or FormatException)
-            {
-                problem = ex.Message; // the parser never echoes the connection string (it holds the key)
-            }
+            // The SDK's parser message can quote a fragment of the string (which holds the key): never pass it on.
+            yield return new ValidationResult(
+                "Storage:ConnectionString is not usable: it must be UseDevelopmentStorage=true or a storage connection string with AccountName and a base64 AccountKey (or a SAS).");
+        }
+    }
 
-            if (problem is not null)
-            {
-                yield return new ValidationResult($"Storage:ConnectionString is not usable: {problem}");
-            }
+    /// The SDK parses the string when the client is built (no request is sent), so start-up fails, not the first request.
+    private static bool IsUsable(string connectionString)
+    {
+        try
+        {
+            _ = new TableServiceClient(connectionString);
+            return true;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException or UriFormatException)
+        {
+            return false;
         }
     }
 }

@@ -1,0 +1,89 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace PaymentFunctions.Storage;
+
+/// THE inbox + state + outbox commit, used by the webhook pipeline and the booking consumer alike. One entity
+/// group transaction in one partition: [Add inbox, Add or UpdateReplace(ETag) state, Add rows...]. The inbox
+/// row exists iff the cause was applied, so:
+/// - 409 at the inbox action: already applied earlier (a redelivery); nothing changed, reported as duplicate;
+/// - 412 at the state action (or 409 when the state row was new): someone committed first; re-read and retry;
+/// - anything else: thrown with the failed action's index, status and code, so the cause is redelivered.
+/// The policy (what to read, what to write) is the caller's <c>plan</c>, run afresh for every attempt.
+public static class ExactlyOnceCommit
+{
+    /// Lost races per cause before giving up (the cause is redelivered and tries again later).
+    public const int MaxAttempts = 10;
+
+    public static async Task<CommitResult<T>> RunAsync<T>(TableClient table, Func<CancellationToken, Task<CommitPlan<T>>> plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(plan);
+        for (var attempt = 1; ; attempt++)
+        {
+            var next = await plan(cancellationToken);
+            if (next.Writes is not { } writes)
+            {
+                return new CommitResult<T>(CommitOutcome.NothingToWrite, next.Value);
+            }
+
+            try
+            {
+                await table.SubmitCheckedAsync(writes.ToActions(), cancellationToken);
+                return new CommitResult<T>(CommitOutcome.Committed, next.Value);
+            }
+            catch (TableTransactionFailedException ex) when (ex is { FailedTransactionActionIndex: 0, Status: 409 })
+            {
+                return new CommitResult<T>(CommitOutcome.Duplicate, next.Value);
+            }
+            catch (TableTransactionFailedException ex) when (writes.IsLostRace(ex) && attempt < MaxAttempts)
+            {
+                // Another cause for this partition committed between our read and our write: read again.
+            }
+            catch (TableTransactionFailedException ex)
+            {
+                throw new InvalidOperationException(
+                    $"Committing {writes.Inbox.RowKey} in partition {writes.Inbox.PartitionKey} failed at action {ex.FailedTransactionActionIndex?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} (attempt {attempt}): {ex.Status} {ex.ErrorCode}.",
+                    ex);
+            }
+        }
+    }
+}
+
+/// What one attempt decided from a fresh read: the caller's result, and the writes (null: nothing to write,
+/// not even the inbox row, so the cause may apply later).
+public sealed record CommitPlan<T>(T Value, CommitWrites? Writes);
+
+/// The rows of one commit. <paramref name="State"/> is null when the cause changes no state (only the inbox row).
+public sealed record CommitWrites(TableEntity Inbox, StateWrite? State, IReadOnlyList<TableEntity> Added)
+{
+    internal IReadOnlyList<TableTransactionAction> ToActions()
+    {
+        var actions = new List<TableTransactionAction>(2 + Added.Count) { new(TableTransactionActionType.Add, Inbox) };
+        if (State is { } state)
+        {
+            actions.Add(state.ReadETag == default
+                ? new(TableTransactionActionType.Add, state.Row)
+                : new(TableTransactionActionType.UpdateReplace, state.Row, state.ReadETag));
+        }
+
+        actions.AddRange(Added.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)));
+        return actions;
+    }
+
+    internal bool IsLostRace(TableTransactionFailedException ex) =>
+        State is { } state && ex.FailedTransactionActionIndex == 1
+        && (ex.Status == 412 || (ex.Status == 409 && state.ReadETag == default));
+}
+
+/// The state row as the plan wants it, with the ETag it was read with; default ETag: the row did not exist and is added.
+public sealed record StateWrite(TableEntity Row, ETag ReadETag);
+
+public enum CommitOutcome
+{
+    Committed,
+    Duplicate,
+    NothingToWrite,
+}
+
+public sealed record CommitResult<T>(CommitOutcome Outcome, T Value);

@@ -1,0 +1,30 @@
+using Azure.Data.Tables;
+
+namespace PaymentFunctions.Storage;
+
+/// Query filters over our key formats, quoted by the SDK's <see cref="TableClient.CreateQueryFilter(FormattableString)"/>.
+/// Only "starts with" is ours: the Table service has no startswith, so it is the range [prefix, next prefix).
+public static class KeyFilters
+{
+    public static string InPartition(string partitionKey) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}");
+
+    public static string InPartitionStartingWith(string partitionKey, string rowKeyPrefix) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {rowKeyPrefix} and RowKey lt {After(rowKeyPrefix)}");
+
+    public static string RowKeyStartingWith(string rowKeyPrefix) =>
+        TableClient.CreateQueryFilter($"RowKey ge {rowKeyPrefix} and RowKey lt {After(rowKeyPrefix)}");
+
+    /// Partitions from <paramref name="low"/> up to and including <paramref name="high"/> (fixed-width keys sort like their values).
+    public static string PartitionsBetween(string low, string high) =>
+        TableClient.CreateQueryFilter($"PartitionKey ge {low} and PartitionKey le {high}");
+
+    /// The smallest string greater than every string with this prefix: the last char bumped. Our prefixes end in '|'.
+    private static string After(string prefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        return prefix[^1] == char.MaxValue
+            ? throw new ArgumentException("A key prefix may not end in U+FFFF.", nameof(prefix))
+            : prefix[..^1] + (char)(prefix[^1] + 1);
+    }
+}

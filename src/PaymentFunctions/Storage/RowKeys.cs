@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace PaymentFunctions.Storage;
+
+/// Every key format of the service's tables, in one place, so no feature spells a key and no caller-chosen id
+/// reaches a key unescaped. Partition keys of the Bookings table are booking ids (well-formed by construction);
+/// the other partition keys are formats too and live here. '|' separates the parts of our own keys.
+public static class RowKeys
+{
+    // Bookings table, partition = booking id.
+    public const string Booking = "booking";
+    public const string Payment = "payment";
+    public const string InboxPrefix = "inbox|";
+    public const string OutboxPrefix = "outbox|";
+    public const string HistoryPrefix = "history|";
+
+    // Lookups table.
+    public const string IntentIndexRow = "booking";
+    public const string HoldPrefix = "hold|";
+    public const string CheckpointPartition = "checkpoint";
+    public const string StripeEventsCheckpointRow = "stripe-events";
+
+    /// The inbox row of one cause (an inbound message id, an expiry run): its existence means "already applied".
+    public static string Inbox(string causationId) => InboxPrefix + Part(causationId);
+
+    /// The inbox row of a Stripe event (kept apart from message ids, which are chosen by other senders).
+    public static string StripeInbox(string stripeEventId) => InboxPrefix + "stripe|" + Part(stripeEventId);
+
+    /// Outbox rows written for one cause share this prefix, so a redelivery of that cause finds exactly its own unsent messages.
+    public static string OutboxFor(string causationId) => OutboxPrefix + Part(causationId) + "|";
+
+    public static string Outbox(string causationId, string messageId) => OutboxFor(causationId) + Part(messageId);
+
+    /// The (escaped) cause an outbox row key belongs to, for the sweeper to hand back to <see cref="OutboxFor"/>.
+    public static string CausationOfOutbox(string outboxRowKey)
+    {
+        ArgumentNullException.ThrowIfNull(outboxRowKey);
+        var parts = outboxRowKey.Split('|');
+        return parts.Length == 3 && outboxRowKey.StartsWith(OutboxPrefix, StringComparison.Ordinal)
+            ? parts[1]
+            : throw new ArgumentException($"'{outboxRowKey}' is not an outbox row key.", nameof(outboxRowKey));
+    }
+
+    /// Fixed-width ticks first, so a booking's history reads back in order.
+    public static string History(DateTimeOffset at, string causationId) =>
+        HistoryPrefix + at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "|" + Part(causationId);
+
+    public static string Intent(int attempt) => "intent|" + attempt.ToString("D4", CultureInfo.InvariantCulture);
+
+    /// Lookups partition of the PaymentIntent -> booking index (row <see cref="IntentIndexRow"/>).
+    public static string IntentIndexPartition(string paymentIntentId) => Part(paymentIntentId);
+
+    /// Lookups partition of the hour a hold ends (row = booking id); fixed-width, so buckets sort like the times.
+    public static string HoldBucket(DateTimeOffset holdExpiresAt) =>
+        HoldPrefix + holdExpiresAt.UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture);
+
+    /// Lookups partition for Stripe events we record without publishing (ignored, unmatched, unprocessable).
+    public static string StripeEventRecordPartition(string kind, string type) => $"stripe-event|{Part(kind)}|{Part(type)}";
+
+    public static string StripeEventRecordRow(string stripeEventId) => Part(stripeEventId);
+
+    /// IdempotencyKeys partition: the user, so keys are scoped per user.
+    public static string IdempotencyPartition(string userId) => Part(userId);
+
+    /// IdempotencyKeys row: SHA-256 of the client's key, so keys of any shape are table-safe.
+    public static string IdempotencyRow(string idempotencyKey) => Sha256(idempotencyKey);
+
+    /// Ids are chosen by others (senders, Stripe, identity providers); table keys may not contain / \ # ? or
+    /// control characters, must stay short, and '|' separates our parts. Unsafe ids become their SHA-256
+    /// (idempotent: an escaped part is safe and stays as it is).
+    public static string Part(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return id.Length is > 0 and <= 200 && !id.Any(c => c is '/' or '\\' or '#' or '?' or '|' || char.IsControl(c))
+            ? id
+            : "sha256-" + Sha256(id);
+    }
+
+    private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}

@@ -1,0 +1,135 @@
+using Azure;
+using Azure.Data.Tables;
+using PaymentFunctions.Storage;
+
+namespace PaymentFunctions.Tests.Storage;
+
+/// THE inbox + state + outbox commit against the real Azurite, through Azure.Data.Tables.
+public sealed class ExactlyOnceCommitTests
+{
+    private const string Partition = "bk_commit";
+
+    [Fact]
+    public async Task ACommitStoresTheInboxTheStateAndTheAddedRowsTogether()
+    {
+        var tables = await StorageTables.CreateAsync();
+
+        var result = await ExactlyOnceCommit.RunAsync(tables.Table, ct => CounterPlanAsync(tables.Table, "cause-1", ct), CancellationToken.None);
+
+        Assert.Equal(CommitOutcome.Committed, result.Outcome);
+        var rows = (await tables.RowsAsync(Partition)).ToDictionary(r => r.RowKey);
+        Assert.Equal([RowKeys.Inbox("cause-1"), RowKeys.Outbox("cause-1", "m-1"), RowKeys.Payment], rows.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(1, rows[RowKeys.Payment].GetInt32("Count"));
+    }
+
+    [Fact]
+    public async Task ADuplicateAtTheInboxIsReportedAndChangesNothing()
+    {
+        var tables = await StorageTables.CreateAsync();
+        await ExactlyOnceCommit.RunAsync(tables.Table, ct => CounterPlanAsync(tables.Table, "cause-1", ct), CancellationToken.None);
+        var before = (await tables.RowsAsync(Partition)).ToDictionary(r => r.RowKey, r => r.ETag);
+
+        var again = await ExactlyOnceCommit.RunAsync(tables.Table, ct => CounterPlanAsync(tables.Table, "cause-1", ct), CancellationToken.None);
+
+        Assert.Equal(CommitOutcome.Duplicate, again.Outcome);
+        var after = (await tables.RowsAsync(Partition)).ToDictionary(r => r.RowKey, r => r.ETag);
+        Assert.Equal(before, after);
+    }
+
+    [Theory]
+    [InlineData(false)] // both add the state row: the loser gets 409 at the state action
+    [InlineData(true)] // both replace it with the ETag they read: the loser gets 412
+    public async Task ConcurrentCausesThatReadTheSameStateAreReReadAndRetriedSoBothApply(bool stateExists)
+    {
+        var tables = await StorageTables.CreateAsync();
+        if (stateExists)
+        {
+            await tables.Table.AddEntityAsync(new TableEntity(Partition, RowKeys.Payment) { ["Count"] = 0 });
+        }
+
+        // Both causes read before either writes, so exactly one of them loses the race on its first attempt.
+        using var bothRead = new Barrier(2);
+        var plans = 0;
+        Task<CommitResult<int>> Run(string cause) => Task.Run(() => ExactlyOnceCommit.RunAsync(
+            tables.Table,
+            async ct =>
+            {
+                var plan = await CounterPlanAsync(tables.Table, cause, ct);
+                if (Interlocked.Increment(ref plans) <= 2)
+                {
+                    bothRead.SignalAndWait(TimeSpan.FromSeconds(10), ct);
+                }
+
+                return plan;
+            },
+            CancellationToken.None));
+
+        var results = await Task.WhenAll(Run("cause-a"), Run("cause-b"));
+
+        Assert.All(results, r => Assert.Equal(CommitOutcome.Committed, r.Outcome));
+        Assert.Equal(3, plans);
+        var state = await tables.Table.FindAsync(Partition, RowKeys.Payment, CancellationToken.None);
+        Assert.Equal(2, state!.GetInt32("Count"));
+    }
+
+    [Fact]
+    public async Task AFailingActionLeavesNothingAppliedAndNamesItsIndexStatusAndCode()
+    {
+        var tables = await StorageTables.CreateAsync();
+        await tables.Table.AddEntityAsync(new TableEntity(Partition, RowKeys.Outbox("cause-1", "m-1")) { ["Body"] = "sent by someone else" });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            ExactlyOnceCommit.RunAsync(tables.Table, ct => CounterPlanAsync(tables.Table, "cause-1", ct), CancellationToken.None));
+
+        var failed = Assert.IsType<TableTransactionFailedException>(error.InnerException);
+        Assert.Equal((2, 409, "EntityAlreadyExists"), (failed.FailedTransactionActionIndex, failed.Status, failed.ErrorCode));
+        Assert.Contains("failed at action 2", error.Message, StringComparison.Ordinal);
+        var left = Assert.Single(await tables.RowsAsync(Partition));
+        Assert.Equal("sent by someone else", left.GetString("Body"));
+    }
+
+    [Fact]
+    public async Task ARaceLostEveryTimeGivesUpAfterMaxAttemptsWithThe412()
+    {
+        var tables = await StorageTables.CreateAsync();
+        await tables.Table.AddEntityAsync(new TableEntity(Partition, RowKeys.Payment) { ["Count"] = 0 });
+        var stale = (await tables.Table.FindAsync(Partition, RowKeys.Payment, CancellationToken.None))!.ETag;
+        await tables.Table.UpdateEntityAsync(new TableEntity(Partition, RowKeys.Payment) { ["Count"] = 1 }, ETag.All, TableUpdateMode.Replace);
+        var plans = 0;
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ExactlyOnceCommit.RunAsync(
+            tables.Table,
+            _ =>
+            {
+                plans++;
+                return Task.FromResult(new CommitPlan<int>(0, new CommitWrites(Inbox("cause-1"), new StateWrite(new TableEntity(Partition, RowKeys.Payment) { ["Count"] = 9 }, stale), [])));
+            },
+            CancellationToken.None));
+
+        Assert.Equal(ExactlyOnceCommit.MaxAttempts, plans);
+        Assert.Equal(412, Assert.IsType<TableTransactionFailedException>(error.InnerException).Status);
+        Assert.Null(await tables.Table.FindAsync(Partition, RowKeys.Inbox("cause-1"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task APlanWithNothingToWriteSendsNoTransaction()
+    {
+        var tables = await StorageTables.CreateAsync();
+
+        var result = await ExactlyOnceCommit.RunAsync(tables.Table, _ => Task.FromResult(new CommitPlan<string>("unchanged", null)), CancellationToken.None);
+
+        Assert.Equal((CommitOutcome.NothingToWrite, "unchanged"), (result.Outcome, result.Value));
+        Assert.Equal(0, tables.Sent);
+    }
+
+    /// The policy under test in miniature: read a counter, write it incremented with one outbox row per cause.
+    private static async Task<CommitPlan<int>> CounterPlanAsync(TableClient table, string cause, CancellationToken ct)
+    {
+        var stored = await table.FindAsync(Partition, RowKeys.Payment, ct);
+        var count = (stored?.GetInt32("Count") ?? 0) + 1;
+        var state = new StateWrite(new TableEntity(Partition, RowKeys.Payment) { ["Count"] = count }, stored?.ETag ?? default);
+        return new CommitPlan<int>(count, new CommitWrites(Inbox(cause), state, [new TableEntity(Partition, RowKeys.Outbox(cause, "m-1")) { ["Body"] = cause }]));
+    }
+
+    private static TableEntity Inbox(string cause) => new(Partition, RowKeys.Inbox(cause)) { ["ReceivedAt"] = DateTimeOffset.UtcNow };
+}
