@@ -25,7 +25,8 @@ public static class StripeSetup
     public static StripeClient CreateClient(StripeOptions options, HttpMessageHandler? handler = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = AttemptTimeout };
+        var redaction = new StripeKeyRedaction(options.SecretKey) { InnerHandler = handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) } };
+        var http = new HttpClient(redaction) { Timeout = AttemptTimeout };
         return new StripeClient(new StripeClientOptions
         {
             ApiKey = options.SecretKey,

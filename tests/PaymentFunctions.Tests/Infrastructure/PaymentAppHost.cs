@@ -51,7 +51,7 @@ public sealed class PaymentAppHost : IAsyncDisposable
 
     public InProcessTransport? InProcess => Services.GetService<InProcessTransport>();
 
-    public static async Task<PaymentAppHost> StartAsync(bool fakeServiceBus = false, IDictionary<string, string?>? settings = null, bool deliverWebhooks = true, TimeProvider? clock = null)
+    public static async Task<PaymentAppHost> StartAsync(bool fakeServiceBus = false, IDictionary<string, string?>? settings = null, bool deliverWebhooks = true, TimeProvider? clock = null, Action<IServiceCollection>? services = null)
     {
         var azurite = await AzuriteServer.Shared;
         var appPort = FreePort.Next();
@@ -101,6 +101,11 @@ public sealed class PaymentAppHost : IAsyncDisposable
             if (clock is not null)
             {
                 web.ConfigureServices(services => services.AddSingleton(clock));
+            }
+
+            if (services is not null)
+            {
+                web.ConfigureServices(services);
             }
 
             // UseSetting, not ConfigureAppConfiguration: Program reads some settings (the transport) before Build().

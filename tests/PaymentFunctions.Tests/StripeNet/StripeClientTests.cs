@@ -77,6 +77,18 @@ public sealed class StripeClientTests
     }
 
     [Fact]
+    public async Task AKeyEchoedInAnErrorBodyIsRedactedBeforeStripeNetBuildsItsException()
+    {
+        var stripe = new RecordingStripeHandler().Answer(400, StripeFixtures.ErrorJson("invalid_request_error", "parameter_invalid", $"Key {RecordingStripeHandler.SecretKey} is not welcome here."));
+
+        var failure = await Assert.ThrowsAsync<StripeException>(() => stripe.CreateClient().V1.PaymentIntents.GetAsync("pi_1"));
+
+        Assert.Equal("Key [redacted] is not welcome here.", failure.StripeError.Message);
+        Assert.DoesNotContain(RecordingStripeHandler.SecretKey, failure.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(RecordingStripeHandler.SecretKey, failure.StripeResponse.Content, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ARefusedKeyNeverAppearsInTheException()
     {
         var stripe = new RecordingStripeHandler().Answer(401, StripeFixtures.ErrorJson("invalid_request_error", null, "Invalid API Key provided: sk_test_****6789"));
