@@ -21,12 +21,12 @@ public static class StripeSetup
 
     /// The one StripeClient of the app. Stripe.net retries connection failures, 409 and 5xx (or as
     /// Stripe-Should-Retry says) with exponential backoff, resending the same Idempotency-Key each time.
-    /// <paramref name="handler"/> is the test seam at the SDK's own boundary (HttpClient).
-    public static StripeClient CreateClient(StripeOptions options, HttpMessageHandler? handler = null)
+    /// <paramref name="handler"/> and <paramref name="attemptTimeout"/> are test seams at the SDK's own boundary (HttpClient).
+    public static StripeClient CreateClient(StripeOptions options, HttpMessageHandler? handler = null, TimeSpan? attemptTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var redaction = new StripeKeyRedaction(options.SecretKey) { InnerHandler = handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) } };
-        var http = new HttpClient(redaction) { Timeout = AttemptTimeout };
+        var http = new HttpClient(redaction) { Timeout = attemptTimeout ?? AttemptTimeout };
         return new StripeClient(new StripeClientOptions
         {
             ApiKey = options.SecretKey,

@@ -1,5 +1,4 @@
 using System.Net;
-using PaymentFunctions.Hosting;
 using Stripe;
 using static PaymentFunctions.Tests.StripeEmulatorTests.EmulatorHost;
 
@@ -10,9 +9,6 @@ namespace PaymentFunctions.Tests.StripeEmulatorTests;
 public sealed class StripeNetFidelityTests
 {
     private const string ReturnUrl = "https://spa.example/bookings/return";
-
-    private static StripeClient Client(EmulatorHost emulator) =>
-        StripeSetup.CreateClient(new StripeOptions { SecretKey = ApiKey, ApiBase = emulator.BaseAddress, MaxNetworkRetries = 0 });
 
     private static Task<PaymentIntent> CreateAsync(StripeClient stripe, string? allowRedirects = null) =>
         stripe.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions
@@ -27,7 +23,7 @@ public sealed class StripeNetFidelityTests
     public async Task AutomaticPaymentMethodsComeBackWithAllowRedirectsAlwaysUnlessTheCallerSaidNever()
     {
         await using var emulator = await StartAsync();
-        var stripe = Client(emulator);
+        var stripe = emulator.StripeNet;
 
         var byDefault = await CreateAsync(stripe);
         var never = await CreateAsync(stripe, "never");
@@ -43,7 +39,7 @@ public sealed class StripeNetFidelityTests
     public async Task AServerSideConfirmThatMayRedirectIsRefusedWithoutAReturnUrlAsRealStripeRefusesIt()
     {
         await using var emulator = await StartAsync();
-        var stripe = Client(emulator);
+        var stripe = emulator.StripeNet;
         var intent = await CreateAsync(stripe);
 
         var refused = await Assert.ThrowsAsync<StripeException>(() =>
@@ -67,7 +63,7 @@ public sealed class StripeNetFidelityTests
     public async Task ExpandingLatestChargeTurnsTheIdIntoTheChargeOnConfirmAndRetrieve()
     {
         await using var emulator = await StartAsync();
-        var stripe = Client(emulator);
+        var stripe = emulator.StripeNet;
         var intent = await CreateAsync(stripe);
         var expand = new List<string> { "latest_charge" };
 
@@ -94,7 +90,7 @@ public sealed class StripeNetFidelityTests
     {
         await using var receiver = await WebhookTests.Receiver.StartAsync(_ => 200);
         await using var emulator = await StartAsync(o => WebhookTests.Configure(o, receiver.Url));
-        var stripe = Client(emulator);
+        var stripe = emulator.StripeNet;
         var intent = await CreateAsync(stripe);
         await stripe.V1.PaymentIntents.ConfirmAsync(intent.Id, new PaymentIntentConfirmOptions { PaymentMethod = "pm_card_visa", ReturnUrl = ReturnUrl });
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -14,13 +15,13 @@ internal sealed record RecordedRequest(string Method, Uri Uri, IReadOnlyDictiona
 internal sealed class RecordingStripeHandler : HttpMessageHandler
 {
     public const string SecretKey = "sk_test_recording_0123456789";
-    private readonly Queue<Func<HttpResponseMessage>> _answers = new();
+    private readonly Queue<Func<CancellationToken, Task<HttpResponseMessage>>> _answers = new();
 
     public List<RecordedRequest> Requests { get; } = [];
 
     public RecordingStripeHandler Answer(int status, string body, params (string Name, string Value)[] headers)
     {
-        _answers.Enqueue(() =>
+        _answers.Enqueue(_ =>
         {
             var response = new HttpResponseMessage((HttpStatusCode)status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
             foreach (var (name, value) in headers)
@@ -28,20 +29,31 @@ internal sealed class RecordingStripeHandler : HttpMessageHandler
                 response.Headers.TryAddWithoutValidation(name, value);
             }
 
-            return response;
+            return Task.FromResult(response);
+        });
+        return this;
+    }
+
+    /// An attempt that never gets an answer: only the HttpClient timeout ends it.
+    public RecordingStripeHandler Hang()
+    {
+        _answers.Enqueue(async cancellationToken =>
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new UnreachableException();
         });
         return this;
     }
 
     public RecordingStripeHandler FailToConnect()
     {
-        _answers.Enqueue(() => throw new HttpRequestException("Connection refused (fake)"));
+        _answers.Enqueue(_ => throw new HttpRequestException("Connection refused (fake)"));
         return this;
     }
 
     /// The app's own client factory, so what is tested is what runs.
-    public StripeClient CreateClient(int maxNetworkRetries = 2) =>
-        StripeSetup.CreateClient(new StripeOptions { SecretKey = SecretKey, ApiBase = new Uri("https://api.stripe.test/"), MaxNetworkRetries = maxNetworkRetries }, this);
+    public StripeClient CreateClient(int maxNetworkRetries = 2, TimeSpan? attemptTimeout = null) =>
+        StripeSetup.CreateClient(new StripeOptions { SecretKey = SecretKey, ApiBase = new Uri("https://api.stripe.test/"), MaxNetworkRetries = maxNetworkRetries }, this, attemptTimeout);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -53,7 +65,7 @@ internal sealed class RecordingStripeHandler : HttpMessageHandler
 
         var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
         Requests.Add(new RecordedRequest(request.Method.Method, request.RequestUri!, headers, body));
-        return _answers.Count > 0 ? _answers.Dequeue()() : throw new InvalidOperationException("The test did not expect another request.");
+        return _answers.Count > 0 ? await _answers.Dequeue()(cancellationToken) : throw new InvalidOperationException("The test did not expect another request.");
     }
 }
 

@@ -43,6 +43,19 @@ public sealed class StripeClientTests
     }
 
     [Fact]
+    public async Task EachAttemptHasItsOwnTimeoutAndTheRetryResendsTheKey()
+    {
+        var stripe = new RecordingStripeHandler().Hang().Hang();
+
+        var failure = await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            stripe.CreateClient(maxNetworkRetries: 1, attemptTimeout: TimeSpan.FromMilliseconds(200)).V1.PaymentIntents.CancelAsync("pi_1", null, Key("pi-cancel:pi_1:1")));
+
+        Assert.True(StripeFailure.IsUnreachable(failure, CancellationToken.None));
+        Assert.Equal(2, stripe.Requests.Count);
+        Assert.All(stripe.Requests, r => Assert.Equal("pi-cancel:pi_1:1", r.Headers["Idempotency-Key"]));
+    }
+
+    [Fact]
     public async Task AServerErrorReplayedUnderItsKeyIsRecognisedFromTheIdempotentReplayedHeader()
     {
         var stripe = new RecordingStripeHandler().Answer(500, StripeFixtures.ErrorJson("api_error", null, "kept"), ("Idempotent-Replayed", "true"), ("Stripe-Should-Retry", "false"), ("Request-Id", "req_replayed"));
