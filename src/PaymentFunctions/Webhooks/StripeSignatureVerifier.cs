@@ -8,8 +8,8 @@ namespace PaymentFunctions.Webhooks;
 ///
 /// A small pre-check stays in front of it, for what EventUtility does not cover on its own:
 /// - a missing header (EventUtility dereferences it: NullReferenceException);
-/// - the timestamp: EventUtility reads t with Convert.ToInt32, so a signed huge t (or any t after 2038) throws
-///   OverflowException instead of failing verification, a repeated t silently uses the first, and a
+/// - the timestamp: EventUtility reads t with Convert.ToInt32 (after the HMAC matched), so a signed huge t (or any
+///   t after 2038) throws OverflowException instead of failing verification, a repeated t silently uses the first, and a
 ///   non-numeric t is only noticed by the mismatch. The pre-check parses t once, as a long, and applies the
 ///   tolerance with the app's TimeProvider (both ways: stale and future);
 /// - reasons: EventUtility has one exception type for everything; the pre-check names what is wrong.
@@ -43,6 +43,12 @@ public sealed class StripeSignatureVerifier(IReadOnlyList<string> secrets, TimeS
             catch (StripeException)
             {
                 // Not this secret (or not Stripe): try the next one.
+            }
+            catch (OverflowException)
+            {
+                // EventUtility reads t only after the signature matched, with Convert.ToInt32: from 2038-01-19 on
+                // every genuine webhook lands here. The pre-check has applied the tolerance to t as a long.
+                return null;
             }
         }
 

@@ -83,6 +83,18 @@ public sealed class StripeSignatureVerifierTests
     }
 
     [Fact]
+    public void AWebhookAfter2038StillVerifiesThoughEventUtilityReadsTheTimestampAsInt32()
+    {
+        var after2038 = new ManualClock(new DateTimeOffset(2040, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var now = after2038.GetUtcNow().ToUnixTimeSeconds();
+        var verifier = new StripeSignatureVerifier([Secret], TimeSpan.FromSeconds(300), after2038);
+
+        Assert.Null(verifier.Verify(StripeSigner.Header(Encoding.UTF8.GetBytes(Payload), Secret, now), Payload));
+        Assert.Equal("no signature matches", verifier.Verify(StripeSigner.Header(Encoding.UTF8.GetBytes(Payload), "whsec_someone_else", now), Payload));
+        Assert.Equal("timestamp outside the tolerance", verifier.Verify(StripeSigner.Header(Encoding.UTF8.GetBytes(Payload), Secret, now - 301), Payload));
+    }
+
+    [Fact]
     public void DuringRotationAnyConfiguredSecretVerifies()
     {
         var header = StripeSigner.Header(Encoding.UTF8.GetBytes(Payload), RotatedSecret, Now);
