@@ -15,7 +15,7 @@ for (let i = 0; i < runs; i++) {
   const booking = await json(`${api}/api/bookings`, { method: "POST", headers: spa, body: JSON.stringify({ ticketTypeId: "standard", quantity: 1 }) });
   const intent = await json(`${api}/api/payments/intents`, { method: "POST", headers: spa, body: JSON.stringify({ bookingId: booking.id }) });
   const start = performance.now();
-  await json(`${emulator}/v1/payment_intents/${intent.paymentIntentId}/confirm`, { method: "POST", headers: stripe, body: "payment_method=pm_card_visa" });
+  await json(`${emulator}/v1/payment_intents/${intent.paymentIntentId}/confirm`, { method: "POST", headers: stripe, body: "payment_method=pm_card_visa&return_url=https%3A%2F%2Fspa.example%2Fbookings%2Freturn" });
   const deadline = start + 10_000;
   while ((await json(`${api}/api/bookings/${booking.id}`, { headers: spa })).status !== "CONFIRMED") {
     if (performance.now() > deadline) throw new Error(`booking ${booking.id} not CONFIRMED within 10 s`);

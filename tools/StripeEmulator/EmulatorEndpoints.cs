@@ -11,7 +11,7 @@ public static partial class EmulatorApp
     {
         var v1 = app.MapGroup("/v1");
         v1.MapPost("/payment_intents", (HttpContext c, StripeApi api, PaymentIntentService s) => api.ExecuteAsync(c, s.Create));
-        v1.MapGet("/payment_intents/{id}", (string id, HttpContext c, StripeApi api, PaymentIntentService s) => api.ExecuteAsync(c, (_, _) => s.Retrieve(id)));
+        v1.MapGet("/payment_intents/{id}", (string id, HttpContext c, StripeApi api, PaymentIntentService s) => api.ExecuteAsync(c, (f, _) => s.Retrieve(id, f)));
         v1.MapPost("/payment_intents/{id}", (string id, HttpContext c, StripeApi api, PaymentIntentService s) => api.ExecuteAsync(c, (f, r) => s.Update(id, f, r)));
         v1.MapPost("/payment_intents/{id}/confirm", (string id, HttpContext c, StripeApi api, PaymentIntentService s) => api.ExecuteAsync(c, (f, r) => s.Confirm(id, f, r)));
         v1.MapPost("/payment_intents/{id}/cancel", (string id, HttpContext c, StripeApi api, PaymentIntentService s) => api.ExecuteAsync(c, (f, r) => s.Cancel(id, f, r)));

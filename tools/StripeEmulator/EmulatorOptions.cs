@@ -13,8 +13,9 @@ public sealed class EmulatorOptions
 
     public string ApiKeyPrefix { get; set; } = "sk_test_";
 
-    /// The account's default API version, stamped on events like Stripe does.
-    public string ApiVersion { get; set; } = "2024-06-20";
+    /// The API version stamped on events (Stripe renders them in the endpoint's version): by default the one
+    /// the app's Stripe.net pins, so the app reads them as it would read real Stripe's.
+    public string ApiVersion { get; set; } = Stripe.StripeConfiguration.ApiVersion;
 
     public int WebhookMaxAttempts { get; set; } = 5;
 

@@ -1,9 +1,11 @@
 using System.Globalization;
+using System.Net;
 using Microsoft.Extensions.Options;
 using Azure;
 using Azure.Data.Tables;
-using PaymentFunctions.Clients.Stripe;
 using PaymentFunctions.Storage;
+using PaymentFunctions.Hosting;
+using Stripe;
 
 namespace PaymentFunctions.Bookings;
 
@@ -112,6 +114,9 @@ public sealed class BookingExpiry(
         }
     }
 
+    /// Everything the app sends to cancel an intent (the contract test checks it against Stripe's spec).
+    internal static PaymentIntentCancelOptions CancelOptions => new() { CancellationReason = "abandoned" };
+
     private async Task<bool> CancelIntentAsync(string bookingId, string intentId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         try
@@ -119,17 +124,17 @@ public sealed class BookingExpiry(
             // Stripe replays the first answer to a key for 24 h, errors included: a key per run lets a cancel that
             // failed (intent briefly "processing") succeed later. Canceling twice is harmless.
             var key = $"pi-cancel:{intentId}:{now.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture)}";
-            var intent = await stripe.CancelPaymentIntentAsync(intentId, "abandoned", key, cancellationToken);
+            var intent = await stripe.V1.PaymentIntents.CancelAsync(intentId, CancelOptions, new RequestOptions { IdempotencyKey = key }, cancellationToken);
             return intent.Status == "canceled";
         }
-        catch (StripeException ex) when (ex.Status == 404)
+        catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.NotFound)
         {
             logger.LogWarning("Booking {BookingId}'s intent {IntentId} does not exist at Stripe; nothing to cancel", bookingId, intentId);
             return true;
         }
-        catch (StripeException ex) when (ex.Status == 400 && ex.Error?.Code == "payment_intent_unexpected_state")
+        catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.BadRequest && ex.StripeError?.Code == "payment_intent_unexpected_state")
         {
-            var intent = await stripe.GetPaymentIntentAsync(intentId, cancellationToken);
+            var intent = await stripe.V1.PaymentIntents.GetAsync(intentId, cancellationToken: cancellationToken);
             logger.LogWarning("Booking {BookingId} is past its hold but its intent {IntentId} is {Status}; waiting for that event (if it succeeded and the booking stays unconfirmed, look for a dead-lettered message)", bookingId, intentId, intent.Status);
             return intent.Status == "canceled";
         }

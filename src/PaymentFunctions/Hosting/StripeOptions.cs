@@ -12,8 +12,13 @@ public sealed class StripeOptions : IValidatableObject
 
     public Uri ApiBase { get; set; } = new("https://api.stripe.com");
 
-    [Required(ErrorMessage = "Stripe:ApiVersion is required.")]
-    public string ApiVersion { get; set; } = "2024-06-20";
+    /// Not a choice: Stripe.net pins the API version it sends and parses (StripeConfiguration.ApiVersion). Kept
+    /// only so that a leftover setting of another version stops the app instead of being silently ignored.
+    public string? ApiVersion { get; set; }
+
+    /// Retries after the first attempt (connection errors, 409, 5xx), each with the same Idempotency-Key.
+    [Range(0, 5, ErrorMessage = "Stripe:MaxNetworkRetries must be between 0 and 5.")]
+    public int MaxNetworkRetries { get; set; } = 2;
 
     /// Endpoint signing secrets; more than one while rolling a secret.
     public string[] WebhookSecrets { get; set; } = [];
@@ -33,6 +38,11 @@ public sealed class StripeOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (ApiVersion is not null && ApiVersion != Stripe.StripeConfiguration.ApiVersion)
+        {
+            yield return new ValidationResult($"Stripe:ApiVersion is {ApiVersion}, but Stripe.net pins {Stripe.StripeConfiguration.ApiVersion}; remove the setting (the SDK decides the version).");
+        }
+
         if (WebhookSecrets.Length == 0 || WebhookSecrets.Any(s => !s.StartsWith("whsec_", StringComparison.Ordinal)))
         {
             yield return new ValidationResult("Stripe:WebhookSecrets needs at least one endpoint secret, each starting with whsec_.");

@@ -1,10 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using PaymentFunctions.Bookings;
-using PaymentFunctions.Clients.Stripe;
 using PaymentFunctions.Hosting;
 using PaymentFunctions.Storage;
+using Stripe;
 
 namespace PaymentFunctions.Payments;
 
@@ -56,16 +57,23 @@ public sealed class PaymentIntentIssuer(
         }
         catch (StripeException ex)
         {
-            logger.LogWarning("Stripe answered {Status} {Type}/{Code} (request {RequestId}) for booking {BookingId}'s PaymentIntent", ex.Status, ex.Error?.Type, ex.Error?.Code, ex.RequestId, bookingId);
-            return ex.IsTransient
-                ? new IntentResult(IntentOutcome.StripeUnavailable, Detail: "Stripe could not be reached or is unavailable. Nothing was charged; retry in a few seconds.", StripeRequestId: ex.RequestId)
-                : new IntentResult(IntentOutcome.StripeRefused, Detail: $"Stripe refused the payment request ({ex.Error?.Type ?? "error"}{(ex.Error?.Code is { } code ? "/" + code : "")}).", StripeRequestId: ex.RequestId);
+            // Fields only, never ex.Message: it is the server's text, and a proxy or emulator might echo a key in it.
+            var requestId = StripeFailure.RequestId(ex);
+            logger.LogWarning("Stripe answered {Status} {Type}/{Code} (request {RequestId}) for booking {BookingId}'s PaymentIntent", (int)ex.HttpStatusCode, ex.StripeError?.Type, ex.StripeError?.Code, requestId, bookingId);
+            return StripeFailure.IsTransient(ex)
+                ? Unavailable(requestId)
+                : new IntentResult(IntentOutcome.StripeRefused, Detail: $"Stripe refused the payment request ({ex.StripeError?.Type ?? "error"}{(ex.StripeError?.Code is { } code ? "/" + code : "")}).", StripeRequestId: requestId);
+        }
+        catch (Exception ex) when (StripeFailure.IsUnreachable(ex, cancellationToken))
+        {
+            logger.LogWarning("Stripe could not be reached for booking {BookingId}'s PaymentIntent, retries included: {Error}", bookingId, ex.Message);
+            return Unavailable(null);
         }
     }
 
     private async Task<IntentResult> CreateAsync(string userId, string bookingId, CancellationToken cancellationToken)
     {
-        StripePaymentIntent? created = null;
+        PaymentIntent? created = null;
         for (var write = 1; write <= MaxWriteAttempts; write++)
         {
             // Re-read under the gate (and after a lost race): someone may have recorded an intent meanwhile.
@@ -88,13 +96,13 @@ public sealed class PaymentIntentIssuer(
             var attempt = booking.IntentAttempt + 1;
             try
             {
-                created = await stripe.CreatePaymentIntentAsync(CreateOptions(booking), IdempotencyKey(booking.Id, attempt), cancellationToken);
+                created = await stripe.V1.PaymentIntents.CreateAsync(CreateOptions(booking), new RequestOptions { IdempotencyKey = IdempotencyKey(booking.Id, attempt) }, cancellationToken);
             }
-            catch (StripeException ex) when (ex.Replayed && ex.Status >= 500)
+            catch (StripeException ex) when (StripeFailure.IsReplayed(ex) && StripeFailure.IsServerError(ex))
             {
                 // Stripe keeps a 5xx under its key for 24 h: this attempt can never succeed. Its intent, if one was
                 // made at all, never reached the SPA, so the next attempt's key is safe.
-                logger.LogWarning("Stripe replays a {Status} for {Key} (request {RequestId}); moving booking {BookingId} to attempt {Next}", ex.Status, IdempotencyKey(booking.Id, attempt), ex.RequestId, booking.Id, attempt + 1);
+                logger.LogWarning("Stripe replays a {Status} for {Key} (request {RequestId}); moving booking {BookingId} to attempt {Next}", (int)ex.HttpStatusCode, IdempotencyKey(booking.Id, attempt), StripeFailure.RequestId(ex), booking.Id, attempt + 1);
                 await SkipAttemptAsync(booking, attempt, cancellationToken);
                 continue;
             }
@@ -103,7 +111,7 @@ public sealed class PaymentIntentIssuer(
             await IntentIndex.RememberAsync(tables, created.Id, booking.Id, cancellationToken);
             if (await RecordAsync(booking, created, attempt, cancellationToken))
             {
-                logger.LogInformation("PaymentIntent {IntentId} (attempt {Attempt}, Stripe request {RequestId}) recorded for booking {BookingId}", created.Id, attempt, created.RequestId, booking.Id);
+                logger.LogInformation("PaymentIntent {IntentId} (attempt {Attempt}, Stripe request {RequestId}) recorded for booking {BookingId}", created.Id, attempt, created.StripeResponse?.RequestId, booking.Id);
                 return new IntentResult(IntentOutcome.Created, IntentView.Of(created, booking));
             }
         }
@@ -112,14 +120,14 @@ public sealed class PaymentIntentIssuer(
     }
 
     /// The booking's intent unless Stripe says it is canceled (then the caller creates the next attempt).
-    private async Task<StripePaymentIntent?> CurrentAsync(Booking booking, CancellationToken cancellationToken)
+    private async Task<PaymentIntent?> CurrentAsync(Booking booking, CancellationToken cancellationToken)
     {
         if (booking.PaymentIntentId is not { } intentId)
         {
             return null;
         }
 
-        var intent = await stripe.GetPaymentIntentAsync(intentId, cancellationToken);
+        var intent = await stripe.V1.PaymentIntents.GetAsync(intentId, cancellationToken: cancellationToken);
         return intent.Status == "canceled" ? null : intent;
     }
 
@@ -141,7 +149,7 @@ public sealed class PaymentIntentIssuer(
             : null;
     }
 
-    private async Task<bool> RecordAsync(Booking booking, StripePaymentIntent intent, int attempt, CancellationToken cancellationToken)
+    private async Task<bool> RecordAsync(Booking booking, PaymentIntent intent, int attempt, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var updated = booking with { PaymentIntentId = intent.Id, IntentAttempt = attempt, UpdatedAt = now };
@@ -149,7 +157,7 @@ public sealed class PaymentIntentIssuer(
         {
             ["PaymentIntentId"] = intent.Id,
             ["Attempt"] = attempt,
-            ["CreatedAt"] = intent.Created,
+            ["CreatedAt"] = new DateTimeOffset(DateTime.SpecifyKind(intent.Created, DateTimeKind.Utc)),
             ["RecordedAt"] = now,
         };
         try
@@ -178,10 +186,19 @@ public sealed class PaymentIntentIssuer(
         }
     }
 
-    private static PaymentIntentCreateOptions CreateOptions(Booking booking) => new(booking.Amount, booking.Currency)
+    private static IntentResult Unavailable(string? requestId) =>
+        new(IntentOutcome.StripeUnavailable, Detail: "Stripe could not be reached or is unavailable. Nothing was charged; retry in a few seconds.", StripeRequestId: requestId);
+
+    /// Everything the app sends to create an intent (the contract test checks it against Stripe's spec).
+    /// Automatic payment methods, with Stripe's default allow_redirects=always: the SPA confirms with Stripe.js,
+    /// which passes a return_url, so redirect-based methods stay available.
+    [SuppressMessage("Globalization", "CA1308:Normalize strings to uppercase", Justification = "Stripe's wire format is lower case.")]
+    internal static PaymentIntentCreateOptions CreateOptions(Booking booking) => new()
     {
+        Amount = booking.Amount,
+        Currency = booking.Currency.ToLowerInvariant(),
+        AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true },
         Metadata = new Dictionary<string, string> { ["bookingId"] = booking.Id, ["userId"] = booking.UserId },
-        AutomaticPaymentMethods = true,
         Description = $"Booking {booking.Id}: {booking.Quantity} x {booking.TicketTypeId}",
     };
 

@@ -1,5 +1,5 @@
 using PaymentFunctions.Bookings;
-using PaymentFunctions.Clients.Stripe;
+using Stripe;
 
 namespace PaymentFunctions.Payments;
 
@@ -9,7 +9,7 @@ public sealed record CreateIntentRequest(string? BookingId);
 /// What the SPA hands to Stripe.js. Amount in minor units of Currency (upper-case ISO 4217).
 public sealed record IntentView(string PaymentIntentId, string? ClientSecret, long Amount, string Currency, string Status, string BookingId)
 {
-    public static IntentView Of(StripePaymentIntent intent, Booking booking) =>
+    public static IntentView Of(PaymentIntent intent, Booking booking) =>
         new(intent.Id, intent.ClientSecret, intent.Amount, booking.Currency, intent.Status, booking.Id);
 }
 

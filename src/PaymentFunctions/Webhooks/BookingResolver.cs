@@ -1,7 +1,9 @@
+using System.Net;
 using PaymentFunctions.Bookings;
-using PaymentFunctions.Clients.Stripe;
 using PaymentFunctions.Payments;
 using PaymentFunctions.Storage;
+using PaymentFunctions.Hosting;
+using Stripe;
 
 namespace PaymentFunctions.Webhooks;
 
@@ -12,7 +14,7 @@ public sealed class BookingResolver(PaymentTables tables, StripeClient stripe)
 {
     /// The booking id, or null when the event is not about a booking of ours: metadata can come from anywhere on
     /// a shared Stripe account (other environments, other integrations), so an id must be well-formed and exist.
-    public async Task<string?> ResolveAsync(StripeEvent stripeEvent, CancellationToken cancellationToken)
+    public async Task<string?> ResolveAsync(Event stripeEvent, CancellationToken cancellationToken)
     {
         var candidate = await CandidateAsync(stripeEvent, cancellationToken);
         return BookingIds.IsWellFormed(candidate)
@@ -21,7 +23,7 @@ public sealed class BookingResolver(PaymentTables tables, StripeClient stripe)
             : null;
     }
 
-    private async Task<string?> CandidateAsync(StripeEvent stripeEvent, CancellationToken cancellationToken)
+    private async Task<string?> CandidateAsync(Event stripeEvent, CancellationToken cancellationToken)
     {
         if (StripeEventMapper.BookingIdFromMetadata(stripeEvent) is { Length: > 0 } fromMetadata)
         {
@@ -40,10 +42,10 @@ public sealed class BookingResolver(PaymentTables tables, StripeClient stripe)
 
         try
         {
-            var intent = await stripe.GetPaymentIntentAsync(intentId, cancellationToken);
-            return intent.Metadata.GetValueOrDefault("bookingId");
+            var intent = await stripe.V1.PaymentIntents.GetAsync(intentId, cancellationToken: cancellationToken);
+            return intent.Metadata?.GetValueOrDefault("bookingId");
         }
-        catch (StripeException ex) when (ex.Status == 404)
+        catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.NotFound)
         {
             return null;
         }

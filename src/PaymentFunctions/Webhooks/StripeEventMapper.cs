@@ -1,11 +1,12 @@
-using System.Text.Json;
-using PaymentFunctions.Clients.Stripe;
 using PaymentFunctions.Payments.Events;
+using Stripe;
 
 namespace PaymentFunctions.Webhooks;
 
 /// Turns a Stripe event into the domain event the platform hears, or null for types we record but do not
-/// publish. Pure: the booking id is resolved beforehand (<see cref="BookingResolver"/>).
+/// publish. Pure: the booking id is resolved beforehand (<see cref="BookingResolver"/>). Reads the typed
+/// data.object Stripe.net parsed, which is trustworthy only for events of the SDK's API version
+/// (<see cref="StripeApiVersion"/> keeps the others out).
 public static class StripeEventMapper
 {
     public static readonly IReadOnlySet<string> PublishedTypes = new HashSet<string>
@@ -17,63 +18,68 @@ public static class StripeEventMapper
 
     /// The PaymentIntent an event is about: the object itself for payment_intent.*, its payment_intent field
     /// for charges and disputes.
-    public static string? PaymentIntentIdOf(StripeEvent stripeEvent) =>
-        stripeEvent.Type.StartsWith("payment_intent.", StringComparison.Ordinal)
-            ? Str(stripeEvent.DataObject, "id")
-            : Str(stripeEvent.DataObject, "payment_intent");
+    public static string? PaymentIntentIdOf(Event stripeEvent) => stripeEvent.Data?.Object switch
+    {
+        PaymentIntent intent => intent.Id,
+        Charge charge => charge.PaymentIntentId,
+        Dispute dispute => dispute.PaymentIntentId,
+        _ => null,
+    };
 
-    public static string? BookingIdFromMetadata(StripeEvent stripeEvent) =>
-        stripeEvent.DataObject.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
-            ? Str(metadata, "bookingId")
-            : null;
+    public static string? BookingIdFromMetadata(Event stripeEvent) =>
+        stripeEvent.Data?.Object is IHasMetadata { Metadata: { } metadata } ? metadata.GetValueOrDefault("bookingId") : null;
 
-    public static PaymentEvent? Map(StripeEvent stripeEvent, string bookingId)
+    /// The event's creation time; Stripe.net gives a UTC DateTime, the contracts and tables use DateTimeOffset.
+    public static DateTimeOffset CreatedAt(Event stripeEvent) => new(DateTime.SpecifyKind(stripeEvent.Created, DateTimeKind.Utc));
+
+    public static PaymentEvent? Map(Event stripeEvent, string bookingId)
     {
         if (!PublishedTypes.Contains(stripeEvent.Type))
         {
             return null;
         }
 
-        var o = stripeEvent.DataObject;
         var intentId = PaymentIntentIdOf(stripeEvent) ?? throw new FormatException($"{stripeEvent.Type} {stripeEvent.Id} names no PaymentIntent.");
-        var amount = Long(o, "amount") ?? throw new FormatException($"{stripeEvent.Type} {stripeEvent.Id} has no amount.");
-        // Stripe writes "eur"; the contract uses ISO 4217's upper case, as the bookings do.
-        var currency = Str(o, "currency")?.ToUpperInvariant() ?? throw new FormatException($"{stripeEvent.Type} {stripeEvent.Id} has no currency.");
         var id = $"{stripeEvent.Id}:{stripeEvent.Type}";
-
-        return stripeEvent.Type switch
+        var at = CreatedAt(stripeEvent);
+        return stripeEvent.Data.Object switch
         {
-            "payment_intent.succeeded" => new PaymentSucceeded { Id = id, OccurredAt = stripeEvent.Created, BookingId = bookingId, PaymentIntentId = intentId, StripeEventId = stripeEvent.Id, Amount = Long(o, "amount_received") is > 0 and var received ? received : amount, Currency = currency },
-            "payment_intent.payment_failed" => new PaymentFailed
+            PaymentIntent intent when stripeEvent.Type.StartsWith("payment_intent.", StringComparison.Ordinal) => FromIntent(stripeEvent, intent, id, at, bookingId),
+            Charge charge when stripeEvent.Type == "charge.refunded" => new PaymentRefunded
             {
-                Id = id, OccurredAt = stripeEvent.Created, BookingId = bookingId, PaymentIntentId = intentId, StripeEventId = stripeEvent.Id, Amount = amount, Currency = currency,
-                FailureCode = Nested(o, "last_payment_error", "code"),
-                DeclineCode = Nested(o, "last_payment_error", "decline_code"),
-                FailureMessage = Nested(o, "last_payment_error", "message"),
+                Id = id, OccurredAt = at, BookingId = bookingId, PaymentIntentId = intentId, StripeEventId = stripeEvent.Id, Amount = charge.Amount, Currency = Currency(charge.Currency, stripeEvent),
+                ChargeId = charge.Id ?? throw new FormatException($"charge.refunded {stripeEvent.Id} has no charge id."),
+                AmountRefunded = charge.AmountRefunded,
             },
-            "payment_intent.canceled" => new PaymentCanceled { Id = id, OccurredAt = stripeEvent.Created, BookingId = bookingId, PaymentIntentId = intentId, StripeEventId = stripeEvent.Id, Amount = amount, Currency = currency, CancellationReason = Str(o, "cancellation_reason") },
-            "payment_intent.processing" => new PaymentProcessing { Id = id, OccurredAt = stripeEvent.Created, BookingId = bookingId, PaymentIntentId = intentId, StripeEventId = stripeEvent.Id, Amount = amount, Currency = currency },
-            "payment_intent.requires_action" => new PaymentRequiresAction { Id = id, OccurredAt = stripeEvent.Created, BookingId = bookingId, PaymentIntentId = intentId, StripeEventId = stripeEvent.Id, Amount = amount, Currency = currency },
-            "charge.refunded" => new PaymentRefunded
-            {
-                Id = id, OccurredAt = stripeEvent.Created, BookingId = bookingId, PaymentIntentId = intentId, StripeEventId = stripeEvent.Id, Amount = amount, Currency = currency,
-                ChargeId = Str(o, "id") ?? throw new FormatException($"charge.refunded {stripeEvent.Id} has no charge id."),
-                AmountRefunded = Long(o, "amount_refunded") ?? 0,
-            },
-            "charge.dispute.created" => new DisputeOpened { Id = id, OccurredAt = stripeEvent.Created, BookingId = bookingId, PaymentIntentId = intentId, StripeEventId = stripeEvent.Id, Amount = amount, Currency = currency, DisputeId = DisputeIdOf(stripeEvent), Reason = Str(o, "reason") },
-            _ => new DisputeClosed { Id = id, OccurredAt = stripeEvent.Created, BookingId = bookingId, PaymentIntentId = intentId, StripeEventId = stripeEvent.Id, Amount = amount, Currency = currency, DisputeId = DisputeIdOf(stripeEvent), Outcome = Str(o, "status") ?? "unknown" },
+            Dispute dispute when stripeEvent.Type == "charge.dispute.created" => new DisputeOpened { Id = id, OccurredAt = at, BookingId = bookingId, PaymentIntentId = intentId, StripeEventId = stripeEvent.Id, Amount = dispute.Amount, Currency = Currency(dispute.Currency, stripeEvent), DisputeId = DisputeId(dispute, stripeEvent), Reason = dispute.Reason },
+            Dispute dispute when stripeEvent.Type == "charge.dispute.closed" => new DisputeClosed { Id = id, OccurredAt = at, BookingId = bookingId, PaymentIntentId = intentId, StripeEventId = stripeEvent.Id, Amount = dispute.Amount, Currency = Currency(dispute.Currency, stripeEvent), DisputeId = DisputeId(dispute, stripeEvent), Outcome = dispute.Status ?? "unknown" },
+            var other => throw new FormatException($"{stripeEvent.Type} {stripeEvent.Id} carries a {other?.Object ?? "missing"} object."),
         };
     }
 
-    private static string DisputeIdOf(StripeEvent stripeEvent) =>
-        Str(stripeEvent.DataObject, "id") ?? throw new FormatException($"{stripeEvent.Type} {stripeEvent.Id} has no dispute id.");
+    private static PaymentEvent FromIntent(Event stripeEvent, PaymentIntent o, string id, DateTimeOffset at, string bookingId)
+    {
+        var currency = Currency(o.Currency, stripeEvent);
+        return stripeEvent.Type switch
+        {
+            "payment_intent.succeeded" => new PaymentSucceeded { Id = id, OccurredAt = at, BookingId = bookingId, PaymentIntentId = o.Id, StripeEventId = stripeEvent.Id, Amount = o.AmountReceived > 0 ? o.AmountReceived : o.Amount, Currency = currency },
+            "payment_intent.payment_failed" => new PaymentFailed
+            {
+                Id = id, OccurredAt = at, BookingId = bookingId, PaymentIntentId = o.Id, StripeEventId = stripeEvent.Id, Amount = o.Amount, Currency = currency,
+                FailureCode = o.LastPaymentError?.Code,
+                DeclineCode = o.LastPaymentError?.DeclineCode,
+                FailureMessage = o.LastPaymentError?.Message,
+            },
+            "payment_intent.canceled" => new PaymentCanceled { Id = id, OccurredAt = at, BookingId = bookingId, PaymentIntentId = o.Id, StripeEventId = stripeEvent.Id, Amount = o.Amount, Currency = currency, CancellationReason = o.CancellationReason },
+            "payment_intent.processing" => new PaymentProcessing { Id = id, OccurredAt = at, BookingId = bookingId, PaymentIntentId = o.Id, StripeEventId = stripeEvent.Id, Amount = o.Amount, Currency = currency },
+            _ => new PaymentRequiresAction { Id = id, OccurredAt = at, BookingId = bookingId, PaymentIntentId = o.Id, StripeEventId = stripeEvent.Id, Amount = o.Amount, Currency = currency },
+        };
+    }
 
-    private static string? Str(JsonElement o, string name) =>
-        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    // Stripe writes "eur"; the contract uses ISO 4217's upper case, as the bookings do.
+    private static string Currency(string? currency, Event stripeEvent) =>
+        currency?.ToUpperInvariant() ?? throw new FormatException($"{stripeEvent.Type} {stripeEvent.Id} has no currency.");
 
-    private static long? Long(JsonElement o, string name) =>
-        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : null;
-
-    private static string? Nested(JsonElement o, string parent, string name) =>
-        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(parent, out var p) ? Str(p, name) : null;
+    private static string DisputeId(Dispute dispute, Event stripeEvent) =>
+        dispute.Id ?? throw new FormatException($"{stripeEvent.Type} {stripeEvent.Id} has no dispute id.");
 }

@@ -1,6 +1,7 @@
-using PaymentFunctions.Clients.Stripe;
 using Azure.Data.Tables;
 using PaymentFunctions.Storage;
+using PaymentFunctions.Hosting;
+using Stripe;
 
 namespace PaymentFunctions.Webhooks;
 
@@ -26,15 +27,11 @@ public sealed class StripeReconciliation(
         var checkpoint = await tables.Lookups.FindAsync(RowKeys.CheckpointPartition, RowKeys.StripeEventsCheckpointRow, cancellationToken);
         var since = checkpoint?.GetDateTimeOffset("Created") ?? time.GetUtcNow() - FirstRunLookback;
 
-        var events = new List<StripeEvent>();
-        string? startingAfter = null;
-        do
+        var events = new List<Event>();
+        await foreach (var listed in stripe.V1.Events.ListAutoPagingAsync(Listing(since), cancellationToken: cancellationToken))
         {
-            var page = await stripe.ListEventsAsync(new EventListOptions { CreatedGte = since - Overlap, StartingAfter = startingAfter, Limit = 100, Types = [.. StripeEventMapper.PublishedTypes] }, cancellationToken);
-            events.AddRange(page.Data);
-            startingAfter = page.HasMore && page.Data.Count > 0 ? page.Data[^1].Id : null;
+            events.Add(listed);
         }
-        while (startingAfter is not null);
 
         // Oldest first. Every event is tried even if an earlier one fails (webhooks may have missed the later ones
         // too), but the checkpoint stops before the first failure, so the next run tries that one again. Saved as
@@ -42,14 +39,20 @@ public sealed class StripeReconciliation(
         var stored = 0;
         var failures = new List<string>();
         var progress = since;
-        foreach (var (stripeEvent, index) in events.OrderBy(e => e.Created).ThenBy(e => e.Id, StringComparer.Ordinal).Select((e, i) => (e, i)))
+        foreach (var (stripeEvent, index) in events.OrderBy(e => StripeEventMapper.CreatedAt(e)).ThenBy(e => e.Id, StringComparer.Ordinal).Select((e, i) => (e, i)))
         {
             try
             {
-                stored += await processor.ProcessAsync(stripeEvent, cancellationToken) == WebhookOutcome.Stored ? 1 : 0;
-                if (failures.Count == 0 && stripeEvent.Created > progress)
+                // Listed events come in the version they were rendered in; another release is not read blindly.
+                if (!StripeApiVersion.IsCompatible(stripeEvent.ApiVersion))
                 {
-                    progress = stripeEvent.Created;
+                    throw new InvalidOperationException(StripeApiVersion.Mismatch(stripeEvent.Id, stripeEvent.ApiVersion));
+                }
+
+                stored += await processor.ProcessAsync(stripeEvent, cancellationToken) == WebhookOutcome.Stored ? 1 : 0;
+                if (failures.Count == 0 && StripeEventMapper.CreatedAt(stripeEvent) > progress)
+                {
+                    progress = StripeEventMapper.CreatedAt(stripeEvent);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -77,6 +80,15 @@ public sealed class StripeReconciliation(
         logger.LogInformation("Reconciliation: {Listed} Stripe event(s) since {Since:O}, {Stored} were missing and are now stored", events.Count, since, stored);
         return new ReconciliationRun(events.Count, stored);
     }
+
+    /// What the app asks GET /v1/events for (the contract test checks it against Stripe's spec); Stripe.net's
+    /// auto-paging adds starting_after page by page.
+    internal static EventListOptions Listing(DateTimeOffset since) => new()
+    {
+        Created = new DateRangeOptions { GreaterThanOrEqual = (since - Overlap).UtcDateTime },
+        Limit = 100,
+        Types = [.. StripeEventMapper.PublishedTypes],
+    };
 
     private async Task SaveCheckpointAsync(DateTimeOffset created, CancellationToken cancellationToken) =>
         await tables.Lookups.UpsertCheckedAsync(new TableEntity(RowKeys.CheckpointPartition, RowKeys.StripeEventsCheckpointRow) { ["Created"] = created }, TableUpdateMode.Replace, cancellationToken);

@@ -1,7 +1,8 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using PaymentFunctions.Clients.Stripe;
 using PaymentFunctions.Hosting;
+using Stripe;
 
 namespace PaymentFunctions.Webhooks;
 
@@ -43,20 +44,46 @@ public static class WebhookEndpoints
             return Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"Webhook bodies are limited to {maxBytes} bytes.");
         }
 
-        if (verifier.Verify(request.Headers["Stripe-Signature"], body) is { } reason)
+        // Stripe signs UTF-8 text; a body that is not UTF-8 cannot carry a valid signature.
+        if (!StripePayload.TryDecode(body, out var payload))
         {
-            loggers.CreateLogger("Webhooks").LogWarning("Rejected a Stripe webhook: {Reason}", reason);
+            return Problem(StatusCodes.Status400BadRequest, "Invalid Stripe signature", "body is not UTF-8");
+        }
+
+        var log = loggers.CreateLogger("Webhooks");
+        if (verifier.Verify(request.Headers["Stripe-Signature"], payload) is { } reason)
+        {
+            log.LogWarning("Rejected a Stripe webhook: {Reason}", reason);
             return Problem(StatusCodes.Status400BadRequest, "Invalid Stripe signature", reason);
         }
 
-        StripeEvent stripeEvent;
+        // The version first, from the raw JSON: Stripe.net's types fit only the version it pins.
+        if (StripePayload.ReadHead(payload) is not var (eventId, apiVersion))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Malformed Stripe event", "The body is not a Stripe event (JSON object with a string id).");
+        }
+
+        if (!StripeApiVersion.IsCompatible(apiVersion))
+        {
+            // Not 2xx, so Stripe keeps it and redelivers after the endpoint and the app are aligned; nothing stored.
+            var mismatch = StripeApiVersion.Mismatch(eventId, apiVersion);
+            log.LogError("Refused a Stripe webhook: {Mismatch}", mismatch);
+            return Problem(StatusCodes.Status409Conflict, "Unsupported Stripe API version", mismatch);
+        }
+
+        Event stripeEvent;
         try
         {
-            stripeEvent = StripeEvent.Parse(body);
+            stripeEvent = EventUtility.ParseEvent(payload, throwOnApiVersionMismatch: false);
         }
-        catch (FormatException ex)
+        catch (Exception ex) when (ex is JsonException or ArgumentException or StripeException)
         {
             return Problem(StatusCodes.Status400BadRequest, "Malformed Stripe event", ex.Message);
+        }
+
+        if (stripeEvent.Data is null || string.IsNullOrEmpty(stripeEvent.Type))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Malformed Stripe event", $"{eventId} has no type or no data.");
         }
 
         if (stripeEvent.Livemode != options.Value.LiveMode)

@@ -1,10 +1,10 @@
 using Azure.Data.Tables;
-using PaymentFunctions.Clients.Stripe;
 using PaymentFunctions.Hosting;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Payments;
 using PaymentFunctions.Payments.Events;
 using PaymentFunctions.Storage;
+using Stripe;
 
 namespace PaymentFunctions.Webhooks;
 
@@ -21,7 +21,7 @@ public sealed class WebhookProcessor(
     TimeProvider time,
     ILogger<WebhookProcessor> logger)
 {
-    public async Task<WebhookOutcome> ProcessAsync(StripeEvent stripeEvent, CancellationToken cancellationToken)
+    public async Task<WebhookOutcome> ProcessAsync(Event stripeEvent, CancellationToken cancellationToken)
     {
         await tables.EnsureCreatedAsync(cancellationToken);
         if (!StripeEventMapper.PublishedTypes.Contains(stripeEvent.Type))
@@ -73,23 +73,23 @@ public sealed class WebhookProcessor(
         return duplicate ? WebhookOutcome.Duplicate : WebhookOutcome.Stored;
     }
 
-    private TableEntity InboxRow(string bookingId, StripeEvent stripeEvent) => new(bookingId, RowKeys.StripeInbox(stripeEvent.Id))
+    private TableEntity InboxRow(string bookingId, Event stripeEvent) => new(bookingId, RowKeys.StripeInbox(stripeEvent.Id))
     {
         ["Type"] = stripeEvent.Type,
-        ["Created"] = stripeEvent.Created,
+        ["Created"] = StripeEventMapper.CreatedAt(stripeEvent),
         ["ReceivedAt"] = time.GetUtcNow(),
     };
 
     /// Events we do not publish are still recorded (by type), so an audit can show we saw them.
-    private async Task RecordAsync(string kind, StripeEvent stripeEvent, CancellationToken cancellationToken, string? problem = null) =>
+    private async Task RecordAsync(string kind, Event stripeEvent, CancellationToken cancellationToken, string? problem = null) =>
         await tables.Lookups.UpsertCheckedAsync(
             new TableEntity(RowKeys.StripeEventRecordPartition(kind, stripeEvent.Type), RowKeys.StripeEventRecordRow(stripeEvent.Id))
             {
-                ["Created"] = stripeEvent.Created,
+                ["Created"] = StripeEventMapper.CreatedAt(stripeEvent),
                 ["ReceivedAt"] = time.GetUtcNow(),
                 ["Problem"] = problem,
                 // Enough of the object to investigate; a table property holds at most 64 KiB.
-                ["DataObject"] = problem is null ? null : Truncate(stripeEvent.DataObject.GetRawText(), 16 * 1024),
+                ["DataObject"] = problem is null ? null : Truncate((stripeEvent.Data?.Object as StripeEntity)?.ToJson() ?? "", 16 * 1024),
             },
             TableUpdateMode.Replace,
             cancellationToken);

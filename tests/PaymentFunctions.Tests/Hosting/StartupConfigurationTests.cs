@@ -27,6 +27,8 @@ public sealed class StartupConfigurationTests
     [InlineData("Stripe:WebhookSecrets:0", null, "Stripe:WebhookSecrets")]
     [InlineData("Stripe:WebhookSecrets:0", "not-a-whsec", "Stripe:WebhookSecrets")]
     [InlineData("Stripe:LiveMode", "true", "Stripe:LiveMode")]
+    [InlineData("Stripe:ApiVersion", "2024-06-20", "Stripe:ApiVersion")]
+    [InlineData("Stripe:MaxNetworkRetries", "9", "Stripe:MaxNetworkRetries")]
     [InlineData("Storage:ConnectionString", null, "Storage:ConnectionString")]
     [InlineData("ServiceBus:FullyQualifiedNamespace", null, "ServiceBus:FullyQualifiedNamespace")]
     [InlineData("ServiceBus:Transport", "Carrier-Pigeon", "ServiceBus:Transport")]

@@ -16,8 +16,11 @@ public static class EmulatorCalls
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
+    /// Stripe.js always passes a return_url (the app's intents allow redirect-based payment methods).
+    public const string ReturnUrl = "https://spa.example/bookings/return";
+
     public static Task<HttpResponseMessage> ConfirmAsync(HttpClient stripe, string intentId, string paymentMethod) =>
-        stripe.PostAsync($"/v1/payment_intents/{intentId}/confirm", new FormUrlEncodedContent(new Dictionary<string, string> { ["payment_method"] = paymentMethod }));
+        stripe.PostAsync($"/v1/payment_intents/{intentId}/confirm", new FormUrlEncodedContent(new Dictionary<string, string> { ["payment_method"] = paymentMethod, ["return_url"] = ReturnUrl }));
 
     public static async Task<string> StatusAsync(HttpClient stripe, string intentId) =>
         (await stripe.GetFromJsonAsync<JsonElement>($"/v1/payment_intents/{intentId}")).GetProperty("status").GetString()!;

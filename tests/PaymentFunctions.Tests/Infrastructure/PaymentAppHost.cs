@@ -54,7 +54,7 @@ public sealed class PaymentAppHost : IAsyncDisposable
 
     public InProcessTransport? InProcess => Services.GetService<InProcessTransport>();
 
-    public static async Task<PaymentAppHost> StartAsync(bool serviceBus = false, IDictionary<string, string?>? settings = null, bool deliverWebhooks = true, TimeProvider? clock = null)
+    public static async Task<PaymentAppHost> StartAsync(bool serviceBus = false, IDictionary<string, string?>? settings = null, bool deliverWebhooks = true, TimeProvider? clock = null, Action<IServiceCollection>? services = null)
     {
         var azurite = await AzuriteServer.Shared;
         var appPort = FreePort.Next();
@@ -109,6 +109,11 @@ public sealed class PaymentAppHost : IAsyncDisposable
             if (recordingBus is not null)
             {
                 web.ConfigureTestServices(services => services.AddSingleton<ServiceBusClient>(recordingBus));
+            }
+
+            if (services is not null)
+            {
+                web.ConfigureServices(services);
             }
 
             // UseSetting, not ConfigureAppConfiguration: Program reads some settings (the transport) before Build().

@@ -67,7 +67,7 @@ public static class StripeEvents
         stripeEvent["type"] = type;
         stripeEvent["created"] = (created ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
         stripeEvent["livemode"] = false;
-        stripeEvent["api_version"] = "2024-06-20";
+        stripeEvent["api_version"] = Stripe.StripeConfiguration.ApiVersion;
         stripeEvent["data"] = new JsonObject { ["object"] = dataObject };
         return stripeEvent;
     }

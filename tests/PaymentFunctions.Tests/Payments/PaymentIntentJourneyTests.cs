@@ -180,7 +180,7 @@ public sealed class PaymentIntentJourneyTests
         var beforePaying = await GetAsync(alice, $"/api/payments/{bookingId}");
 
         using var stripe = host.StripeClientForTests();
-        using var confirm = await stripe.PostAsync($"/v1/payment_intents/{intentId}/confirm", new FormUrlEncodedContent([new("payment_method", "pm_card_visa")]));
+        using var confirm = await stripe.PostAsync($"/v1/payment_intents/{intentId}/confirm", new FormUrlEncodedContent([new("payment_method", "pm_card_visa"), new("return_url", EmulatorCalls.ReturnUrl)]));
         confirm.EnsureSuccessStatusCode();
         var booking = await TestBookings.EventuallyAsync(() => GetAsync(alice, $"/api/bookings/{bookingId}"), b => b.Text("status") == "CONFIRMED", TimeSpan.FromSeconds(5));
         var payment = await TestBookings.EventuallyAsync(() => GetAsync(alice, $"/api/payments/{bookingId}"), p => p.Json.GetProperty("payment").ValueKind == JsonValueKind.Object && p.Json.GetProperty("payment").GetProperty("status").GetString() == "succeeded", TimeSpan.FromSeconds(5));

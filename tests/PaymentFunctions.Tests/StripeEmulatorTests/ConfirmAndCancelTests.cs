@@ -1,29 +1,39 @@
 using System.Net;
+using Stripe;
 using static PaymentFunctions.Tests.StripeEmulatorTests.EmulatorHost;
 
 namespace PaymentFunctions.Tests.StripeEmulatorTests;
 
+/// Confirm and cancel through Stripe.net: every answer, errors included, is parsed by the real SDK.
 public sealed class ConfirmAndCancelTests
 {
+    // Stripe.net 53 has no payment_method_types; without redirects a card confirm needs no return_url.
+    private static readonly PaymentIntentAutomaticPaymentMethodsOptions CardsOnly = new() { Enabled = true, AllowRedirects = "never" };
+
+    private static Task<PaymentIntent> CardIntentAsync(StripeClient stripe, long amount = 2500) =>
+        stripe.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions { Amount = amount, Currency = "eur", AutomaticPaymentMethods = CardsOnly });
+
+    private static Task<PaymentIntent> ConfirmAsync(StripeClient stripe, string intentId, string paymentMethod, string? returnUrl = null) =>
+        stripe.V1.PaymentIntents.ConfirmAsync(intentId, new PaymentIntentConfirmOptions { PaymentMethod = paymentMethod, ReturnUrl = returnUrl });
+
     [Fact]
     public async Task ConfirmingWithTheVisaTestCardSucceedsAndRecordsAPaidCharge()
     {
         await using var emulator = await StartAsync();
-        var intent = await emulator.CreateIntentAsync(4200);
+        var stripe = emulator.StripeNet;
+        var intent = await CardIntentAsync(stripe, 4200);
 
-        using var response = await emulator.PostAsync($"/v1/payment_intents/{Id(intent)}/confirm", null, ("payment_method", "pm_card_visa"));
-        var confirmed = await ReadAsync(response);
-        var charge = await emulator.GetAsync($"/v1/charges/{confirmed["latest_charge"]}");
+        var confirmed = await ConfirmAsync(stripe, intent.Id, "pm_card_visa");
+        var charge = await stripe.V1.Charges.GetAsync(confirmed.LatestChargeId);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("succeeded", (string?)confirmed["status"]);
-        Assert.Equal(4200, (long)confirmed["amount_received"]!);
-        Assert.StartsWith("pm_", (string?)confirmed["payment_method"], StringComparison.Ordinal);
-        Assert.Equal("succeeded", (string?)charge["status"]);
-        Assert.True((bool)charge["paid"]!);
-        Assert.Equal(4200, (long)charge["amount_captured"]!);
-        Assert.Equal(Id(intent), (string?)charge["payment_intent"]);
-        Assert.Equal("4242", (string?)charge["payment_method_details"]!["card"]!["last4"]);
+        Assert.Equal("succeeded", confirmed.Status);
+        Assert.Equal(4200, confirmed.AmountReceived);
+        Assert.StartsWith("pm_", confirmed.PaymentMethodId, StringComparison.Ordinal);
+        Assert.Equal("succeeded", charge.Status);
+        Assert.True(charge.Paid);
+        Assert.Equal(4200, charge.AmountCaptured);
+        Assert.Equal(intent.Id, charge.PaymentIntentId);
+        Assert.Equal("4242", charge.PaymentMethodDetails.Card.Last4);
         Assert.Equal(
             ["payment_intent.created", "charge.succeeded", "payment_intent.succeeded"],
             emulator.State.Events.Select(e => (string)e["type"]!));
@@ -34,42 +44,40 @@ public sealed class ConfirmAndCancelTests
     public async Task ConfirmingWithTheDeclinedCardIsACardErrorAndTheIntentWaitsForAnotherPaymentMethod()
     {
         await using var emulator = await StartAsync();
-        var intent = await emulator.CreateIntentAsync();
+        var stripe = emulator.StripeNet;
+        var intent = await CardIntentAsync(stripe);
 
-        using var response = await emulator.PostAsync($"/v1/payment_intents/{Id(intent)}/confirm", null, ("payment_method", "pm_card_chargeDeclined"));
-        var error = (await ReadAsync(response))["error"]!;
-        var stored = emulator.State.FindPaymentIntent(Id(intent))!;
+        var declined = await Assert.ThrowsAsync<StripeException>(() => ConfirmAsync(stripe, intent.Id, "pm_card_chargeDeclined"));
+        var stored = await stripe.V1.PaymentIntents.GetAsync(intent.Id);
 
-        Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
-        Assert.Equal("card_error", (string?)error["type"]);
-        Assert.Equal("card_declined", (string?)error["code"]);
-        Assert.Equal("generic_decline", (string?)error["decline_code"]);
-        Assert.Equal("requires_payment_method", (string?)error["payment_intent"]!["status"]);
-        Assert.Equal("requires_payment_method", (string?)stored["status"]);
-        Assert.Equal("card_declined", (string?)stored["last_payment_error"]!["code"]);
-        Assert.Equal((string?)error["charge"], (string?)stored["latest_charge"]);
+        Assert.Equal(HttpStatusCode.PaymentRequired, declined.HttpStatusCode);
+        Assert.Equal("card_error", declined.StripeError.Type);
+        Assert.Equal("card_declined", declined.StripeError.Code);
+        Assert.Equal("generic_decline", declined.StripeError.DeclineCode);
+        Assert.Equal("requires_payment_method", declined.StripeError.PaymentIntent.Status);
+        Assert.Equal("requires_payment_method", stored.Status);
+        Assert.Equal("card_declined", stored.LastPaymentError.Code);
+        Assert.Equal(declined.StripeError.Charge, stored.LatestChargeId);
         Assert.Equal(
             ["payment_intent.created", "charge.failed", "payment_intent.payment_failed"],
             emulator.State.Events.Select(e => (string)e["type"]!));
 
         // A declined intent can be paid with another card, as in Stripe.
-        using var retry = await emulator.PostAsync($"/v1/payment_intents/{Id(intent)}/confirm", null, ("payment_method", "pm_card_visa"));
-        Assert.Equal("succeeded", (string?)(await ReadAsync(retry))["status"]);
+        Assert.Equal("succeeded", (await ConfirmAsync(stripe, intent.Id, "pm_card_visa")).Status);
     }
 
     [Fact]
     public async Task ConfirmingWithTheAuthenticationRequiredCardAsksForARedirect()
     {
         await using var emulator = await StartAsync();
-        var intent = await emulator.CreateIntentAsync();
+        var stripe = emulator.StripeNet;
+        var intent = await CardIntentAsync(stripe);
 
-        using var response = await emulator.PostAsync($"/v1/payment_intents/{Id(intent)}/confirm", null, ("payment_method", "pm_card_authenticationRequired"), ("return_url", "https://app.example/return"));
-        var confirmed = await ReadAsync(response);
+        var confirmed = await ConfirmAsync(stripe, intent.Id, "pm_card_authenticationRequired", "https://app.example/return");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("requires_action", (string?)confirmed["status"]);
-        Assert.Equal("redirect_to_url", (string?)confirmed["next_action"]!["type"]);
-        Assert.Equal("https://app.example/return", (string?)confirmed["next_action"]!["redirect_to_url"]!["return_url"]);
+        Assert.Equal("requires_action", confirmed.Status);
+        Assert.Equal("redirect_to_url", confirmed.NextAction.Type);
+        Assert.Equal("https://app.example/return", confirmed.NextAction.RedirectToUrl.ReturnUrl);
         Assert.Equal("payment_intent.requires_action", (string?)emulator.State.Events[^1]["type"]);
     }
 
@@ -77,15 +85,15 @@ public sealed class ConfirmAndCancelTests
     public async Task ConfirmingWithAnUnknownPaymentMethodIsResourceMissing()
     {
         await using var emulator = await StartAsync();
-        var intent = await emulator.CreateIntentAsync();
+        var stripe = emulator.StripeNet;
+        var intent = await CardIntentAsync(stripe);
 
-        using var response = await emulator.PostAsync($"/v1/payment_intents/{Id(intent)}/confirm", null, ("payment_method", "pm_card_bogus"));
-        var error = (await ReadAsync(response))["error"]!;
+        var error = await Assert.ThrowsAsync<StripeException>(() => ConfirmAsync(stripe, intent.Id, "pm_card_bogus"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("resource_missing", (string?)error["code"]);
-        Assert.Equal("payment_method", (string?)error["param"]);
-        Assert.Equal("requires_payment_method", (string?)emulator.State.FindPaymentIntent(Id(intent))!["status"]);
+        Assert.Equal(HttpStatusCode.BadRequest, error.HttpStatusCode);
+        Assert.Equal("resource_missing", error.StripeError.Code);
+        Assert.Equal("payment_method", error.StripeError.Param);
+        Assert.Equal("requires_payment_method", (await stripe.V1.PaymentIntents.GetAsync(intent.Id)).Status);
     }
 
     [Fact]
@@ -93,23 +101,27 @@ public sealed class ConfirmAndCancelTests
     {
         await using var emulator = await StartAsync();
 
-        using var response = await emulator.PostAsync("/v1/payment_intents", null, ("amount", "900"), ("currency", "usd"), ("payment_method", "pm_card_visa"), ("confirm", "true"));
+        var intent = await emulator.StripeNet.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions
+        {
+            Amount = 900, Currency = "usd", AutomaticPaymentMethods = CardsOnly, PaymentMethod = "pm_card_visa", Confirm = true,
+        });
 
-        Assert.Equal("succeeded", (string?)(await ReadAsync(response))["status"]);
+        Assert.Equal("succeeded", intent.Status);
     }
 
     [Fact]
     public async Task ConfirmingASucceededIntentIsAnUnexpectedState()
     {
         await using var emulator = await StartAsync();
-        var intent = await emulator.SucceededIntentAsync();
+        var stripe = emulator.StripeNet;
+        var intent = await CardIntentAsync(stripe);
+        await ConfirmAsync(stripe, intent.Id, "pm_card_visa");
 
-        using var response = await emulator.PostAsync($"/v1/payment_intents/{Id(intent)}/confirm", null, ("payment_method", "pm_card_visa"));
-        var error = (await ReadAsync(response))["error"]!;
+        var error = await Assert.ThrowsAsync<StripeException>(() => ConfirmAsync(stripe, intent.Id, "pm_card_visa"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("payment_intent_unexpected_state", (string?)error["code"]);
-        Assert.Equal("succeeded", (string?)error["payment_intent"]!["status"]);
+        Assert.Equal(HttpStatusCode.BadRequest, error.HttpStatusCode);
+        Assert.Equal("payment_intent_unexpected_state", error.StripeError.Code);
+        Assert.Equal("succeeded", error.StripeError.PaymentIntent.Status);
         Assert.Single(emulator.State.Charges);
     }
 
@@ -117,31 +129,32 @@ public sealed class ConfirmAndCancelTests
     public async Task CancelingAnOpenIntentCancelsItAndAConfirmAfterwardsIsRefused()
     {
         await using var emulator = await StartAsync();
-        var intent = await emulator.CreateIntentAsync();
+        var stripe = emulator.StripeNet;
+        var intent = await CardIntentAsync(stripe);
 
-        using var response = await emulator.PostAsync($"/v1/payment_intents/{Id(intent)}/cancel", null, ("cancellation_reason", "abandoned"));
-        var canceled = await ReadAsync(response);
-        using var confirm = await emulator.PostAsync($"/v1/payment_intents/{Id(intent)}/confirm", null, ("payment_method", "pm_card_visa"));
+        var canceled = await stripe.V1.PaymentIntents.CancelAsync(intent.Id, new PaymentIntentCancelOptions { CancellationReason = "abandoned" });
+        var confirm = await Assert.ThrowsAsync<StripeException>(() => ConfirmAsync(stripe, intent.Id, "pm_card_visa"));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("canceled", (string?)canceled["status"]);
-        Assert.Equal("abandoned", (string?)canceled["cancellation_reason"]);
-        Assert.NotNull(canceled["canceled_at"]);
+        Assert.Equal("canceled", canceled.Status);
+        Assert.Equal("abandoned", canceled.CancellationReason);
+        Assert.NotNull(canceled.CanceledAt);
         Assert.Equal("payment_intent.canceled", (string?)emulator.State.Events[^1]["type"]);
-        Assert.Equal(HttpStatusCode.BadRequest, confirm.StatusCode);
-        Assert.Equal("payment_intent_unexpected_state", (string?)(await ReadAsync(confirm))["error"]!["code"]);
+        Assert.Equal(HttpStatusCode.BadRequest, confirm.HttpStatusCode);
+        Assert.Equal("payment_intent_unexpected_state", confirm.StripeError.Code);
     }
 
     [Fact]
     public async Task CancelingASucceededIntentIsAnUnexpectedState()
     {
         await using var emulator = await StartAsync();
-        var intent = await emulator.SucceededIntentAsync();
+        var stripe = emulator.StripeNet;
+        var intent = await CardIntentAsync(stripe);
+        await ConfirmAsync(stripe, intent.Id, "pm_card_visa");
 
-        using var response = await emulator.PostAsync($"/v1/payment_intents/{Id(intent)}/cancel");
+        var error = await Assert.ThrowsAsync<StripeException>(() => stripe.V1.PaymentIntents.CancelAsync(intent.Id));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("payment_intent_unexpected_state", (string?)(await ReadAsync(response))["error"]!["code"]);
-        Assert.Equal("succeeded", (string?)emulator.State.FindPaymentIntent(Id(intent))!["status"]);
+        Assert.Equal(HttpStatusCode.BadRequest, error.HttpStatusCode);
+        Assert.Equal("payment_intent_unexpected_state", error.StripeError.Code);
+        Assert.Equal("succeeded", (await stripe.V1.PaymentIntents.GetAsync(intent.Id)).Status);
     }
 }

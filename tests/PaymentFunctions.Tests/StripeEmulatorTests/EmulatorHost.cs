@@ -2,12 +2,14 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using PaymentFunctions.Hosting;
 using PaymentFunctions.Tests.Infrastructure;
 using StripeEmulator;
 
 namespace PaymentFunctions.Tests.StripeEmulatorTests;
 
-/// One emulator per test on a free loopback port, with a client that speaks Stripe's form encoding.
+/// One emulator per test on a free loopback port, with the app's Stripe.net client pointed at it (StripeNet) and a
+/// raw client that speaks Stripe's form encoding for requests Stripe.net would never send.
 internal sealed class EmulatorHost : IAsyncDisposable
 {
     public const string ApiKey = "sk_test_emulator_tests";
@@ -23,6 +25,9 @@ internal sealed class EmulatorHost : IAsyncDisposable
     public HttpClient Client { get; }
 
     public Uri BaseAddress => Client.BaseAddress!;
+
+    /// The app's own client factory with the emulator as API base and no retries (a test sees each answer).
+    public global::Stripe.StripeClient StripeNet => StripeSetup.CreateClient(new StripeOptions { SecretKey = ApiKey, ApiBase = BaseAddress, MaxNetworkRetries = 0 });
 
     public EmulatorState State => _app.Services.GetRequiredService<EmulatorState>();
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Stripe;
 using static PaymentFunctions.Tests.StripeEmulatorTests.EmulatorHost;
 
 namespace PaymentFunctions.Tests.StripeEmulatorTests;
@@ -7,7 +8,7 @@ namespace PaymentFunctions.Tests.StripeEmulatorTests;
 public sealed class EventTests
 {
     [Fact]
-    public async Task EventsAreListedNewestFirstAndPageWithStartingAfterAndEndingBefore()
+    public async Task EventsAreListedNewestFirstAndPageWithStartingAfterEndingBeforeAndStripeNetsAutoPaging()
     {
         await using var emulator = await StartAsync();
         for (var i = 0; i < 5; i++)
@@ -15,21 +16,27 @@ public sealed class EventTests
             await emulator.CreateIntentAsync(100 + i);
         }
 
+        var events = emulator.StripeNet.V1.Events;
         var all = emulator.State.Events.Select(e => Id(e)).Reverse().ToList();
-        var first = await emulator.GetAsync("/v1/events?limit=2");
-        var second = await emulator.GetAsync($"/v1/events?limit=2&starting_after={all[1]}");
-        var last = await emulator.GetAsync($"/v1/events?limit=2&starting_after={all[3]}");
-        var back = await emulator.GetAsync($"/v1/events?limit=2&ending_before={all[3]}");
+        var first = await events.ListAsync(new EventListOptions { Limit = 2 });
+        var second = await events.ListAsync(new EventListOptions { Limit = 2, StartingAfter = all[1] });
+        var last = await events.ListAsync(new EventListOptions { Limit = 2, StartingAfter = all[3] });
+        var back = await events.ListAsync(new EventListOptions { Limit = 2, EndingBefore = all[3] });
+        var paged = new List<string>();
+        await foreach (var e in events.ListAutoPagingAsync(new EventListOptions { Limit = 2 }))
+        {
+            paged.Add(e.Id);
+        }
 
-        Assert.Equal("list", (string?)first["object"]);
-        Assert.Equal("/v1/events", (string?)first["url"]);
-        Assert.Equal(all[..2], Ids(first));
-        Assert.True((bool)first["has_more"]!);
-        Assert.Equal(all[2..4], Ids(second));
-        Assert.Equal([all[4]], Ids(last));
-        Assert.False((bool)last["has_more"]!);
-        Assert.Equal(all[1..3], Ids(back));
-        Assert.True((bool)back["has_more"]!);
+        Assert.Equal("/v1/events", first.Url);
+        Assert.Equal(all[..2], first.Data.Select(e => e.Id));
+        Assert.True(first.HasMore);
+        Assert.Equal(all[2..4], second.Data.Select(e => e.Id));
+        Assert.Equal([all[4]], last.Data.Select(e => e.Id));
+        Assert.False(last.HasMore);
+        Assert.Equal(all[1..3], back.Data.Select(e => e.Id));
+        Assert.True(back.HasMore);
+        Assert.Equal(all, paged);
     }
 
     [Fact]
@@ -40,16 +47,18 @@ public sealed class EventTests
         await emulator.CreateIntentAsync();
         clock.Advance(TimeSpan.FromMinutes(1));
         await emulator.SucceededIntentAsync();
+        var events = emulator.StripeNet.V1.Events;
+        var minute = DateTimeOffset.FromUnixTimeSeconds(1_700_000_060).UtcDateTime;
 
-        var succeeded = await emulator.GetAsync("/v1/events?types[]=payment_intent.succeeded&types[]=charge.succeeded");
-        var wildcard = await emulator.GetAsync("/v1/events?type=payment_intent.*");
-        var later = await emulator.GetAsync("/v1/events?created[gte]=1700000060");
-        var earlier = await emulator.GetAsync("/v1/events?created[lt]=1700000060");
+        var succeeded = await events.ListAsync(new EventListOptions { Types = ["payment_intent.succeeded", "charge.succeeded"] });
+        var wildcard = await events.ListAsync(new EventListOptions { Type = "payment_intent.*" });
+        var later = await events.ListAsync(new EventListOptions { Created = new DateRangeOptions { GreaterThanOrEqual = minute } });
+        var earlier = await events.ListAsync(new EventListOptions { Created = new DateRangeOptions { LessThan = minute } });
 
-        Assert.Equal(["payment_intent.succeeded", "charge.succeeded"], Types(succeeded));
-        Assert.Equal(["payment_intent.succeeded", "payment_intent.created", "payment_intent.created"], Types(wildcard));
-        Assert.Equal(3, Types(later).Count);
-        Assert.Equal(["payment_intent.created"], Types(earlier));
+        Assert.Equal(["payment_intent.succeeded", "charge.succeeded"], succeeded.Data.Select(e => e.Type));
+        Assert.Equal(["payment_intent.succeeded", "payment_intent.created", "payment_intent.created"], wildcard.Data.Select(e => e.Type));
+        Assert.Equal(3, later.Data.Count);
+        Assert.Equal(["payment_intent.created"], earlier.Data.Select(e => e.Type));
     }
 
     [Fact]
@@ -87,8 +96,4 @@ public sealed class EventTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("invalid_request_error", (string?)(await ReadAsync(response))["error"]!["type"]);
     }
-
-    private static List<string> Ids(JsonObject list) => [.. list["data"]!.AsArray().Select(e => Id(e!))];
-
-    private static List<string> Types(JsonObject list) => [.. list["data"]!.AsArray().Select(e => (string)e!["type"]!)];
 }

@@ -11,7 +11,7 @@ namespace PaymentFunctions.Tests.StripeEmulatorTests;
 
 public sealed class WebhookTests
 {
-    private const string Secret = "whsec_emulator_test_secret";
+    internal const string Secret = "whsec_emulator_test_secret";
 
     [Fact]
     public async Task EachEventIsPostedWithTheSignatureStripeDocuments()
@@ -80,7 +80,7 @@ public sealed class WebhookTests
         Assert.Equal("requires_payment_method", (string?)intent["status"]);
     }
 
-    private static void Configure(StripeEmulator.EmulatorOptions options, Uri url)
+    internal static void Configure(StripeEmulator.EmulatorOptions options, Uri url)
     {
         options.WebhookUrl = url.ToString();
         options.WebhookSecret = Secret;
@@ -88,7 +88,7 @@ public sealed class WebhookTests
     }
 
     /// A loopback endpoint that records what it is sent and answers with the status the test picks.
-    private sealed class Receiver : IAsyncDisposable
+    internal sealed class Receiver : IAsyncDisposable
     {
         private readonly WebApplication _app;
 

@@ -9,7 +9,7 @@ public sealed class StripeSignatureVerifierTests
 {
     private const string Secret = "whsec_test_secret_one";
     private const string RotatedSecret = "whsec_test_secret_two";
-    private static readonly byte[] Body = Encoding.UTF8.GetBytes("{\"id\":\"evt_1\",\"object\":\"event\",\"type\":\"payment_intent.succeeded\",\"note\":\"caf\u00e9 \u2603\"}");
+    private static readonly string Payload = ("{\"id\":\"evt_1\",\"object\":\"event\",\"type\":\"payment_intent.succeeded\",\"note\":\"caf\u00e9 \u2603\"}");
     private readonly ManualClock _clock = new();
 
     private StripeSignatureVerifier Verifier(params string[] secrets) => new(secrets.Length == 0 ? [Secret] : secrets, TimeSpan.FromSeconds(300), _clock);
@@ -19,25 +19,24 @@ public sealed class StripeSignatureVerifierTests
     [Fact]
     public void AHeaderSignedByStripeNodeVerifies()
     {
-        var header = SignWithStripeNode(Body, Secret, Now);
+        var header = SignWithStripeNode(Encoding.UTF8.GetBytes(Payload), Secret, Now);
 
-        Assert.Null(Verifier().Verify(header, Body));
+        Assert.Null(Verifier().Verify(header, Payload));
     }
 
     [Fact]
     public void AHeaderSignedByStripeNodeWithAnotherSecretIsRejected()
     {
-        var header = SignWithStripeNode(Body, "whsec_someone_else", Now);
+        var header = SignWithStripeNode(Encoding.UTF8.GetBytes(Payload), "whsec_someone_else", Now);
 
-        Assert.Equal("no signature matches", Verifier().Verify(header, Body));
+        Assert.Equal("no signature matches", Verifier().Verify(header, Payload));
     }
 
     [Fact]
     public void ATamperedBodyIsRejected()
     {
-        var header = StripeSigner.Header(Body, Secret, Now);
-        var tampered = (byte[])Body.Clone();
-        tampered[^2] ^= 1;
+        var header = StripeSigner.Header(Encoding.UTF8.GetBytes(Payload), Secret, Now);
+        var tampered = Payload[..^2] + (char)(Payload[^2] ^ 1) + Payload[^1];
 
         Assert.Equal("no signature matches", Verifier().Verify(header, tampered));
     }
@@ -47,9 +46,9 @@ public sealed class StripeSignatureVerifierTests
     [InlineData(301)]
     public void ATimestampOutsideTheToleranceIsRejectedBothWays(int offsetSeconds)
     {
-        var header = StripeSigner.Header(Body, Secret, Now + offsetSeconds);
+        var header = StripeSigner.Header(Encoding.UTF8.GetBytes(Payload), Secret, Now + offsetSeconds);
 
-        Assert.Equal("timestamp outside the tolerance", Verifier().Verify(header, Body));
+        Assert.Equal("timestamp outside the tolerance", Verifier().Verify(header, Payload));
     }
 
     [Theory]
@@ -57,7 +56,7 @@ public sealed class StripeSignatureVerifierTests
     [InlineData(300)]
     public void ATimestampAtTheEdgeOfTheToleranceIsAccepted(int offsetSeconds)
     {
-        Assert.Null(Verifier().Verify(StripeSigner.Header(Body, Secret, Now + offsetSeconds), Body));
+        Assert.Null(Verifier().Verify(StripeSigner.Header(Encoding.UTF8.GetBytes(Payload), Secret, Now + offsetSeconds), Payload));
     }
 
     [Theory]
@@ -72,7 +71,7 @@ public sealed class StripeSignatureVerifierTests
     [InlineData("t=1700000000,v1=zz843bacfb18cc5554542fdcc84d815b399c52758e508a6fcecf0a2af4efea2b", "malformed Stripe-Signature header")]
     public void MissingOrMalformedHeadersAreRejectedWithAReason(string? header, string reason)
     {
-        Assert.Equal(reason, Verifier().Verify(header, Body));
+        Assert.Equal(reason, Verifier().Verify(header, Payload));
     }
 
     [Theory]
@@ -80,24 +79,36 @@ public sealed class StripeSignatureVerifierTests
     [InlineData("t=0,v1=3b843bacfb18cc5554542fdcc84d815b399c52758e508a6fcecf0a2af4efea2b")]
     public void TimestampsFarOutsideTheCalendarAreRejectedNotThrown(string header)
     {
-        Assert.Equal("timestamp outside the tolerance", Verifier().Verify(header, Body));
+        Assert.Equal("timestamp outside the tolerance", Verifier().Verify(header, Payload));
+    }
+
+    [Fact]
+    public void AWebhookAfter2038StillVerifiesThoughEventUtilityReadsTheTimestampAsInt32()
+    {
+        var after2038 = new ManualClock(new DateTimeOffset(2040, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var now = after2038.GetUtcNow().ToUnixTimeSeconds();
+        var verifier = new StripeSignatureVerifier([Secret], TimeSpan.FromSeconds(300), after2038);
+
+        Assert.Null(verifier.Verify(StripeSigner.Header(Encoding.UTF8.GetBytes(Payload), Secret, now), Payload));
+        Assert.Equal("no signature matches", verifier.Verify(StripeSigner.Header(Encoding.UTF8.GetBytes(Payload), "whsec_someone_else", now), Payload));
+        Assert.Equal("timestamp outside the tolerance", verifier.Verify(StripeSigner.Header(Encoding.UTF8.GetBytes(Payload), Secret, now - 301), Payload));
     }
 
     [Fact]
     public void DuringRotationAnyConfiguredSecretVerifies()
     {
-        var header = StripeSigner.Header(Body, RotatedSecret, Now);
+        var header = StripeSigner.Header(Encoding.UTF8.GetBytes(Payload), RotatedSecret, Now);
 
-        Assert.Null(Verifier(Secret, RotatedSecret).Verify(header, Body));
+        Assert.Null(Verifier(Secret, RotatedSecret).Verify(header, Payload));
     }
 
     [Fact]
     public void AnyOfSeveralV1SignaturesMayMatch()
     {
-        var good = StripeSigner.Signature(Body, Secret, Now);
+        var good = StripeSigner.Signature(Encoding.UTF8.GetBytes(Payload), Secret, Now);
         var header = $"t={Now},v1={new string('0', 64)},v1={good},v0={good}";
 
-        Assert.Null(Verifier().Verify(header, Body));
+        Assert.Null(Verifier().Verify(header, Payload));
     }
 
     /// stripe-node (an independent implementation, installed by npm ci) signs the payload as Stripe does.

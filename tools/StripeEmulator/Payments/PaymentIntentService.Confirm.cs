@@ -9,6 +9,7 @@ internal sealed partial class PaymentIntentService
 {
     private static readonly string[] ConfirmableStatuses = ["requires_confirmation", "requires_payment_method", "requires_action"];
     private static readonly string[] CancelableStatuses = ["requires_payment_method", "requires_capture", "requires_confirmation", "requires_action", "processing"];
+    private const string ReturnUrlRequired = "A `return_url` must be specified because this Payment Intent is configured to automatically accept the payment methods enabled in the Dashboard, some of which may require a full page redirect to succeed. If you do not want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents.";
     private static readonly string[] CancellationReasons = ["duplicate", "fraudulent", "requested_by_customer", "abandoned"];
 
     public ApiResult Confirm(string id, StripeForm form, RequestInfo request)
@@ -77,6 +78,13 @@ internal sealed partial class PaymentIntentService
             return StripeErrors.UnexpectedState($"You cannot confirm this PaymentIntent because it has a status of {status}. Only a PaymentIntent with one of the following statuses may be confirmed: {string.Join(", ", ConfirmableStatuses)}.", intent);
         }
 
+        // Real Stripe refuses a server-side confirm that could need a redirect but has nowhere to return to.
+        if (intent["automatic_payment_methods"] is JsonObject { } automatic && automatic["enabled"]?.GetValue<bool>() == true
+            && automatic["allow_redirects"]?.GetValue<string>() != "never" && string.IsNullOrEmpty(form["return_url"]))
+        {
+            return StripeErrors.Invalid("return_url", ReturnUrlRequired);
+        }
+
         var requested = form["payment_method"] ?? intent["payment_method"]?.GetValue<string>();
         if (requested is null)
         {
@@ -106,7 +114,7 @@ internal sealed partial class PaymentIntentService
                     },
                 };
                 state.RecordEvent("payment_intent.requires_action", intent, request);
-                return ApiResult.Ok(Clone(intent));
+                return ApiResult.Ok(Expanded(intent, form));
             case Behaviour.Declines:
                 return Decline(intent, paymentMethod, card, request);
             default:
@@ -116,7 +124,7 @@ internal sealed partial class PaymentIntentService
                 intent["latest_charge"] = charge["id"]!.GetValue<string>();
                 state.RecordEvent("charge.succeeded", charge, request);
                 state.RecordEvent("payment_intent.succeeded", intent, request);
-                return ApiResult.Ok(Clone(intent));
+                return ApiResult.Ok(Expanded(intent, form));
         }
     }
 

@@ -32,6 +32,11 @@ internal sealed partial class PaymentIntentService(EmulatorState state)
             return StripeErrors.Missing("currency");
         }
 
+        if (InvalidAllowRedirects(form) is { } invalidRedirects)
+        {
+            return invalidRedirects;
+        }
+
         if (ValidateAmountAndCurrency(form) is { } invalid)
         {
             return invalid;
@@ -49,9 +54,9 @@ internal sealed partial class PaymentIntentService(EmulatorState state)
             intent["description"] = form["description"];
             intent["receipt_email"] = form["receipt_email"];
             intent["metadata"] = MergeMetadata(new JsonObject(), form.Hash("metadata"));
-            if (form.GetBool("automatic_payment_methods[enabled]") is { } automatic)
+            if (AutomaticPaymentMethods(form) is { } automatic)
             {
-                intent["automatic_payment_methods"] = new JsonObject { ["enabled"] = automatic };
+                intent["automatic_payment_methods"] = automatic;
             }
 
             if (form.Array("payment_method_types") is { Count: > 0 } types)
@@ -73,15 +78,15 @@ internal sealed partial class PaymentIntentService(EmulatorState state)
             PaymentIntentsById[id] = intent;
             state.CountCreate();
             state.RecordEvent("payment_intent.created", intent, request);
-            return form.GetBool("confirm") == true ? ConfirmLocked(intent, form, request) : ApiResult.Ok(Clone(intent));
+            return form.GetBool("confirm") == true ? ConfirmLocked(intent, form, request) : ApiResult.Ok(Expanded(intent, form));
         }
     }
 
-    public ApiResult Retrieve(string id)
+    public ApiResult Retrieve(string id, StripeForm form)
     {
         lock (state.Sync)
         {
-            return PaymentIntentsById.TryGetValue(id, out var intent) ? ApiResult.Ok(Clone(intent)) : StripeErrors.NoSuch("payment_intent", id);
+            return PaymentIntentsById.TryGetValue(id, out var intent) ? ApiResult.Ok(Expanded(intent, form)) : StripeErrors.NoSuch("payment_intent", id);
         }
     }
 

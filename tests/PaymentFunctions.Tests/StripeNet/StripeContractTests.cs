@@ -1,0 +1,161 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using PaymentFunctions.Bookings;
+using PaymentFunctions.Payments;
+using PaymentFunctions.Tests.Infrastructure;
+using PaymentFunctions.Webhooks;
+using Stripe;
+
+namespace PaymentFunctions.Tests.StripeNet;
+
+/// Every path and parameter the app makes Stripe.net send must exist in Stripe's published OpenAPI spec, nested
+/// keys included. Stripe.net's option types make a misspelt name impossible, but not a parameter that is newer
+/// than what the app's Stripe accounts accept, nor one the app did not mean to send; the requests are recorded
+/// on the wire, as Stripe.net encodes them.
+public sealed class StripeContractTests
+{
+    private static readonly Lazy<JsonDocument> Spec = new(() =>
+        JsonDocument.Parse(System.IO.File.ReadAllBytes(RepoPaths.SharedReference("stripe", "spec3.2022-04-12.json"))));
+
+    private static readonly Booking Booking = new()
+    {
+        Id = "bk_contract", UserId = "alice", TicketTypeId = "standard", Quantity = 2, Amount = 5000, Currency = "EUR",
+        Status = BookingStatus.PENDING, CreatedAt = DateTimeOffset.UnixEpoch, HoldExpiresAt = DateTimeOffset.UnixEpoch,
+    };
+
+    [Fact]
+    public async Task CreatingAnIntentSendsOnlyParametersOfPostPaymentIntents()
+    {
+        var stripe = new RecordingStripeHandler().Answer(200, StripeFixtures.Resource("payment_intent"));
+
+        await stripe.CreateClient().V1.PaymentIntents.CreateAsync(PaymentIntentIssuer.CreateOptions(Booking), new RequestOptions { IdempotencyKey = "k" });
+
+        var sent = AssertConformsToSpec(stripe.Requests.Single());
+        Assert.Equal(
+            ["amount", "automatic_payment_methods[enabled]", "currency", "description", "metadata[bookingId]", "metadata[userId]"],
+            sent.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Contains(new KeyValuePair<string, string>("currency", "eur"), sent);
+        Assert.Contains(new KeyValuePair<string, string>("amount", "5000"), sent);
+    }
+
+    [Fact]
+    public async Task CancelingAnExpiredBookingsIntentSendsOnlyParametersOfPostCancel()
+    {
+        var stripe = new RecordingStripeHandler().Answer(200, StripeFixtures.Resource("payment_intent"));
+
+        await stripe.CreateClient().V1.PaymentIntents.CancelAsync("pi_123", BookingExpiry.CancelOptions, new RequestOptions { IdempotencyKey = "k" });
+
+        var sent = AssertConformsToSpec(stripe.Requests.Single());
+        Assert.Equal([new KeyValuePair<string, string>("cancellation_reason", "abandoned")], sent);
+    }
+
+    [Fact]
+    public async Task ReconciliationListsEventsWithOnlyQueryParametersOfGetEvents()
+    {
+        var stripe = new RecordingStripeHandler().Answer(200, """{"object":"list","data":[],"has_more":false,"url":"/v1/events"}""");
+        var since = DateTimeOffset.FromUnixTimeSeconds(1_700_000_300);
+
+        await foreach (var _ in stripe.CreateClient().V1.Events.ListAutoPagingAsync(StripeReconciliation.Listing(since)))
+        {
+        }
+
+        var sent = AssertConformsToSpec(stripe.Requests.Single());
+        Assert.Contains(new KeyValuePair<string, string>("created[gte]", "1700000000"), sent);
+        Assert.Equal(StripeEventMapper.PublishedTypes.Order(StringComparer.Ordinal), sent.Where(p => p.Key.StartsWith("types[", StringComparison.Ordinal)).Select(p => p.Value).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task RetrievingAnIntentUsesAPathOfTheSpecAndSendsNoParameters()
+    {
+        var stripe = new RecordingStripeHandler().Answer(200, StripeFixtures.Resource("payment_intent"));
+
+        await stripe.CreateClient().V1.PaymentIntents.GetAsync("pi_123");
+
+        Assert.Empty(AssertConformsToSpec(stripe.Requests.Single()));
+    }
+
+    /// Finds the spec operation for the recorded request and checks each sent key against its schema; returns the sent pairs.
+    private static List<KeyValuePair<string, string>> AssertConformsToSpec(RecordedRequest request)
+    {
+        var operation = FindOperation(request.Method, request.Uri.AbsolutePath);
+        if (request.Method == "GET")
+        {
+            Assert.Equal(string.Empty, request.Body);
+            var sent = StripeFixtures.DecodeForm(request.Uri.Query);
+            var parameters = operation.GetProperty("parameters").EnumerateArray()
+                .Where(p => p.GetProperty("in").GetString() == "query")
+                .ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("schema"));
+            foreach (var (key, _) in sent)
+            {
+                var segments = Segments(key);
+                Assert.True(parameters.TryGetValue(segments[0], out var schema), $"GET {request.Uri.AbsolutePath}: '{segments[0]}' is not a query parameter in the spec.");
+                AssertNested(schema, segments, 1, key);
+            }
+
+            return sent;
+        }
+
+        Assert.Equal(string.Empty, request.Uri.Query);
+        var form = StripeFixtures.DecodeForm(request.Body);
+        var body = operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/x-www-form-urlencoded").GetProperty("schema");
+        foreach (var (key, _) in form)
+        {
+            AssertNested(body, ["", .. Segments(key)], 1, key);
+        }
+
+        return form;
+    }
+
+    private static JsonElement FindOperation(string method, string path)
+    {
+        foreach (var candidate in Spec.Value.RootElement.GetProperty("paths").EnumerateObject())
+        {
+            var pattern = "^" + Regex.Replace(Regex.Escape(candidate.Name), @"\\\{[^}]+}", "[^/]+") + "$";
+            if (Regex.IsMatch(path, pattern) && candidate.Value.TryGetProperty(method.ToLowerInvariant(), out var operation))
+            {
+                return operation;
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"{method} {path} is not an operation of Stripe's spec.");
+    }
+
+    // "metadata[bookingId]" -> ["metadata", "bookingId"]; "types[0]" (Stripe.net indexes lists) -> ["types", "0"].
+    private static string[] Segments(string key) =>
+        [key.Split('[')[0], .. Regex.Matches(key, @"\[([^\]]*)\]").Select(m => m.Groups[1].Value)];
+
+    private static void AssertNested(JsonElement schema, string[] segments, int index, string key)
+    {
+        if (index == segments.Length)
+        {
+            return;
+        }
+
+        var segment = segments[index];
+        var isIndex = segment.Length == 0 || segment.All(char.IsAsciiDigit);
+        var branches = schema.TryGetProperty("anyOf", out var anyOf) ? anyOf.EnumerateArray().ToList() : [schema];
+        foreach (var branch in branches)
+        {
+            JsonElement next;
+            if (isIndex && branch.TryGetProperty("items", out next))
+            {
+                AssertNested(next, segments, index + 1, key);
+                return;
+            }
+
+            if (!isIndex && branch.TryGetProperty("properties", out var properties) && properties.TryGetProperty(segment, out next))
+            {
+                AssertNested(next, segments, index + 1, key);
+                return;
+            }
+
+            if (!isIndex && branch.TryGetProperty("additionalProperties", out next) && next.ValueKind == JsonValueKind.Object)
+            {
+                AssertNested(next, segments, index + 1, key);
+                return;
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"'{key}': the spec has no '{segment}' at this level.");
+    }
+}
