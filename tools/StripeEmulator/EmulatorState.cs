@@ -111,8 +111,9 @@ public sealed partial class EmulatorState
     }
 }
 
-/// One webhook delivery attempt: StatusCode is null when the receiver could not be reached.
-public sealed record WebhookDelivery(string EventId, string EventType, int Attempt, int? StatusCode, string? Error, DateTimeOffset AttemptedAt)
+/// One webhook delivery attempt: StatusCode is null when the receiver could not be reached; RetryIn is the wait
+/// before the next attempt, null when there is none (delivered, or attempts exhausted).
+public sealed record WebhookDelivery(string EventId, string EventType, int Attempt, int? StatusCode, string? Error, DateTimeOffset AttemptedAt, TimeSpan? RetryIn)
 {
     public bool Succeeded => StatusCode is >= 200 and < 300;
 }

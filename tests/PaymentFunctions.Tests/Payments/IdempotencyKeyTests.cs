@@ -128,13 +128,6 @@ public sealed class IdempotencyKeyTests
         Assert.Equal(HttpStatusCode.Created, longest.Status);
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true within 5 s.");
-            await Task.Delay(25);
-        }
-    }
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition) =>
+        Assert.True(await TestBookings.EventuallyAsync(condition, holds => holds), "The condition did not become true within 10 s.");
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using PaymentFunctions.Tests.Infrastructure;
 using static PaymentFunctions.Tests.StripeEmulatorTests.EmulatorHost;
 
 namespace PaymentFunctions.Tests.StripeEmulatorTests;
@@ -103,13 +104,6 @@ public sealed class IdempotencyTests
         Assert.Equal(2, emulator.State.CreateCount);
     }
 
-    internal static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Condition not met within 10 s.");
-            await Task.Delay(20);
-        }
-    }
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition) =>
+        Assert.True(await TestBookings.EventuallyAsync(condition, holds => holds), "The condition did not become true within 10 s.");
 }

@@ -72,16 +72,17 @@ internal sealed partial class WebhookDispatcher(
                 return;
             }
 
-            var delivery = new WebhookDelivery(job.EventId, job.EventType, attempt, status, error, _options.TimeProvider.GetUtcNow());
-            state.AddDelivery(delivery);
-            if (delivery.Succeeded)
+            var succeeded = status is >= 200 and < 300;
+            var last = succeeded || attempt == _options.WebhookMaxAttempts;
+            state.AddDelivery(new WebhookDelivery(job.EventId, job.EventType, attempt, status, error, _options.TimeProvider.GetUtcNow(), last ? null : delay));
+            if (succeeded)
             {
                 state.MarkWebhookDelivered(job.EventId);
                 return;
             }
 
             LogAttemptFailed(logger, job.EventId, attempt, status, error);
-            if (attempt == _options.WebhookMaxAttempts)
+            if (last)
             {
                 return;
             }
