@@ -9,6 +9,7 @@ if (FunctionsHostArguments.StartedByFunctionsHost(args))
     worker.ConfigureFunctionsWebApplication();
     worker.UseMiddleware<FunctionProblemsMiddleware>();
     worker.Services.AddPaymentFunctions(worker.Configuration, worker.Environment);
+    worker.AddAzureMonitor();
     worker.Build().Run();
 }
 else
