@@ -9,11 +9,21 @@ public sealed class ProcessModeTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
-    [Fact]
-    public async Task StartedWithTheHostsArgumentsItRunsAsTheWorkerAndFailsToReachAClosedHostPort()
+    /// The host passes both argument forms (RpcWorkerContext); worker 2.x reads --functions-uri only, so the older
+    /// form alone still takes the worker path but stops at the worker's own missing-endpoint check.
+    [Theory]
+    [InlineData(true, "Connection refused")]
+    [InlineData(false, "Configuration is missing the 'HostEndpoint' information")]
+    public async Task StartedWithTheHostsArgumentsItRunsAsTheWorkerAndFailsWithoutAHostToTalkTo(bool withFunctionsUri, string failure)
     {
         var closedPort = FreePort.Next();
-        using var process = Start(["--functions-uri", $"http://127.0.0.1:{closedPort}/", "--functions-worker-id", "w-test", "--functions-request-id", "r-test"], new() { ["DOTNET_ENVIRONMENT"] = "Development" });
+        List<string> arguments = ["--host", "127.0.0.1", "--port", $"{closedPort}", "--workerId", "w-test", "--requestId", "r-test", "--grpcMaxMessageLength", "2147483647"];
+        if (withFunctionsUri)
+        {
+            arguments.AddRange(["--functions-uri", $"http://127.0.0.1:{closedPort}/", "--functions-worker-id", "w-test", "--functions-request-id", "r-test", "--functions-grpc-max-message-length", "2147483647"]);
+        }
+
+        using var process = Start([.. arguments], new() { ["DOTNET_ENVIRONMENT"] = "Development" });
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
 
@@ -22,8 +32,8 @@ public sealed class ProcessModeTests
 
         Assert.NotEqual(0, process.ExitCode);
         var output = await stderr + await stdout;
-        Assert.Contains("Grpc.Core.RpcException", output, StringComparison.Ordinal);
-        Assert.Contains("Connection refused", output, StringComparison.Ordinal);
+        Assert.Contains(failure, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening on", output, StringComparison.Ordinal);
     }
 
     [Fact]
