@@ -1,4 +1,4 @@
-// PaymentFunctions: Linux Function App running the app as a custom handler, with its storage (tables),
+// PaymentFunctions: Linux Function App running the app as a .NET 10 isolated worker, with its storage (tables),
 // Service Bus topics, Key Vault for the Stripe secrets and Application Insights. Every data-plane access
 // uses the app's system-assigned identity; the only secrets are Stripe's, and they live in Key Vault.
 targetScope = 'resourceGroup'
@@ -10,7 +10,7 @@ param environmentName string
 
 param location string = resourceGroup().location
 
-@description('App Service plan SKU: a dedicated Linux plan keeps the custom handler warm and needs no Azure Files share.')
+@description('App Service plan SKU: a dedicated Linux plan keeps the worker warm (Always On) and needs no Azure Files share.')
 param planSku string = 'P0v3'
 
 @description('Stripe secret key (sk_test_/sk_live_/rk_...). Stored in Key Vault only.')
@@ -32,6 +32,20 @@ param authAudience string
 
 @description('The SPA origin allowed by CORS, e.g. https://tickets.example.com.')
 param corsAllowedOrigin string
+
+@description('NCRONTAB schedules (six fields, seconds first) of the timer functions, named in their triggers as %Timers:...%.')
+param timerSchedules {
+  @description('Stripe reconciliation (GET /v1/events since the checkpoint).')
+  reconciliation: string
+  @description('Expiry of unpaid bookings past their hold time.')
+  expiry: string
+  @description('Outbox sweep: sends what a crashed process left behind.')
+  outboxSweep: string
+} = {
+  reconciliation: '0 */15 * * * *'
+  expiry: '0 */1 * * * *'
+  outboxSweep: '0 */5 * * * *'
+}
 
 @description('One ticket type of the catalogue.')
 type ticketType = {
@@ -226,24 +240,30 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
     httpsOnly: true
     keyVaultReferenceIdentity: 'SystemAssigned'
     siteConfig: {
-      linuxFxVersion: '' // custom handler: the host runs the self-contained executable named in host.json
+      linuxFxVersion: 'DOTNET-ISOLATED|10.0'
       alwaysOn: true
+      // The platform answers CORS under the Functions host (the app's own CORS runs only standalone).
+      cors: {
+        allowedOrigins: [corsAllowedOrigin]
+        supportCredentials: false
+      }
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
       http20Enabled: true
       appSettings: concat([
         { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
-        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'Custom' }
+        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }
         { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
         // Host storage (timer leases, keys) through the identity: the account has no usable key.
         { name: 'AzureWebJobsStorage__accountName', value: storage.name }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
-        { name: 'ASPNETCORE_ENVIRONMENT', value: 'Production' }
+        { name: 'AZURE_FUNCTIONS_ENVIRONMENT', value: 'Production' }
+        { name: 'DOTNET_ENVIRONMENT', value: 'Production' }
         // The app's own configuration (Hosting/*Options.cs, Messaging/MessagingOptions.cs).
         { name: 'Storage__TableEndpoint', value: storage.properties.primaryEndpoints.table }
         { name: 'ServiceBus__Transport', value: 'ServiceBus' }
         { name: 'ServiceBus__FullyQualifiedNamespace', value: '${serviceBus.name}.servicebus.windows.net' }
-        // The Service Bus trigger binding (function.json "connection": "ServiceBusConnection"), identity-based.
+        // The Service Bus trigger's Connection = "ServiceBusConnection" (Bookings/BookingPaymentEventsFunction.cs), identity-based.
         { name: 'ServiceBusConnection__fullyQualifiedNamespace', value: '${serviceBus.name}.servicebus.windows.net' }
         { name: 'Stripe__SecretKey', value: '@Microsoft.KeyVault(SecretUri=${stripeSecretKeySecret.properties.secretUri})' }
         { name: 'Stripe__WebhookSecrets__0', value: '@Microsoft.KeyVault(SecretUri=${stripeWebhookSecretSecret.properties.secretUri})' }
@@ -251,6 +271,10 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         { name: 'Auth__Authority', value: authAuthority }
         { name: 'Auth__Audience', value: authAudience }
         { name: 'Cors__AllowedOrigins__0', value: corsAllowedOrigin }
+        // The timer triggers' %Timers:X% resolve as configuration keys: Timers__X is the app setting for Timers:X.
+        { name: 'Timers__ReconciliationSchedule', value: timerSchedules.reconciliation }
+        { name: 'Timers__ExpirySchedule', value: timerSchedules.expiry }
+        { name: 'Timers__OutboxSweepSchedule', value: timerSchedules.outboxSweep }
       ], catalogSettings)
     }
   }

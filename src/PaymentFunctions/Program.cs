@@ -1,34 +1,27 @@
-using PaymentFunctions.Bookings;
+using Microsoft.Azure.Functions.Worker.Builder;
 using PaymentFunctions.Hosting;
-using PaymentFunctions.Messaging;
-using PaymentFunctions.Payments;
-using PaymentFunctions.Storage;
-using PaymentFunctions.Webhooks;
+using PaymentFunctions.Hosting.Standalone;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.UseCustomHandlerPort();
-builder.Services.AddHosting(builder.Configuration);
-builder.Services.AddProblemDetailsResponses();
-builder.Services.AddStorage();
-builder.Services.AddStripe();
-builder.Services.AddMessaging(builder.Configuration);
-builder.Services.AddSpaAuth(builder.Configuration, builder.Environment);
-builder.Services.AddBookings();
-builder.Services.AddBookingFunctions();
-builder.Services.AddPayments();
-builder.Services.AddWebhooks();
-
-var app = builder.Build();
-app.UseProblemDetailsResponses();
-app.UseCors();
-app.UseAuthentication();
-app.UseAuthorization();
-app.MapHealth();
-app.MapBookings();
-app.MapPayments();
-app.MapWebhooks();
-app.MapFunctionTriggers(app.Environment);
-app.Run();
+if (FunctionsHostArguments.StartedByFunctionsHost(args))
+{
+    // Under the Functions host: the isolated worker, HTTP through its ASP.NET Core integration.
+    var worker = FunctionsApplication.CreateBuilder(args);
+    worker.ConfigureFunctionsWebApplication();
+    worker.UseMiddleware<FunctionProblemsMiddleware>();
+    worker.Services.AddPaymentFunctions(worker.Configuration, worker.Environment);
+    worker.AddAzureMonitor();
+    worker.Build().Run();
+}
+else
+{
+    // Standalone (./run.sh, tests, CI): the same functions behind Kestrel.
+    var builder = WebApplication.CreateBuilder(args);
+    builder.Services.AddPaymentFunctions(builder.Configuration, builder.Environment);
+    builder.Services.AddStandaloneHost(builder.Configuration);
+    var app = builder.Build();
+    app.UseStandaloneHost();
+    app.Run();
+}
 
 /// Visible to WebApplicationFactory in the tests.
 public partial class Program;

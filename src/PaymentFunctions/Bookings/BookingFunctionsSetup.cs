@@ -6,7 +6,6 @@ public static class BookingFunctionsSetup
     public static IServiceCollection AddBookingFunctions(this IServiceCollection services)
     {
         services.AddSingleton<BookingUpdater>();
-        services.AddSingleton<BookingPaymentEventsFunction>();
         services.AddSingleton<BookingExpiry>();
         return services;
     }

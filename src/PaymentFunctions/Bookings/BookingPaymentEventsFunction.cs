@@ -1,37 +1,36 @@
-using PaymentFunctions.Hosting;
+using Microsoft.Azure.Functions.Worker;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Payments.Events;
 
 namespace PaymentFunctions.Bookings;
 
 /// The Service Bus-triggered function (topic "payments", subscription "booking"): applies one payment event to
-/// its booking. Anything it cannot apply throws, so the host answers non-2xx, Service Bus redelivers and in
-/// the end dead-letters the message - never acknowledged and lost.
+/// its booking. Anything it cannot apply throws, so the host abandons the message, Service Bus redelivers it and
+/// in the end dead-letters it - never acknowledged and lost.
 public sealed class BookingPaymentEventsFunction(BookingUpdater updater, ILogger<BookingPaymentEventsFunction> logger)
 {
     public const string Name = "BookingPaymentEvents";
-    public const string BindingName = "message";
+    public const string Subscription = "booking";
 
-    public async Task HandleAsync(FunctionInvocationRequest invocation, CancellationToken cancellationToken)
+    [Function(Name)]
+    public async Task RunAsync(
+        [ServiceBusTrigger(EventTypes.PaymentsTopic, Subscription, Connection = "ServiceBusConnection")] byte[] message,
+        FunctionContext context,
+        CancellationToken cancellationToken)
     {
-        var messageId = invocation.MetadataString("MessageId");
-        var deliveryCount = invocation.MetadataInt("DeliveryCount");
+        var delivery = ServiceBusDelivery.From(context.BindingContext.BindingData);
+        using var messageScope = logger.BeginScope(new Dictionary<string, object> { ["MessageId"] = delivery.MessageId });
         try
         {
-            if (string.IsNullOrEmpty(messageId))
-            {
-                throw new FormatException("The invocation carries no MessageId.");
-            }
-
-            var body = invocation.BindingBytes(BindingName) ?? throw new FormatException($"The invocation has no '{BindingName}' binding data.");
-            var paymentEvent = CloudEventEnvelope.ReadPaymentEvent(body);
+            var paymentEvent = CloudEventEnvelope.ReadPaymentEvent(message);
+            using var bookingScope = logger.BeginScope(new Dictionary<string, object> { ["BookingId"] = paymentEvent.BookingId, ["StripeEventId"] = paymentEvent.StripeEventId });
             var update = await updater.ApplyAsync(
-                paymentEvent.BookingId, messageId, EventTypes.TypeOf(paymentEvent.GetType()), booking => FactsAfter(booking, paymentEvent), cancellationToken);
-            logger.LogInformation("Message {MessageId} for booking {BookingId}: {From} -> {To}{Duplicate}", messageId, paymentEvent.BookingId, update.From, update.To, update.Duplicate ? " (already applied)" : "");
+                paymentEvent.BookingId, delivery.MessageId, EventTypes.TypeOf(paymentEvent.GetType()), booking => FactsAfter(booking, paymentEvent), cancellationToken);
+            logger.LogInformation("Message {MessageId} for booking {BookingId}: {From} -> {To}{Duplicate}", delivery.MessageId, paymentEvent.BookingId, update.From, update.To, update.Duplicate ? " (already applied)" : "");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogError(ex, "Message {MessageId} (delivery {DeliveryCount}) could not be applied and will be retried or dead-lettered: {Error}", messageId, deliveryCount, ex.Message);
+            logger.LogError(ex, "Message {MessageId} (delivery {DeliveryCount}) could not be applied and will be retried or dead-lettered: {Error}", delivery.MessageId, delivery.DeliveryCount, ex.Message);
             throw;
         }
     }

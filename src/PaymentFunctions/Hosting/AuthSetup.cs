@@ -7,8 +7,8 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace PaymentFunctions.Hosting;
 
-/// Bearer JWTs for the SPA endpoints and CORS for the SPA's origins. 401/403 answers carry no body from the
-/// handler; UseStatusCodePages turns them into problem+json like every other error.
+/// Bearer JWTs for the SPA functions and CORS for the SPA's origins. The functions apply the policy themselves
+/// (SpaAuthorization), which also answers 401/403 as problem+json; CORS is ASP.NET Core's only when standalone.
 public static class AuthSetup
 {
     public const string SpaPolicy = "spa";

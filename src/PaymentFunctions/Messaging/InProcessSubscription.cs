@@ -1,11 +1,8 @@
-using PaymentFunctions.Hosting;
-
 namespace PaymentFunctions.Messaging;
 
-/// A subscriber of the in-process transport: the same invocation the Functions host would make for a
-/// Service Bus trigger on that topic/subscription.
+/// A subscriber of the in-process transport: invoked with the message body and the binding data the Functions
+/// host would give a Service Bus trigger on that topic/subscription. A throw is a failed delivery.
 public sealed record InProcessSubscription(
     string Topic,
     string Name,
-    string BindingName,
-    Func<IServiceProvider, FunctionInvocationRequest, CancellationToken, Task> Invoke);
+    Func<IServiceProvider, byte[], IReadOnlyDictionary<string, object?>, CancellationToken, Task> Invoke);

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Threading.Channels;
-using PaymentFunctions.Hosting;
 
 namespace PaymentFunctions.Messaging;
 
@@ -90,7 +88,7 @@ public sealed class InProcessTransport(
     {
         try
         {
-            await delivery.Subscription.Invoke(services, ToInvocation(delivery), stoppingToken);
+            await delivery.Subscription.Invoke(services, System.Text.Encoding.UTF8.GetBytes(delivery.Message.Body), BindingData(delivery), stoppingToken);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
@@ -119,23 +117,15 @@ public sealed class InProcessTransport(
         }
     }
 
-    private static FunctionInvocationRequest ToInvocation(Delivery delivery)
-    {
-        var message = delivery.Message;
-        var metadata = new Dictionary<string, object?>
-        {
-            ["MessageId"] = message.MessageId,
-            ["DeliveryCount"] = delivery.DeliveryCount,
-            ["CorrelationId"] = message.BookingId,
-            ["SessionId"] = message.BookingId,
-            ["Subject"] = message.Subject,
-            ["Label"] = message.Subject,
-            ["ContentType"] = CloudEventEnvelope.ContentType,
-            ["EnqueuedTimeUtc"] = delivery.EnqueuedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-            ["ApplicationProperties"] = new Dictionary<string, string> { ["type"] = message.Type },
-        };
-        return FunctionInvocationRequest.ForMessage(delivery.Subscription.BindingName, System.Text.Encoding.UTF8.GetBytes(message.Body), metadata);
-    }
+    private static IReadOnlyDictionary<string, object?> BindingData(Delivery delivery) => new ServiceBusDelivery(
+        delivery.Message.MessageId,
+        delivery.DeliveryCount,
+        SessionId: delivery.Message.BookingId,
+        CorrelationId: delivery.Message.BookingId,
+        delivery.Message.Subject,
+        CloudEventEnvelope.ContentType,
+        delivery.EnqueuedAt,
+        new Dictionary<string, string> { ["type"] = delivery.Message.Type }).ToBindingData();
 
     private sealed record Delivery(InProcessSubscription Subscription, OutboxMessage Message, int DeliveryCount, DateTimeOffset EnqueuedAt);
 

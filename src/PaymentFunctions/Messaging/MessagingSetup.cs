@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using PaymentFunctions.Bookings;
 using PaymentFunctions.Hosting;
 
 namespace PaymentFunctions.Messaging;
@@ -18,11 +17,7 @@ public static class MessagingSetup
         if (configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>()?.IsInProcess == true)
         {
             services.AddSingleton(configuration.GetSection("ServiceBus:InProcess").Get<InProcessTransportOptions>() ?? new InProcessTransportOptions());
-            services.AddSingleton(new InProcessSubscription(
-                EventTypes.PaymentsTopic,
-                "booking",
-                BookingPaymentEventsFunction.BindingName,
-                (sp, invocation, ct) => sp.GetRequiredService<BookingPaymentEventsFunction>().HandleAsync(invocation, ct)));
+            // Its subscribers are the Service Bus-triggered functions, registered by the standalone host.
             services.AddSingleton<InProcessTransport>();
             services.AddSingleton<ITopicPublisher>(sp => sp.GetRequiredService<InProcessTransport>());
             services.AddHostedService(sp => sp.GetRequiredService<InProcessTransport>());

@@ -9,7 +9,7 @@ using PaymentFunctions.Tests.Infrastructure;
 
 namespace PaymentFunctions.Tests.Bookings;
 
-/// The Service Bus-triggered function, called exactly as the Functions host calls a custom handler, with the
+/// The Service Bus-triggered function, invoked with the body and binding data the Functions host gives it, with the
 /// production Service Bus publisher sending booking events through the recording ServiceBusClient double.
 public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
 {
@@ -26,15 +26,9 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
         var booking = await TestBookings.SeedAsync(_host);
         var message = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, T0));
 
-        var response = await FunctionsHostCalls.DeliverAsync(_host.Client, message);
+        var response = await FunctionsHostCalls.DeliverAsync(_host, message);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using (var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()))
-        {
-            Assert.Equal(JsonValueKind.Object, answer.RootElement.GetProperty("Outputs").ValueKind);
-            Assert.Equal(JsonValueKind.Array, answer.RootElement.GetProperty("Logs").ValueKind);
-            Assert.Equal(JsonValueKind.Null, answer.RootElement.GetProperty("ReturnValue").ValueKind);
-        }
+        response.AssertSucceeded();
 
         Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
         var history = BookingHistoryEntry.FromEntity(Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.HistoryPrefix)));
@@ -51,8 +45,8 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
         var booking = await TestBookings.SeedAsync(_host);
         var message = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Failed(booking.Id, T0));
 
-        Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.DeliverAsync(_host.Client, message)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.DeliverAsync(_host.Client, message, deliveryCount: 2)).StatusCode);
+        (await FunctionsHostCalls.DeliverAsync(_host, message)).AssertSucceeded();
+        (await FunctionsHostCalls.DeliverAsync(_host, message, deliveryCount: 2)).AssertSucceeded();
 
         Assert.Equal(BookingStatus.PAYMENT_FAILED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
         Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.HistoryPrefix));
@@ -66,12 +60,12 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
         var message = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, T0));
         _host.ServiceBus!.FailNext(1);
 
-        Assert.Equal(HttpStatusCode.InternalServerError, (await FunctionsHostCalls.DeliverAsync(_host.Client, message)).StatusCode);
+        (await FunctionsHostCalls.DeliverAsync(_host, message)).AssertFailed();
         Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
         Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.OutboxPrefix));
         Assert.Equal(0, _host.ServiceBus.Received);
 
-        Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.DeliverAsync(_host.Client, message, deliveryCount: 2)).StatusCode);
+        (await FunctionsHostCalls.DeliverAsync(_host, message, deliveryCount: 2)).AssertSucceeded();
 
         var published = Assert.Single(_host.ServiceBus.Messages(EventTypes.BookingsTopic));
         Assert.Equal("booking_confirmed", published.Subject);
@@ -85,8 +79,8 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
         var booking = await TestBookings.SeedAsync(_host);
         var message = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, T0)) with { MessageId = "sender/chose#this?id|odd" };
 
-        Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.DeliverAsync(_host.Client, message)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.DeliverAsync(_host.Client, message, deliveryCount: 2)).StatusCode);
+        (await FunctionsHostCalls.DeliverAsync(_host, message)).AssertSucceeded();
+        (await FunctionsHostCalls.DeliverAsync(_host, message, deliveryCount: 2)).AssertSucceeded();
 
         Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
         Assert.Single(_host.ServiceBus!.Messages(EventTypes.BookingsTopic));
@@ -94,15 +88,17 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnInvocationRelayedByAProxyOnThisMachineIsRefused()
+    public async Task NoHttpRouteReachesTheServiceBusFunction()
     {
+        // The custom handler had POST /BookingPaymentEvents; a forged "payment succeeded" must have no way in.
         var booking = await TestBookings.SeedAsync(_host);
         var message = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, T0));
-        _host.Client.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.7");
 
-        var response = await FunctionsHostCalls.DeliverAsync(_host.Client, message);
+        var response = await _host.Client.PostAsync("/BookingPaymentEvents", new StringContent(message.Body));
+        var prefixed = await _host.Client.PostAsync("/api/BookingPaymentEvents", new StringContent(message.Body));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, prefixed.StatusCode);
         Assert.Equal(BookingStatus.PENDING, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
     }
 
@@ -112,9 +108,9 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
         var booking = await TestBookings.SeedAsync(_host, amount: 2500);
         var underpaid = PaymentEventsForTests.Succeeded(booking.Id, T0) with { Amount = 100 };
 
-        var response = await FunctionsHostCalls.DeliverAsync(_host.Client, CloudEventEnvelope.ToOutboxMessage(underpaid));
+        var response = await FunctionsHostCalls.DeliverAsync(_host, CloudEventEnvelope.ToOutboxMessage(underpaid));
 
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.IsType<InvalidOperationException>(response.AssertFailed());
         Assert.Equal(BookingStatus.PENDING, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
     }
 
@@ -125,10 +121,10 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
         var oldCancel = new PaymentCanceled { Id = "evt_c1:x", OccurredAt = T0, BookingId = booking.Id, PaymentIntentId = "pi_attempt1", StripeEventId = "evt_c1", Amount = 2500, Currency = "EUR" };
         var currentCancel = oldCancel with { Id = "evt_c2:x", StripeEventId = "evt_c2", PaymentIntentId = "pi_attempt2" };
 
-        Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.DeliverAsync(_host.Client, CloudEventEnvelope.ToOutboxMessage(oldCancel))).StatusCode);
+        (await FunctionsHostCalls.DeliverAsync(_host, CloudEventEnvelope.ToOutboxMessage(oldCancel))).AssertSucceeded();
         Assert.Equal(BookingStatus.PENDING, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
 
-        Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.DeliverAsync(_host.Client, CloudEventEnvelope.ToOutboxMessage(currentCancel))).StatusCode);
+        (await FunctionsHostCalls.DeliverAsync(_host, CloudEventEnvelope.ToOutboxMessage(currentCancel))).AssertSucceeded();
         Assert.Equal(BookingStatus.CANCELLED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
     }
 
@@ -139,10 +135,10 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
         var success = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, T0.AddSeconds(10)));
         var staleFailure = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Failed(booking.Id, T0));
 
-        await FunctionsHostCalls.DeliverAsync(_host.Client, success);
-        var response = await FunctionsHostCalls.DeliverAsync(_host.Client, staleFailure);
+        await FunctionsHostCalls.DeliverAsync(_host, success);
+        var response = await FunctionsHostCalls.DeliverAsync(_host, staleFailure);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        response.AssertSucceeded();
         Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
         Assert.Single(_host.ServiceBus!.Messages(EventTypes.BookingsTopic));
     }
@@ -155,9 +151,9 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
         var crashes = 0;
         _host.Faults.Rule = p => p == FaultInjection.ConsumerAfterBatch && Interlocked.Increment(ref crashes) == 1;
 
-        Assert.Equal(HttpStatusCode.InternalServerError, (await FunctionsHostCalls.DeliverAsync(_host.Client, message)).StatusCode);
+        (await FunctionsHostCalls.DeliverAsync(_host, message)).AssertFailed();
         Assert.Equal(0, _host.ServiceBus!.Received);
-        Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.DeliverAsync(_host.Client, message, deliveryCount: 2)).StatusCode);
+        (await FunctionsHostCalls.DeliverAsync(_host, message, deliveryCount: 2)).AssertSucceeded();
 
         Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
         Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.HistoryPrefix));
@@ -180,9 +176,9 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
             new DisputeClosed { Id = "d2", OccurredAt = T0.AddSeconds(5), BookingId = booking.Id, PaymentIntentId = "pi_t", StripeEventId = "evt_d2", Amount = 2500, Currency = "eur", DisputeId = "dp_1", Outcome = "won" },
         ];
 
-        var responses = await Task.WhenAll(events.Select(e => FunctionsHostCalls.DeliverAsync(_host.Client, CloudEventEnvelope.ToOutboxMessage(e))));
+        var responses = await Task.WhenAll(events.Select(e => FunctionsHostCalls.DeliverAsync(_host, CloudEventEnvelope.ToOutboxMessage(e))));
 
-        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.All(responses, r => r.AssertSucceeded());
         var stored = await TestBookings.LoadAsync(_host, booking.Id);
         var expected = events.Aggregate(PaymentFacts.None, BookingStateMachine.Apply);
         Assert.Equal(expected, stored.Facts);
@@ -211,10 +207,9 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
             _ => body,
         };
 
-        var response = await FunctionsHostCalls.DeliverRawAsync(_host.Client, payload, "msg-" + kind.Replace(' ', '-'));
+        var response = await FunctionsHostCalls.DeliverRawAsync(_host, payload, "msg-" + kind.Replace(' ', '-'));
 
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        response.AssertFailed();
         Assert.Equal(BookingStatus.PENDING, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
         Assert.Equal(0, _host.ServiceBus!.Received);
     }

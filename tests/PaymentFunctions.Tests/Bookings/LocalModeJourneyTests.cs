@@ -77,9 +77,9 @@ public sealed class LocalModeJourneyTests : IAsyncLifetime
         var (booking, intentId) = await SeedExpiredBookingWithAnIntentAsync(stripe);
         var fresh = await TestBookings.SeedAsync(_host);
 
-        var response = await FunctionsHostCalls.FireTimerAsync(_host.Client, BookingExpiry.Name);
+        var response = await FunctionsHostCalls.FireTimerAsync(_host, BookingExpiry.Name);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        response.AssertSucceeded();
         Assert.Equal("canceled", await EmulatorCalls.StatusAsync(stripe, intentId));
         var expired = await TestBookings.LoadAsync(_host, booking.Id);
         Assert.Equal(BookingStatus.CANCELLED, expired.Status);
@@ -95,9 +95,9 @@ public sealed class LocalModeJourneyTests : IAsyncLifetime
         await _host.Tables.EnsureCreatedAsync(CancellationToken.None);
         await HoldIndex.AddAsync(_host.Tables, "bk_never0created000000000000", past, CancellationToken.None);
         var paid = await TestBookings.SeedAsync(_host, holdExpiresAt: past);
-        await FunctionsHostCalls.DeliverAsync(_host.Client, CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(paid.Id, DateTimeOffset.UtcNow)));
+        await FunctionsHostCalls.DeliverAsync(_host, CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(paid.Id, DateTimeOffset.UtcNow)));
 
-        Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.FireTimerAsync(_host.Client, BookingExpiry.Name)).StatusCode);
+        (await FunctionsHostCalls.FireTimerAsync(_host, BookingExpiry.Name)).AssertSucceeded();
 
         Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, paid.Id)).Status);
         var left = new List<string>();
@@ -119,9 +119,9 @@ public sealed class LocalModeJourneyTests : IAsyncLifetime
         var plain = await TestBookings.SeedAsync(_host, holdExpiresAt: DateTimeOffset.UtcNow.AddMinutes(-1));
         await PaymentFunctions.Tests.Payments.SpaCalls.ArmStripeFaultAsync(_host, new { path = $"/v1/payment_intents/{intentId}/cancel", status = 400, count = 100 });
 
-        var run = await FunctionsHostCalls.FireTimerAsync(_host.Client, BookingExpiry.Name);
+        var run = await FunctionsHostCalls.FireTimerAsync(_host, BookingExpiry.Name);
 
-        Assert.Equal(HttpStatusCode.InternalServerError, run.StatusCode);
+        run.AssertFailed();
         Assert.Equal(BookingStatus.PENDING, (await TestBookings.LoadAsync(_host, stuck.Id)).Status);
         Assert.Equal(BookingStatus.CANCELLED, (await TestBookings.LoadAsync(_host, gone.Id)).Status);
         Assert.Equal(BookingStatus.CANCELLED, (await TestBookings.LoadAsync(_host, plain.Id)).Status);
@@ -135,7 +135,7 @@ public sealed class LocalModeJourneyTests : IAsyncLifetime
         _host.Faults.Rule = p => p == PaymentFunctions.Hosting.FaultInjection.WebhookAfterVerify; // the success webhook is "late"
         await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_visa");
 
-        await FunctionsHostCalls.FireTimerAsync(_host.Client, BookingExpiry.Name);
+        await FunctionsHostCalls.FireTimerAsync(_host, BookingExpiry.Name);
 
         Assert.NotEqual(BookingStatus.CANCELLED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
         _host.Faults.Rule = null;

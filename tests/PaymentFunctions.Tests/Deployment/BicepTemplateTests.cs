@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using PaymentFunctions.Tests.Infrastructure;
 
 namespace PaymentFunctions.Tests.Deployment;
 
@@ -42,5 +44,26 @@ public sealed class BicepTemplateTests
         Assert.Equal("SystemAssigned", resources["functionApp"]!["identity"]!["type"]!.GetValue<string>());
         Assert.True(Properties("functionApp")["httpsOnly"]!.GetValue<bool>());
         Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(stdout).RootElement.GetProperty("parameters").GetProperty("ticketTypes").ValueKind);
+    }
+
+    /// The host refuses a function whose %Setting% or connection does not resolve: every name the triggers in
+    /// functions.metadata use must be an app setting of the template (":" spelled "__"), and the app must run as
+    /// the .NET 10 isolated worker.
+    [Fact]
+    public void TheTemplateDeploysEverySettingTheTriggersNameForTheIsolatedWorker()
+    {
+        var bicep = File.ReadAllText(BicepCli.TemplatePath);
+        using var metadata = JsonDocument.Parse(File.ReadAllText(AppOutput.File("functions.metadata")));
+        var bindings = metadata.RootElement.EnumerateArray().SelectMany(f => f.GetProperty("bindings").EnumerateArray()).ToList();
+        var schedules = bindings.Where(b => b.TryGetProperty("schedule", out _))
+            .Select(b => Regex.Match(b.GetProperty("schedule").GetString()!, "^%([^%]+)%$").Groups[1].Value.Replace(":", "__", StringComparison.Ordinal));
+        var connections = bindings.Where(b => b.TryGetProperty("connection", out _))
+            .Select(b => b.GetProperty("connection").GetString() + "__fullyQualifiedNamespace");
+
+        Assert.Equal(3, schedules.Count());
+        Assert.All(schedules.Concat(connections), setting => Assert.Contains($"name: '{setting}'", bicep, StringComparison.Ordinal));
+        Assert.Contains("{ name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }", bicep, StringComparison.Ordinal);
+        Assert.Contains("linuxFxVersion: 'DOTNET-ISOLATED|10.0'", bicep, StringComparison.Ordinal);
+        Assert.Contains("allowedOrigins: [corsAllowedOrigin]", bicep, StringComparison.Ordinal);
     }
 }

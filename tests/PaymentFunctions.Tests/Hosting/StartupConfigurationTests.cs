@@ -114,23 +114,6 @@ public sealed class StartupConfigurationTests
         Assert.NotNull(factory.Services.GetService(typeof(PaymentFunctions.Storage.PaymentTables)));
     }
 
-    [Theory]
-    [InlineData("/BookingPaymentEvents")]
-    [InlineData("/StripeReconciliation")]
-    [InlineData("/BookingExpiry")]
-    [InlineData("/OutboxSweeper")]
-    public async Task FunctionTriggerRoutesIgnoreCallersThatAreNotOnLoopback(string route)
-    {
-        // The in-memory test server has no remote address: to the app that is "not loopback", like a caller
-        // reaching a container through its ingress. (In Production without a Functions host they are not mapped.)
-        using var factory = Start("Staging", ValidSettings());
-        using var client = factory.CreateClient();
-
-        var response = await client.PostAsync(route, new StringContent("{\"Data\":{},\"Metadata\":{}}", System.Text.Encoding.UTF8, "application/json"));
-
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
-    }
-
     internal static WebApplicationFactory<Program> Start(string environment, Dictionary<string, string?> settings)
     {
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>

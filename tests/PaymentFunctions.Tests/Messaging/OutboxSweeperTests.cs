@@ -19,10 +19,9 @@ public sealed class OutboxSweeperTests
         Assert.Single(await TestBookings.RowsAsync(host, booking.Id, RowKeys.OutboxPrefix));
         host.Faults.Rule = null;
 
-        var sweep = await FunctionsHostCalls.FireTimerAsync(host.Client, OutboxSweeper.Name);
+        var sweep = await FunctionsHostCalls.FireTimerAsync(host, OutboxSweeper.Name);
 
-        Assert.Equal(HttpStatusCode.OK, sweep.StatusCode);
-        Assert.Contains("Sent 1 ", await sweep.Content.ReadAsStringAsync());
+        sweep.AssertSucceeded();
         Assert.Equal("payment_succeeded", Assert.Single(host.ServiceBus!.Messages(EventTypes.PaymentsTopic)).Subject);
         Assert.Empty(await TestBookings.RowsAsync(host, booking.Id, RowKeys.OutboxPrefix));
     }
@@ -39,9 +38,9 @@ public sealed class OutboxSweeperTests
         Assert.Single(await TestBookings.RowsAsync(host, booking.Id, RowKeys.OutboxPrefix));
         Assert.Equal(0, host.ServiceBus.Received);
 
-        var sweep = await FunctionsHostCalls.FireTimerAsync(host.Client, OutboxSweeper.Name);
+        var sweep = await FunctionsHostCalls.FireTimerAsync(host, OutboxSweeper.Name);
 
-        Assert.Equal(HttpStatusCode.OK, sweep.StatusCode);
+        sweep.AssertSucceeded();
         var sent = Assert.Single(Assert.Single(host.ServiceBus.Batches).Messages);
         Assert.Equal($"{stripeEvent["id"]}:payment_intent.succeeded", sent.MessageId);
         Assert.Equal(booking.Id, sent.SessionId);
@@ -56,9 +55,9 @@ public sealed class OutboxSweeperTests
         host.Faults.Rule = p => p == FaultInjection.WebhookAfterBatch;
         await StripeEvents.PostAsync(host.Client, StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_fresh", booking.Id));
 
-        var sweep = await FunctionsHostCalls.FireTimerAsync(host.Client, OutboxSweeper.Name);
+        var sweep = await FunctionsHostCalls.FireTimerAsync(host, OutboxSweeper.Name);
 
-        Assert.Contains("Sent 0 ", await sweep.Content.ReadAsStringAsync());
+        sweep.AssertSucceeded();
         Assert.Equal(0, host.ServiceBus!.Received);
     }
 }

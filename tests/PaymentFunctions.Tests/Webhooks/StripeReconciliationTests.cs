@@ -27,10 +27,9 @@ public sealed class StripeReconciliationTests : IAsyncLifetime
         await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_visa");
         Assert.Null(await _host.Tables.Bookings.FindAsync(booking.Id, RowKeys.Payment, CancellationToken.None));
 
-        var run = await FunctionsHostCalls.FireTimerAsync(_host.Client, StripeReconciliation.Name);
+        var run = await FunctionsHostCalls.FireTimerAsync(_host, StripeReconciliation.Name);
 
-        Assert.Equal(HttpStatusCode.OK, run.StatusCode);
-        Assert.Contains("stored 1 missing", await run.Content.ReadAsStringAsync());
+        run.AssertSucceeded();
         var payment = PaymentState.FromEntity((await _host.Tables.Bookings.FindAsync(booking.Id, RowKeys.Payment, CancellationToken.None))!);
         Assert.Equal("succeeded", payment.Status);
         var confirmed = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED);
@@ -51,12 +50,12 @@ public sealed class StripeReconciliationTests : IAsyncLifetime
         await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_visa");
         _host.Faults.Rule = p => p == PaymentFunctions.Hosting.FaultInjection.WebhookAfterBatch;
 
-        var failed = await FunctionsHostCalls.FireTimerAsync(_host.Client, StripeReconciliation.Name);
+        var failed = await FunctionsHostCalls.FireTimerAsync(_host, StripeReconciliation.Name);
 
-        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        failed.AssertFailed();
         Assert.Null(await _host.Tables.Lookups.FindAsync(RowKeys.CheckpointPartition, RowKeys.StripeEventsCheckpointRow, CancellationToken.None));
         _host.Faults.Rule = null;
-        Assert.Equal(HttpStatusCode.OK, (await FunctionsHostCalls.FireTimerAsync(_host.Client, StripeReconciliation.Name)).StatusCode);
+        (await FunctionsHostCalls.FireTimerAsync(_host, StripeReconciliation.Name)).AssertSucceeded();
         Assert.NotNull(await _host.Tables.Lookups.FindAsync(RowKeys.CheckpointPartition, RowKeys.StripeEventsCheckpointRow, CancellationToken.None));
         var confirmed = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED);
         Assert.Equal(BookingStatus.CONFIRMED, confirmed.Status);

@@ -1,47 +1,26 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using PaymentFunctions.Hosting;
 using Stripe;
 
 namespace PaymentFunctions.Webhooks;
 
-public static class WebhookEndpoints
+/// Anonymous on purpose: Stripe authenticates with the signature over the raw body, checked before anything else.
+/// The body is read from HttpRequest as sent (no binding converts it first).
+public sealed class StripeWebhookFunction(
+    StripeSignatureVerifier verifier, WebhookProcessor processor, FaultInjection faults, IOptions<StripeOptions> options, ILogger<StripeWebhookFunction> logger)
 {
-    public static IServiceCollection AddWebhooks(this IServiceCollection services)
+    [Function("StripeWebhook")]
+    public async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/stripe")] HttpRequest request, CancellationToken cancellationToken)
     {
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<StripeOptions>>().Value;
-            return new StripeSignatureVerifier(options.WebhookSecrets, TimeSpan.FromSeconds(options.WebhookToleranceSeconds), sp.GetRequiredService<TimeProvider>());
-        });
-        services.AddSingleton<BookingResolver>();
-        services.AddSingleton<WebhookProcessor>();
-        services.AddSingleton<StripeReconciliation>();
-        return services;
-    }
-
-    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
-    {
-        app.MapPost("/api/webhooks/stripe", ReceiveAsync).AllowAnonymous().DisableAntiforgery().WithName("StripeWebhook");
-        return app;
-    }
-
-    // Anonymous on purpose: Stripe authenticates with the signature over the raw body, checked before anything else.
-    private static async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> ReceiveAsync(
-        HttpRequest request,
-        StripeSignatureVerifier verifier,
-        WebhookProcessor processor,
-        FaultInjection faults,
-        IOptions<StripeOptions> options,
-        ILoggerFactory loggers,
-        CancellationToken cancellationToken)
-    {
-        var maxBytes = options.Value.MaxWebhookBytes;
-        var body = await RawBody.ReadAsync(request, maxBytes, cancellationToken);
+        var settings = options.Value;
+        var body = await RawBody.ReadAsync(request, settings.MaxWebhookBytes, cancellationToken);
         if (body is null)
         {
-            return Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"Webhook bodies are limited to {maxBytes} bytes.");
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"Webhook bodies are limited to {settings.MaxWebhookBytes} bytes.");
         }
 
         // Stripe signs UTF-8 text; a body that is not UTF-8 cannot carry a valid signature.
@@ -50,10 +29,9 @@ public static class WebhookEndpoints
             return Problem(StatusCodes.Status400BadRequest, "Invalid Stripe signature", "body is not UTF-8");
         }
 
-        var log = loggers.CreateLogger("Webhooks");
         if (verifier.Verify(request.Headers["Stripe-Signature"], payload) is { } reason)
         {
-            log.LogWarning("Rejected a Stripe webhook: {Reason}", reason);
+            logger.LogWarning("Rejected a Stripe webhook: {Reason}", reason);
             return Problem(StatusCodes.Status400BadRequest, "Invalid Stripe signature", reason);
         }
 
@@ -63,11 +41,12 @@ public static class WebhookEndpoints
             return Problem(StatusCodes.Status400BadRequest, "Malformed Stripe event", "The body is not a Stripe event (JSON object with a string id).");
         }
 
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["StripeEventId"] = eventId });
         if (!StripeApiVersion.IsCompatible(apiVersion))
         {
             // Not 2xx, so Stripe keeps it and redelivers after the endpoint and the app are aligned; nothing stored.
             var mismatch = StripeApiVersion.Mismatch(eventId, apiVersion);
-            log.LogError("Refused a Stripe webhook: {Mismatch}", mismatch);
+            logger.LogError("Refused a Stripe webhook: {Mismatch}", mismatch);
             return Problem(StatusCodes.Status409Conflict, "Unsupported Stripe API version", mismatch);
         }
 
@@ -86,9 +65,9 @@ public static class WebhookEndpoints
             return Problem(StatusCodes.Status400BadRequest, "Malformed Stripe event", $"{eventId} has no type or no data.");
         }
 
-        if (stripeEvent.Livemode != options.Value.LiveMode)
+        if (stripeEvent.Livemode != settings.LiveMode)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Wrong mode", $"This endpoint takes {(options.Value.LiveMode ? "live" : "test")}-mode events; {stripeEvent.Id} is {(stripeEvent.Livemode ? "live" : "test")}.");
+            return Problem(StatusCodes.Status400BadRequest, "Wrong mode", $"This endpoint takes {(settings.LiveMode ? "live" : "test")}-mode events; {stripeEvent.Id} is {(stripeEvent.Livemode ? "live" : "test")}.");
         }
 
         faults.Reached(FaultInjection.WebhookAfterVerify);
@@ -96,7 +75,7 @@ public static class WebhookEndpoints
         // Answer before Stripe gives up on us: a slow store is better reported as 503 (Stripe redelivers, the
         // inbox makes that safe) than left to time out at Stripe's end while we keep working.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(options.Value.WebhookTimeoutSeconds));
+        deadline.CancelAfter(TimeSpan.FromSeconds(settings.WebhookTimeoutSeconds));
         try
         {
             var outcome = await processor.ProcessAsync(stripeEvent, deadline.Token);
@@ -104,7 +83,7 @@ public static class WebhookEndpoints
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return Problem(StatusCodes.Status503ServiceUnavailable, "Webhook processing timed out", $"{stripeEvent.Id} was not fully processed within {options.Value.WebhookTimeoutSeconds} s; redeliver it.");
+            return Problem(StatusCodes.Status503ServiceUnavailable, "Webhook processing timed out", $"{stripeEvent.Id} was not fully processed within {settings.WebhookTimeoutSeconds} s; redeliver it.");
         }
     }
 

@@ -1,18 +1,14 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Hosting;
 
-public static class HealthEndpoints
+public sealed class HealthFunction(PaymentTables tables, TimeProvider time, ILogger<HealthFunction> logger)
 {
-    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/api/health", CheckAsync).AllowAnonymous().WithName("Health");
-        return app;
-    }
-
-    private static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> CheckAsync(
-        PaymentTables tables, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    [Function("Health")]
+    public async Task<Results<Ok<HealthReport>, ProblemHttpResult>> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Short: a load balancer's probe wants a quick 503, not the pipeline's full retry schedule.
@@ -25,7 +21,7 @@ public static class HealthEndpoints
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            loggers.CreateLogger("Health").LogWarning("Health check: Table Storage does not answer ({Error})", ex.GetType().Name + ": " + ex.Message);
+            logger.LogWarning("Health check: Table Storage does not answer ({Error})", ex.GetType().Name + ": " + ex.Message);
             return TypedResults.Problem(
                 title: "Table Storage is unavailable",
                 detail: "Table Storage did not answer the health check: bookings, idempotency keys and the inbox/outbox cannot be read or written.",

@@ -1,33 +1,26 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Hosting;
 
 namespace PaymentFunctions.Payments;
 
-public static class PaymentEndpoints
+public sealed class CreatePaymentIntentFunction(SpaAuthorization auth, PaymentIntentIssuer issuer, IdempotencyKeys keys)
 {
     /// How long the SPA should wait before retrying when Stripe is unavailable.
     private const string StripeRetryAfterSeconds = "5";
 
-    public static IServiceCollection AddPayments(this IServiceCollection services)
+    [Function("CreatePaymentIntent")]
+    public async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "payments/intents")] HttpRequest request, CancellationToken ct)
     {
-        services.AddSingleton<PaymentIntentIssuer>();
-        services.AddSingleton<PaymentStatusReader>();
-        services.AddIdempotencyKeys();
-        return services;
-    }
+        var http = request.HttpContext;
+        if (await auth.DenyAsync(http) is { } denied)
+        {
+            return denied;
+        }
 
-    public static IEndpointRouteBuilder MapPayments(this IEndpointRouteBuilder app)
-    {
-        var payments = app.MapGroup("/api/payments").RequireAuthorization(AuthSetup.SpaPolicy);
-        payments.MapPost("/intents", CreateIntentAsync).WithName("CreatePaymentIntent");
-        payments.MapGet("/{bookingId}", GetStatusAsync).WithName("GetPaymentStatus");
-        return app;
-    }
-
-    private static async Task<IResult> CreateIntentAsync(HttpContext http, PaymentIntentIssuer issuer, IdempotencyKeys keys, CancellationToken ct)
-    {
-        var body = await JsonBody.ReadAsync<CreateIntentRequest>(http.Request, ct);
+        var body = await JsonBody.ReadAsync<CreateIntentRequest>(request, ct);
         if (body.Problem is not null)
         {
             return body.Problem;
@@ -52,7 +45,7 @@ public static class PaymentEndpoints
             case IntentOutcome.Existing:
                 return TypedResults.Ok(result.Intent!);
             case IntentOutcome.NotFound:
-                return BookingEndpoints.NotFound();
+                return BookingsSetup.NotFound();
             case IntentOutcome.NotPayable:
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Booking cannot be paid", detail: result.Detail);
             case IntentOutcome.StripeRefused:
@@ -62,7 +55,4 @@ public static class PaymentEndpoints
                 return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Stripe is unavailable", detail: result.Detail, extensions: stripeRequest);
         }
     }
-
-    private static async Task<Results<Ok<PaymentStatusView>, ProblemHttpResult>> GetStatusAsync(string bookingId, HttpContext http, PaymentStatusReader reader, CancellationToken ct) =>
-        await reader.ReadAsync(http.User.UserId(), bookingId, ct) is { } status ? TypedResults.Ok(status) : BookingEndpoints.NotFound();
 }

@@ -1,0 +1,39 @@
+using PaymentFunctions.Messaging;
+
+namespace PaymentFunctions.Hosting.Standalone;
+
+/// The standalone host: what the Functions host does for the app, done on Kestrel - the HTTP functions on their
+/// routes, the timers on their schedules, the Service Bus functions fed by the in-process transport.
+public static class StandaloneSetup
+{
+    public static IServiceCollection AddStandaloneHost(this IServiceCollection services, IConfiguration configuration)
+    {
+        // The Service Bus functions subscribe to the in-process transport (used only with ServiceBus:Transport=InProcess),
+        // invoked with the body and binding data the Functions host would give them.
+        foreach (var function in FunctionCatalog.All.Where(f => f.ServiceBus is { TopicName: not null }))
+        {
+            services.AddSingleton(new InProcessSubscription(
+                function.ServiceBus!.TopicName!,
+                function.ServiceBus.SubscriptionName!,
+                (sp, body, bindingData, ct) => FunctionInvoker.InvokeTriggerAsync(function, sp, body, bindingData, ct)));
+        }
+
+        // Read at registration: a hosted service cannot be added later. Under the Functions host the host fires them.
+        if (configuration.GetValue<bool>("Timers:RunLocally"))
+        {
+            services.AddSingleton<StandaloneTimers>();
+            services.AddHostedService(sp => sp.GetRequiredService<StandaloneTimers>());
+        }
+
+        return services;
+    }
+
+    public static WebApplication UseStandaloneHost(this WebApplication app)
+    {
+        app.UseProblemDetailsResponses();
+        // In Azure the platform answers CORS (infra/main.bicep siteConfig.cors); here ASP.NET Core does.
+        app.UseCors();
+        app.MapHttpFunctions(HostJson.RoutePrefix(app.Environment.ContentRootPath));
+        return app;
+    }
+}

@@ -1,0 +1,14 @@
+using PaymentFunctions.Hosting;
+
+namespace PaymentFunctions.Payments;
+
+public static class PaymentsSetup
+{
+    public static IServiceCollection AddPayments(this IServiceCollection services)
+    {
+        services.AddSingleton<PaymentIntentIssuer>();
+        services.AddSingleton<PaymentStatusReader>();
+        services.AddIdempotencyKeys();
+        return services;
+    }
+}

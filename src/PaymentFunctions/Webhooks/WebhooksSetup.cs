@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Options;
+using PaymentFunctions.Hosting;
+
+namespace PaymentFunctions.Webhooks;
+
+public static class WebhooksSetup
+{
+    public static IServiceCollection AddWebhooks(this IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StripeOptions>>().Value;
+            return new StripeSignatureVerifier(options.WebhookSecrets, TimeSpan.FromSeconds(options.WebhookToleranceSeconds), sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton<BookingResolver>();
+        services.AddSingleton<WebhookProcessor>();
+        services.AddSingleton<StripeReconciliation>();
+        return services;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using PaymentFunctions.Tests.Infrastructure;
+
+namespace PaymentFunctions.Tests.Hosting;
+
+/// functions.metadata, written by the worker SDK at build time, is the contract with the Functions host: every
+/// function's trigger and its settings are pinned here, and the standalone host serves exactly its HTTP routes.
+public sealed class FunctionsMetadataTests
+{
+    private static readonly Dictionary<string, JsonElement> Triggers = ReadTriggers();
+
+    public static TheoryData<string, string, string, string> HttpFunctions => new()
+    {
+        { "CreateBooking", "post", "bookings", "Anonymous" },
+        { "GetBooking", "get", "bookings/{id}", "Anonymous" },
+        { "CreatePaymentIntent", "post", "payments/intents", "Anonymous" },
+        { "GetPaymentStatus", "get", "payments/{bookingId}", "Anonymous" },
+        { "StripeWebhook", "post", "webhooks/stripe", "Anonymous" },
+        { "Health", "get", "health", "Anonymous" },
+    };
+
+    [Fact]
+    public void TheMetadataDeclaresExactlyTheAppsFunctions() =>
+        Assert.Equal(
+            ["BookingExpiry", "BookingPaymentEvents", "CreateBooking", "CreatePaymentIntent", "GetBooking", "GetPaymentStatus", "Health", "OutboxSweeper", "StripeReconciliation", "StripeWebhook"],
+            Triggers.Keys.Order(StringComparer.Ordinal));
+
+    [Theory]
+    [MemberData(nameof(HttpFunctions))]
+    public void EachHttpFunctionHasItsRouteMethodAndAuthLevel(string function, string method, string route, string authLevel)
+    {
+        var trigger = Triggers[function];
+
+        Assert.Equal("httpTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal(authLevel, trigger.GetProperty("authLevel").GetString());
+    }
+
+    [Theory]
+    [InlineData("StripeReconciliation", "%Timers:ReconciliationSchedule%")]
+    [InlineData("BookingExpiry", "%Timers:ExpirySchedule%")]
+    [InlineData("OutboxSweeper", "%Timers:OutboxSweepSchedule%")]
+    public void EachTimerTakesItsScheduleFromAnAppSettingAndNeverRunsOnStartup(string function, string schedule)
+    {
+        var trigger = Triggers[function];
+
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal(schedule, trigger.GetProperty("schedule").GetString());
+        Assert.False(trigger.TryGetProperty("runOnStartup", out var runOnStartup) && runOnStartup.GetBoolean());
+    }
+
+    [Fact]
+    public void TheBookingConsumerIsTriggeredByThePaymentsTopicsBookingSubscriptionWithoutSessions()
+    {
+        var trigger = Triggers["BookingPaymentEvents"];
+
+        Assert.Equal("serviceBusTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("payments", trigger.GetProperty("topicName").GetString());
+        Assert.Equal("booking", trigger.GetProperty("subscriptionName").GetString());
+        Assert.Equal("ServiceBusConnection", trigger.GetProperty("connection").GetString());
+        Assert.Equal("Binary", trigger.GetProperty("dataType").GetString());
+        Assert.Equal("One", trigger.GetProperty("cardinality").GetString());
+        Assert.False(trigger.TryGetProperty("isSessionsEnabled", out var sessions) && sessions.GetBoolean());
+        Assert.False(trigger.TryGetProperty("queueName", out _));
+    }
+
+    [Fact]
+    public async Task TheStandaloneHostServesExactlyTheMetadatasHttpRoutesUnderHostJsonsPrefix()
+    {
+        using var hostJson = JsonDocument.Parse(File.ReadAllText(AppOutput.File("host.json")));
+        var prefix = hostJson.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString();
+        var declared = Triggers.Where(t => t.Value.GetProperty("type").GetString() == "httpTrigger")
+            .Select(t => $"{string.Join(",", t.Value.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()))} {prefix}/{t.Value.GetProperty("route").GetString()}")
+            .Order(StringComparer.Ordinal);
+        await using var host = await PaymentAppHost.StartAsync();
+
+        var served = host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => $"{string.Join(",", e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods)} {e.RoutePattern.RawText}")
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal("api", prefix);
+        Assert.Equal(declared, served);
+    }
+
+    [Fact]
+    public void TheStandInBuildIsNotDeployableItsExtensionsLackServiceBus()
+    {
+        // The deployable build (-p:ServiceBusExtension=official) lists Microsoft.Azure.WebJobs.Extensions.ServiceBus here.
+        var extensions = File.ReadAllText(AppOutput.File("extensions.json"));
+
+        Assert.DoesNotContain("ServiceBus", extensions, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static Dictionary<string, JsonElement> ReadTriggers()
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(AppOutput.File("functions.metadata")));
+        return metadata.RootElement.EnumerateArray().ToDictionary(
+            f => f.GetProperty("name").GetString()!,
+            f => f.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal)).Clone());
+    }
+}

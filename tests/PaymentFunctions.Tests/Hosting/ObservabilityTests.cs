@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PaymentFunctions.Bookings;
+using PaymentFunctions.Hosting;
+using PaymentFunctions.Hosting.Standalone;
+using PaymentFunctions.Messaging;
+using PaymentFunctions.Tests.Infrastructure;
+
+namespace PaymentFunctions.Tests.Hosting;
+
+public sealed class ObservabilityTests
+{
+    [Fact]
+    public async Task TheBookingConsumersLogsCarryTheMessageBookingAndStripeEventIdsAsScopes()
+    {
+        await using var host = await PaymentAppHost.StartAsync(serviceBus: true);
+        var booking = await TestBookings.SeedAsync(host);
+        var paymentEvent = PaymentEventsForTests.Succeeded(booking.Id, DateTimeOffset.UtcNow);
+        var message = CloudEventEnvelope.ToOutboxMessage(paymentEvent);
+        var capture = new ScopeCapture();
+        using var loggers = LoggerFactory.Create(logging => logging.AddProvider(capture));
+        var function = new BookingPaymentEventsFunction(host.Services.GetRequiredService<BookingUpdater>(), loggers.CreateLogger<BookingPaymentEventsFunction>());
+        var context = new StandaloneFunctionContext(BookingPaymentEventsFunction.Name, host.Services, new Dictionary<string, object?> { ["MessageId"] = message.MessageId, ["DeliveryCount"] = "1" }, CancellationToken.None);
+
+        await function.RunAsync(Encoding.UTF8.GetBytes(message.Body), context, CancellationToken.None);
+
+        var applied = Assert.Single(capture.Records, r => r.Message.Contains("CONFIRMED", StringComparison.Ordinal));
+        Assert.Equal(message.MessageId, applied.Scopes["MessageId"]);
+        Assert.Equal(booking.Id, applied.Scopes["BookingId"]);
+        Assert.Equal(paymentEvent.StripeEventId, applied.Scopes["StripeEventId"]);
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://example.invalid/", true)]
+    public void AzureMonitorIsWiredOnlyWhenApplicationInsightsIsConfigured(string? connectionString, bool wired)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [ObservabilitySetup.ConnectionStringSetting] = connectionString });
+
+        builder.AddAzureMonitor();
+
+        Assert.Equal(wired, builder.Services.Any(d => d.ServiceType.FullName == "OpenTelemetry.Trace.TracerProvider"));
+    }
+
+    private sealed class ScopeCapture : ILoggerProvider, ISupportExternalScope
+    {
+        private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
+
+        public ConcurrentQueue<(string Message, Dictionary<string, object?> Scopes)> Records { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ScopeCapture owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => owner._scopes.Push(state);
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var scopes = new Dictionary<string, object?>();
+                owner._scopes.ForEachScope((scope, into) =>
+                {
+                    if (scope is IEnumerable<KeyValuePair<string, object>> pairs)
+                    {
+                        foreach (var (key, value) in pairs)
+                        {
+                            into[key] = value;
+                        }
+                    }
+                }, scopes);
+                owner.Records.Enqueue((formatter(state, exception), scopes));
+            }
+        }
+    }
+}
