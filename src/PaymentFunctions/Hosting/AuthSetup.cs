@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace PaymentFunctions.Hosting;
@@ -25,7 +26,8 @@ public static class AuthSetup
         services.AddAuthorizationBuilder().AddPolicy(SpaPolicy, policy => policy
             .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser()
-            .RequireClaim(UserIdClaim));
+            // Present and not blank: an empty "sub" would make every such token one shared user.
+            .RequireAssertion(context => !string.IsNullOrWhiteSpace(context.User.FindFirstValue(UserIdClaim))));
 
         services.AddOptions<SpaCorsOptions>().BindConfiguration(SpaCorsOptions.Section)
             .Validate(o => o.AllowedOrigins.All(SpaCorsOptions.IsOrigin), "Cors:AllowedOrigins must hold origins only (scheme://host[:port], no path, no wildcard).")
@@ -44,10 +46,23 @@ public static class AuthSetup
     public static string UserId(this ClaimsPrincipal user) =>
         user.FindFirstValue(UserIdClaim) ?? throw new InvalidOperationException("The endpoint is not protected by the SPA policy.");
 
+    /// RFC 7515 4.1.11: a token naming header extensions in "crit" must be rejected by a recipient that does not
+    /// understand them - and this API understands none. IdentityModel does not check it.
+    private static Task RefuseCriticalExtensions(TokenValidatedContext context)
+    {
+        if (context.SecurityToken is JsonWebToken token && token.TryGetHeaderValue<object>("crit", out _))
+        {
+            context.Fail("The token's \"crit\" header names extensions this API does not understand.");
+        }
+
+        return Task.CompletedTask;
+    }
+
     private static void ConfigureJwt(JwtBearerOptions jwt, AuthOptions auth, IHostEnvironment environment, IConfiguration configuration)
     {
         // Keep "sub" as "sub": the default mapping renames it to a long WS-Federation claim type.
         jwt.MapInboundClaims = false;
+        jwt.Events = new JwtBearerEvents { OnTokenValidated = RefuseCriticalExtensions };
         var parameters = jwt.TokenValidationParameters;
         parameters.ValidAudience = auth.Audience;
         parameters.ValidateAudience = true;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace PaymentFunctions.Hosting;
@@ -8,7 +9,9 @@ namespace PaymentFunctions.Hosting;
 public static class JsonBody
 {
     public const int MaxBytes = 16 * 1024;
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    // Web defaults read "2" as the number 2; a client that sends a string where the contract says number has a
+    // bug worth surfacing, so numbers are strict.
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { NumberHandling = JsonNumberHandling.Strict };
 
     public static async Task<JsonRequest<T>> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class

@@ -55,15 +55,33 @@ public sealed class AuthTests : IAsyncLifetime
         Assert.Equal("Bearer", book.Response.Headers.WwwAuthenticate.Single().Scheme);
     }
 
-    [Fact]
-    public async Task ATokenWithoutASubjectIsForbidden()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task ATokenWithoutASubjectIsForbidden(string? subject)
     {
         using var client = new HttpClient { BaseAddress = _host.Client.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(subject: null));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", subject is null ? Token(subject: null) : Token(subject: subject));
 
         var answer = await GetAsync(client, "/api/bookings/bk_00000000000000000000000000");
 
         answer.AssertProblem(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task ATokenWithACriticalHeaderExtensionIsRefusedWhileTheSameTokenWithoutItIsAccepted()
+    {
+        using var critical = new HttpClient { BaseAddress = _host.Client.BaseAddress };
+        critical.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(header: new Dictionary<string, object> { ["crit"] = new[] { "urn:example:binding" }, ["urn:example:binding"] = true }));
+        using var plain = new HttpClient { BaseAddress = _host.Client.BaseAddress };
+        plain.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(header: new Dictionary<string, object> { ["urn:example:binding"] = true }));
+
+        var refused = await CreateBookingAsync(critical);
+        var accepted = await CreateBookingAsync(plain);
+
+        refused.AssertProblem(HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.Created, accepted.Status);
     }
 
     [Fact]
@@ -154,9 +172,10 @@ public sealed class AuthTests : IAsyncLifetime
         return request;
     }
 
-    private static string Token(DateTime? notBefore = null, DateTime? expires = null, string? subject = "alice") =>
+    private static string Token(DateTime? notBefore = null, DateTime? expires = null, string? subject = "alice", Dictionary<string, object>? header = null) =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
+            AdditionalHeaderClaims = header,
             Issuer = TestTokens.Issuer,
             Audience = TestTokens.Audience,
             Subject = subject is null ? new ClaimsIdentity([new Claim("name", "no subject")]) : new ClaimsIdentity([new Claim("sub", subject)]),

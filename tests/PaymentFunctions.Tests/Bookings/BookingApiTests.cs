@@ -68,6 +68,7 @@ public sealed class BookingApiTests : IAsyncLifetime
     [InlineData("""{"ticketTypeId":"standard","quantity":11}""", "quantity")]
     [InlineData("""{"ticketTypeId":"standard","quantity":"two"}""", "quantity")]
     [InlineData("""{"ticketTypeId":"standard","quantity":1.5}""", "quantity")]
+    [InlineData("""{"ticketTypeId":"standard","quantity":"2"}""", "quantity")]
     [InlineData("null", "body")]
     public async Task ABadBookingRequestIsAValidationProblemNamingTheFieldAndStoresNothing(string json, string field)
     {
