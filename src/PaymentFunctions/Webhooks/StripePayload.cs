@@ -24,7 +24,13 @@ internal static class StripePayload
         }
     }
 
-    /// The event id and api_version from the raw JSON, or null when the body is not a JSON object with a string id.
+    /// The longest event id whose MessageId `{id}:{type}` still fits Service Bus's 128 characters for every
+    /// published type (Stripe's own event ids are 28 characters).
+    public const int MaxEventIdLength = 128 - 1 - 30;
+
+    /// The event id and api_version from the raw JSON, or null when the body is not a JSON object with a Stripe
+    /// event id (evt_ and letters, digits or underscores, at most <see cref="MaxEventIdLength"/> characters): the
+    /// id becomes row keys, log scopes and the MessageId, so anything else is refused before it reaches them.
     public static (string Id, string? ApiVersion)? ReadHead(string payload)
     {
         try
@@ -32,12 +38,17 @@ internal static class StripePayload
             using var document = JsonDocument.Parse(payload);
             var root = document.RootElement;
             return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+                && IsEventId(id.GetString()!)
                 ? (id.GetString()!, root.TryGetProperty("api_version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null)
                 : null;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string holding a lone UTF-16 surrogate escape such as "\ud800".
             return null;
         }
     }
+
+    public static bool IsEventId(string? id) =>
+        id is not null && id.Length is > 4 and <= MaxEventIdLength && id.StartsWith("evt_", StringComparison.Ordinal) && id.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 }

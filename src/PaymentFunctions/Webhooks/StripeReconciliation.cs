@@ -49,6 +49,12 @@ public sealed class StripeReconciliation(
                     throw new InvalidOperationException(StripeApiVersion.Mismatch(stripeEvent.Id, stripeEvent.ApiVersion));
                 }
 
+                // The same rule the webhook applies: the id becomes row keys and the MessageId.
+                if (!StripePayload.IsEventId(stripeEvent.Id))
+                {
+                    throw new FormatException($"Stripe event id '{stripeEvent.Id}' is not an evt_ id of at most {StripePayload.MaxEventIdLength} characters.");
+                }
+
                 stored += await processor.ProcessAsync(stripeEvent, cancellationToken) == WebhookOutcome.Stored ? 1 : 0;
                 if (failures.Count == 0 && StripeEventMapper.CreatedAt(stripeEvent) > progress)
                 {

@@ -38,7 +38,7 @@ public sealed class StripeWebhookFunction(
         // The version first, from the raw JSON: Stripe.net's types fit only the version it pins.
         if (StripePayload.ReadHead(payload) is not var (eventId, apiVersion))
         {
-            return Problem(StatusCodes.Status400BadRequest, "Malformed Stripe event", "The body is not a Stripe event (JSON object with a string id).");
+            return Problem(StatusCodes.Status400BadRequest, "Malformed Stripe event", $"The body is not a Stripe event (a JSON object whose id is evt_ followed by at most {StripePayload.MaxEventIdLength - 4} letters, digits or underscores).");
         }
 
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["StripeEventId"] = eventId });
