@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PaymentFunctions.Hosting;
 
@@ -29,6 +30,9 @@ internal static class FailedStart
                 // A null value means the test leaves the setting out (it is not an element of value null).
                 builder.Configuration.AddInMemoryCollection(settings.Where(s => s.Value is not null));
                 builder.Services.AddPaymentFunctions(builder.Configuration, builder.Environment);
+                // What both modes' hosts add themselves (WebApplication, ConfigureFunctionsWebApplication); the
+                // authorization services need it, and Development validates every registration at Build().
+                builder.Services.AddRouting();
                 host = builder.Build();
                 host.StartAsync().GetAwaiter().GetResult();
             });

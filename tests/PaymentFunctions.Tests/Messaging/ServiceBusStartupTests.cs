@@ -65,6 +65,24 @@ public sealed class ServiceBusStartupTests
     }
 
     [Fact]
+    public void TheInProcessTransportIsRefusedWhereNoFunctionSubscribesToIt()
+    {
+        // The app's registration without the standalone host, as the Functions-host mode runs it: its Service Bus
+        // trigger reads Azure Service Bus, so whatever the in-process transport accepted would be lost.
+        var settings = new Dictionary<string, string?>
+        {
+            ["ServiceBus:Transport"] = "InProcess",
+            ["Stripe:SecretKey"] = "sk_test_config_check",
+            ["Stripe:WebhookSecrets:0"] = "whsec_config_check",
+        };
+
+        var error = ValidationErrorOf(FailedStart.Of("Development", settings));
+
+        Assert.Equal(typeof(MessagingOptions), error.OptionsType);
+        Assert.Equal(["ServiceBus:Transport=InProcess works only in the standalone host: under the Functions host nothing receives what it publishes; use ServiceBus:Transport=ServiceBus."], error.Failures);
+    }
+
+    [Fact]
     public void TheClientUsesTheConfiguredNamespaceTransportAndRetryOptions()
     {
         var settings = ValidSettings();
