@@ -46,6 +46,17 @@ public sealed class StartupConfigurationTests
         Assert.Contains(named, Flatten(error));
     }
 
+    [Fact]
+    public void AnEmptyWebhookSecretEntryIsRefusedNamingTheSetting()
+    {
+        // "WebhookSecrets": [ null ] in a settings file binds as a null element; it must not end in a NullReferenceException.
+        var options = new PaymentFunctions.Hosting.StripeOptions { SecretKey = "sk_test_config_check", WebhookSecrets = [null!] };
+
+        var failures = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).Select(r => r.ErrorMessage);
+
+        Assert.Equal(["Stripe:WebhookSecrets needs at least one endpoint secret, each starting with whsec_."], failures);
+    }
+
     [Theory]
     [InlineData("ServiceBus:Transport", "InProcess", "ServiceBus:Transport=InProcess")]
     [InlineData("Stripe:ApiBase", "http://127.0.0.1:12111", "Stripe:ApiBase")]
