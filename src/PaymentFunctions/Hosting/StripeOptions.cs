@@ -43,7 +43,7 @@ public sealed class StripeOptions : IValidatableObject
             yield return new ValidationResult($"Stripe:ApiVersion is {ApiVersion}, but Stripe.net pins {Stripe.StripeConfiguration.ApiVersion}; remove the setting (the SDK decides the version).");
         }
 
-        if (WebhookSecrets.Length == 0 || WebhookSecrets.Any(s => !s.StartsWith("whsec_", StringComparison.Ordinal)))
+        if (WebhookSecrets.Length == 0 || WebhookSecrets.Any(s => s is null || !s.StartsWith("whsec_", StringComparison.Ordinal)))
         {
             yield return new ValidationResult("Stripe:WebhookSecrets needs at least one endpoint secret, each starting with whsec_.");
         }

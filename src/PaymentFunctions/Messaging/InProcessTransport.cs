@@ -6,7 +6,8 @@ namespace PaymentFunctions.Messaging;
 /// Development stand-in for Service Bus topics, keeping the semantics the handlers rely on: duplicate
 /// detection by MessageId, at-least-once delivery to every subscription, redelivery after a failed
 /// invocation, and dead-lettering after MaxDeliveryCount attempts. Not durable: a restart loses messages in
-/// flight, which is why the app refuses to use it outside Development.
+/// flight, which is why the app refuses it in Production and with live Stripe; and only the standalone host
+/// subscribes to it, so under the Functions host it is refused too (MessagingSetup).
 public sealed class InProcessTransport(
     IEnumerable<InProcessSubscription> subscriptions,
     IServiceProvider services,

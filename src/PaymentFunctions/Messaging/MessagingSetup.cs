@@ -9,6 +9,12 @@ public static class MessagingSetup
     {
         services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section).ValidateDataAnnotations()
             .Validate<IHostEnvironment, IConfiguration>((o, env, config) => StandIns.AllowedIn(env, config) || !o.IsInProcess, StandIns.Refused("ServiceBus:Transport=InProcess"))
+            // Only the standalone host subscribes its Service Bus functions to the in-process transport. Under the
+            // Functions host their trigger reads Azure Service Bus, so messages published in-process would have
+            // their outbox rows deleted and reach no one.
+            .Validate<IEnumerable<InProcessSubscription>>(
+                (o, subscriptions) => !o.IsInProcess || subscriptions.Any(),
+                "ServiceBus:Transport=InProcess works only in the standalone host: under the Functions host nothing receives what it publishes; use ServiceBus:Transport=ServiceBus.")
             .ValidateOnStart();
         services.AddSingleton<OutboxSender>();
         services.AddSingleton<OutboxSweeper>();

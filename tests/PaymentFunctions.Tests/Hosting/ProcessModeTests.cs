@@ -23,7 +23,14 @@ public sealed class ProcessModeTests
             arguments.AddRange(["--functions-uri", $"http://127.0.0.1:{closedPort}/", "--functions-worker-id", "w-test", "--functions-request-id", "r-test", "--functions-grpc-max-message-length", "2147483647"]);
         }
 
-        using var process = Start([.. arguments], new() { ["DOTNET_ENVIRONMENT"] = "Development" });
+        // Under the host the Service Bus trigger reads Azure Service Bus, so the in-process transport of
+        // appsettings.Development.json is refused there; a namespace is enough (the client opens nothing yet).
+        using var process = Start([.. arguments], new()
+        {
+            ["DOTNET_ENVIRONMENT"] = "Development",
+            ["ServiceBus__Transport"] = "ServiceBus",
+            ["ServiceBus__FullyQualifiedNamespace"] = "example.servicebus.windows.net",
+        });
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
 

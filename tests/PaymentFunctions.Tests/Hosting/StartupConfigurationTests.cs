@@ -41,9 +41,20 @@ public sealed class StartupConfigurationTests
         var settings = ValidSettings();
         settings[key] = value;
 
-        var error = Assert.ThrowsAny<Exception>(() => Start("Production", settings));
+        var error = FailedStart.Of("Production", settings);
 
         Assert.Contains(named, Flatten(error));
+    }
+
+    [Fact]
+    public void AnEmptyWebhookSecretEntryIsRefusedNamingTheSetting()
+    {
+        // "WebhookSecrets": [ null ] in a settings file binds as a null element; it must not end in a NullReferenceException.
+        var options = new PaymentFunctions.Hosting.StripeOptions { SecretKey = "sk_test_config_check", WebhookSecrets = [null!] };
+
+        var failures = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).Select(r => r.ErrorMessage);
+
+        Assert.Equal(["Stripe:WebhookSecrets needs at least one endpoint secret, each starting with whsec_."], failures);
     }
 
     [Theory]
@@ -55,7 +66,7 @@ public sealed class StartupConfigurationTests
         var settings = ValidSettings();
         settings[key] = value;
 
-        var error = Assert.ThrowsAny<Exception>(() => Start("Production", settings));
+        var error = FailedStart.Of("Production", settings);
 
         Assert.Contains(named, Flatten(error));
         Assert.Contains("Production", Flatten(error));
@@ -69,7 +80,7 @@ public sealed class StartupConfigurationTests
         settings["Stripe:SecretKey"] = "sk_live_config_check";
         settings["ServiceBus:Transport"] = "InProcess";
 
-        var error = Assert.ThrowsAny<Exception>(() => Start("Staging", settings));
+        var error = FailedStart.Of("Staging", settings);
 
         Assert.Contains("ServiceBus:Transport=InProcess", Flatten(error));
         Assert.DoesNotContain("sk_live_config_check", Flatten(error));

@@ -29,7 +29,7 @@ public sealed class ServiceBusStartupTests
         var settings = ValidSettings();
         settings[key] = value;
 
-        var error = ValidationErrorOf(() => Start("Production", settings));
+        var error = ValidationErrorOf(FailedStart.Of("Production", settings));
 
         Assert.Equal(typeof(MessagingOptions), error.OptionsType);
         // ValidateDataAnnotations wraps each message: "... members: '' with the error: '{message}'."
@@ -45,7 +45,7 @@ public sealed class ServiceBusStartupTests
         settings[key] = value;
 
         // The configuration binder refuses it before validation runs; its message names the setting.
-        var error = Assert.ThrowsAny<InvalidOperationException>(() => Start("Production", settings));
+        var error = Assert.IsAssignableFrom<InvalidOperationException>(FailedStart.Of("Production", settings));
 
         Assert.StartsWith($"Failed to convert configuration value '{value}' at '{key}'", error.Message, StringComparison.Ordinal);
     }
@@ -58,10 +58,28 @@ public sealed class ServiceBusStartupTests
         var settings = ValidSettings();
         settings["ServiceBus:ConnectionString"] = connectionString;
 
-        var error = ValidationErrorOf(() => Start("Production", settings));
+        var error = ValidationErrorOf(FailedStart.Of("Production", settings));
 
         Assert.Contains(error.Failures, f => f.Contains(" with the error: 'ServiceBus:ConnectionString ", StringComparison.Ordinal));
         Assert.DoesNotContain(Key, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheInProcessTransportIsRefusedWhereNoFunctionSubscribesToIt()
+    {
+        // The app's registration without the standalone host, as the Functions-host mode runs it: its Service Bus
+        // trigger reads Azure Service Bus, so whatever the in-process transport accepted would be lost.
+        var settings = new Dictionary<string, string?>
+        {
+            ["ServiceBus:Transport"] = "InProcess",
+            ["Stripe:SecretKey"] = "sk_test_config_check",
+            ["Stripe:WebhookSecrets:0"] = "whsec_config_check",
+        };
+
+        var error = ValidationErrorOf(FailedStart.Of("Development", settings));
+
+        Assert.Equal(typeof(MessagingOptions), error.OptionsType);
+        Assert.Equal(["ServiceBus:Transport=InProcess works only in the standalone host: under the Functions host nothing receives what it publishes; use ServiceBus:Transport=ServiceBus."], error.Failures);
     }
 
     [Fact]
@@ -124,9 +142,8 @@ public sealed class ServiceBusStartupTests
     }
 
     // Host start may wrap the options failure; the test wants that failure itself, not a substring of a trace.
-    private static OptionsValidationException ValidationErrorOf(Action start)
+    private static OptionsValidationException ValidationErrorOf(Exception error)
     {
-        var error = Assert.ThrowsAny<Exception>(start);
         for (Exception? e = error; e is not null; e = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e.InnerException)
         {
             if (e is OptionsValidationException validation)

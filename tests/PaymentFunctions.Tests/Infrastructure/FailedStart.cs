@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using PaymentFunctions.Hosting;
+
+namespace PaymentFunctions.Tests.Infrastructure;
+
+/// Why the app refuses to start with these settings: the app's one registration (AddPaymentFunctions, what both
+/// the Functions-host and the standalone mode run) on a plain host, registered, built and started on the calling
+/// thread. Not through WebApplicationFactory: with a failing start, Program's own app.Run() fails and disposes
+/// the host on the entry-point thread while the factory's DeferredHost.StartAsync still has to ask that host's
+/// services for IHostApplicationLifetime - under load it lost that race and the test saw ObjectDisposedException
+/// instead of the validation error.
+internal static class FailedStart
+{
+    public static Exception Of(string environment, Dictionary<string, string?> settings)
+    {
+        IHost? host = null;
+        try
+        {
+            var error = Record.Exception(() =>
+            {
+                var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+                {
+                    EnvironmentName = environment,
+                    ApplicationName = typeof(Program).Assembly.GetName().Name,
+                    // Where WebApplicationFactory puts it: the app's appsettings*.json apply as they do when it runs.
+                    ContentRootPath = Path.Combine(RepoPaths.Root, "src", "PaymentFunctions"),
+                });
+                // A null value means the test leaves the setting out (it is not an element of value null).
+                builder.Configuration.AddInMemoryCollection(settings.Where(s => s.Value is not null));
+                builder.Services.AddPaymentFunctions(builder.Configuration, builder.Environment);
+                // What both modes' hosts add themselves (WebApplication, ConfigureFunctionsWebApplication); the
+                // authorization services need it, and Development validates every registration at Build().
+                builder.Services.AddRouting();
+                host = builder.Build();
+                host.StartAsync().GetAwaiter().GetResult();
+            });
+            return error ?? throw new Xunit.Sdk.XunitException("The app started, but these settings should have stopped it.");
+        }
+        finally
+        {
+            host?.Dispose();
+        }
+    }
+}
