@@ -22,7 +22,7 @@ public sealed class BookingUpdater(
         string bookingId, string causationId, string cause, Func<Booking, PaymentFacts?> change, CancellationToken cancellationToken)
     {
         await tables.EnsureCreatedAsync(cancellationToken);
-        var commit = await ExactlyOnceCommit.RunAsync(tables.Bookings, ct => PlanAsync(bookingId, causationId, cause, change, ct), cancellationToken);
+        var commit = await ExactlyOnceCommit.RunAsync(tables.Bookings, bookingId, ct => PlanAsync(bookingId, causationId, cause, change, ct), cancellationToken);
         var (update, outboxRows) = commit.Value;
         if (commit.Outcome == CommitOutcome.NothingToWrite)
         {

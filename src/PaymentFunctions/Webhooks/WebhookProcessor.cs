@@ -55,6 +55,7 @@ public sealed class WebhookProcessor(
         var outboxRow = OutboxRow.ToEntity(CloudEventEnvelope.ToOutboxMessage(paymentEvent), stripeEvent.Id);
         var commit = await ExactlyOnceCommit.RunAsync(
             tables.Bookings,
+            bookingId,
             async ct =>
             {
                 var stored = await tables.Bookings.FindAsync(bookingId, RowKeys.Payment, ct);

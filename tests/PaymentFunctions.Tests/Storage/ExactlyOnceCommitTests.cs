@@ -14,7 +14,7 @@ public sealed class ExactlyOnceCommitTests
     {
         var tables = await StorageTables.CreateAsync();
 
-        var result = await ExactlyOnceCommit.RunAsync(tables.Table, ct => CounterPlanAsync(tables.Table, "cause-1", ct), CancellationToken.None);
+        var result = await ExactlyOnceCommit.RunAsync(tables.Table, Partition, ct => CounterPlanAsync(tables.Table, "cause-1", ct), CancellationToken.None);
 
         Assert.Equal(CommitOutcome.Committed, result.Outcome);
         var rows = (await tables.RowsAsync(Partition)).ToDictionary(r => r.RowKey);
@@ -26,10 +26,10 @@ public sealed class ExactlyOnceCommitTests
     public async Task ADuplicateAtTheInboxIsReportedAndChangesNothing()
     {
         var tables = await StorageTables.CreateAsync();
-        await ExactlyOnceCommit.RunAsync(tables.Table, ct => CounterPlanAsync(tables.Table, "cause-1", ct), CancellationToken.None);
+        await ExactlyOnceCommit.RunAsync(tables.Table, Partition, ct => CounterPlanAsync(tables.Table, "cause-1", ct), CancellationToken.None);
         var before = (await tables.RowsAsync(Partition)).ToDictionary(r => r.RowKey, r => r.ETag);
 
-        var again = await ExactlyOnceCommit.RunAsync(tables.Table, ct => CounterPlanAsync(tables.Table, "cause-1", ct), CancellationToken.None);
+        var again = await ExactlyOnceCommit.RunAsync(tables.Table, Partition, ct => CounterPlanAsync(tables.Table, "cause-1", ct), CancellationToken.None);
 
         Assert.Equal(CommitOutcome.Duplicate, again.Outcome);
         var after = (await tables.RowsAsync(Partition)).ToDictionary(r => r.RowKey, r => r.ETag);
@@ -39,7 +39,7 @@ public sealed class ExactlyOnceCommitTests
     [Theory]
     [InlineData(false)] // both add the state row: the loser gets 409 at the state action
     [InlineData(true)] // both replace it with the ETag they read: the loser gets 412
-    public async Task ConcurrentCausesThatReadTheSameStateAreReReadAndRetriedSoBothApply(bool stateExists)
+    public async Task ACauseThatLosesTheRaceToAnotherProcessIsReReadAndRetriedSoBothApply(bool stateExists)
     {
         var tables = await StorageTables.CreateAsync();
         if (stateExists)
@@ -47,29 +47,52 @@ public sealed class ExactlyOnceCommitTests
             await tables.Table.AddEntityAsync(new TableEntity(Partition, RowKeys.Payment) { ["Count"] = 0 });
         }
 
-        // Both causes read before either writes, so exactly one of them loses the race on its first attempt.
-        using var bothRead = new Barrier(2);
+        // Another process commits cause-b between this one's read and its write (in-process causes take turns,
+        // so the other writer is played by a direct write to the table).
         var plans = 0;
-        Task<CommitResult<int>> Run(string cause) => Task.Run(() => ExactlyOnceCommit.RunAsync(
+        var result = await ExactlyOnceCommit.RunAsync(
             tables.Table,
+            Partition,
             async ct =>
             {
-                var plan = await CounterPlanAsync(tables.Table, cause, ct);
-                if (Interlocked.Increment(ref plans) <= 2)
+                var plan = await CounterPlanAsync(tables.Table, "cause-a", ct);
+                if (Interlocked.Increment(ref plans) == 1)
                 {
-                    bothRead.SignalAndWait(TimeSpan.FromSeconds(10), ct);
+                    var other = await CounterPlanAsync(tables.Table, "cause-b", ct);
+                    await tables.Table.SubmitTransactionAsync(other.Writes!.ToActions(), ct);
                 }
 
                 return plan;
             },
-            CancellationToken.None));
+            CancellationToken.None);
 
-        var results = await Task.WhenAll(Run("cause-a"), Run("cause-b"));
+        Assert.Equal(CommitOutcome.Committed, result.Outcome);
+        Assert.Equal(2, plans);
+        var state = await tables.Table.FindAsync(Partition, RowKeys.Payment, CancellationToken.None);
+        Assert.Equal(2, state!.GetInt32("Count")); // b first, then a on its second attempt
+        Assert.NotNull(await tables.Table.FindAsync(Partition, RowKeys.Inbox("cause-b"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CausesForOnePartitionArrivingTogetherInOneProcessTakeTurnsAndAllApply()
+    {
+        var tables = await StorageTables.CreateAsync();
+        var plans = 0;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => ExactlyOnceCommit.RunAsync(
+            tables.Table,
+            Partition,
+            ct =>
+            {
+                Interlocked.Increment(ref plans);
+                return CounterPlanAsync(tables.Table, $"cause-{i}", ct);
+            },
+            CancellationToken.None))));
 
         Assert.All(results, r => Assert.Equal(CommitOutcome.Committed, r.Outcome));
-        Assert.Equal(3, plans);
+        Assert.Equal(16, plans); // no lost race, so no re-read
         var state = await tables.Table.FindAsync(Partition, RowKeys.Payment, CancellationToken.None);
-        Assert.Equal(2, state!.GetInt32("Count"));
+        Assert.Equal(16, state!.GetInt32("Count"));
     }
 
     [Fact]
@@ -79,7 +102,7 @@ public sealed class ExactlyOnceCommitTests
         await tables.Table.AddEntityAsync(new TableEntity(Partition, RowKeys.Outbox("cause-1", "m-1")) { ["Body"] = "sent by someone else" });
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            ExactlyOnceCommit.RunAsync(tables.Table, ct => CounterPlanAsync(tables.Table, "cause-1", ct), CancellationToken.None));
+            ExactlyOnceCommit.RunAsync(tables.Table, Partition, ct => CounterPlanAsync(tables.Table, "cause-1", ct), CancellationToken.None));
 
         var failed = Assert.IsType<TableTransactionFailedException>(error.InnerException);
         Assert.Equal((2, 409, "EntityAlreadyExists"), (failed.FailedTransactionActionIndex, failed.Status, failed.ErrorCode));
@@ -99,6 +122,7 @@ public sealed class ExactlyOnceCommitTests
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ExactlyOnceCommit.RunAsync(
             tables.Table,
+            Partition,
             _ =>
             {
                 plans++;
@@ -116,7 +140,7 @@ public sealed class ExactlyOnceCommitTests
     {
         var tables = await StorageTables.CreateAsync();
 
-        var result = await ExactlyOnceCommit.RunAsync(tables.Table, _ => Task.FromResult(new CommitPlan<string>("unchanged", null)), CancellationToken.None);
+        var result = await ExactlyOnceCommit.RunAsync(tables.Table, Partition, _ => Task.FromResult(new CommitPlan<string>("unchanged", null)), CancellationToken.None);
 
         Assert.Equal((CommitOutcome.NothingToWrite, "unchanged"), (result.Outcome, result.Value));
         Assert.Equal(0, tables.Sent);

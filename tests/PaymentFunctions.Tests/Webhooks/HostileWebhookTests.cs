@@ -5,8 +5,8 @@ using PaymentFunctions.Tests.Infrastructure;
 
 namespace PaymentFunctions.Tests.Webhooks;
 
-/// Hostile content under a valid signature (a compromised integration on the Stripe account, or a bug at Stripe):
-/// never a 5xx, and nothing stored for what is refused.
+/// Hostile content under a valid signature (a compromised integration on the Stripe account, or a bug at Stripe),
+/// and bursts of events for one booking: never a 5xx, and nothing stored for what is refused.
 public sealed class HostileWebhookTests : IAsyncLifetime
 {
     private PaymentAppHost _host = null!;
@@ -54,6 +54,19 @@ public sealed class HostileWebhookTests : IAsyncLifetime
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.InboxPrefix));
         }
+    }
+
+    [Fact]
+    public async Task SixteenDistinctEventsForOneBookingAtOnceAreAllStoredWithoutA5xx()
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        string[] types = ["payment_intent.processing", "payment_intent.requires_action", "payment_intent.payment_failed", "payment_intent.succeeded"];
+        var events = Enumerable.Range(0, 16).Select(i => StripeEvents.PaymentIntent(types[i % types.Length], "pi_race", booking.Id)).ToList();
+
+        var answers = await Task.WhenAll(events.Select(e => StripeEvents.PostAsync(_host.Client, e)));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Equal(16, (await TestBookings.RowsAsync(_host, booking.Id, RowKeys.InboxPrefix)).Count);
     }
 
     private static string Set(System.Text.Json.Nodes.JsonObject stripeEvent, Action<System.Text.Json.Nodes.JsonObject> change)
