@@ -146,6 +146,19 @@ public sealed class ExactlyOnceCommitTests
         Assert.Equal(0, tables.Sent);
     }
 
+    [Fact]
+    public async Task APlanWritingToAnotherPartitionThanItsTurnIsRefusedBeforeSending()
+    {
+        var tables = await StorageTables.CreateAsync();
+
+        // The turn is taken per partition; a plan for another one would race unguarded.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ExactlyOnceCommit.RunAsync(
+            tables.Table, "bk_other", ct => CounterPlanAsync(tables.Table, "cause-1", ct), CancellationToken.None));
+
+        Assert.Contains("bk_other", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await tables.RowsAsync(Partition));
+    }
+
     /// The policy under test in miniature: read a counter, write it incremented with one outbox row per cause.
     private static async Task<CommitPlan<int>> CounterPlanAsync(TableClient table, string cause, CancellationToken ct)
     {
