@@ -19,7 +19,7 @@ internal static class LoadData
     {
         var random = new Random(seed);
         var originals = bookingIds.SelectMany(b => new[] { new Webhook(b, "evt_p_" + b, "payment_intent.processing", false), new Webhook(b, "evt_s_" + b, "payment_intent.succeeded", false) }).ToList();
-        var plan = originals.Take(count - (count / 10)).ToList();
+        var plan = originals.Take(count).ToList();
         for (var i = plan.Count; i < count; i++)
         {
             var original = plan[random.Next(plan.Count)];
@@ -37,8 +37,8 @@ internal static class LoadData
         return shuffled;
     }
 
-    /// How many bookings a load of <paramref name="count"/> webhooks needs.
-    public static int BookingsFor(int count) => Math.Max(1, (count - (count / 10) + 1) / 2);
+    /// How many bookings a load of <paramref name="count"/> webhooks needs: two originals each, ~10 % duplicates on top.
+    public static int BookingsFor(int count) => Math.Max(1, (count - (count / 10)) / 2);
 
     public static byte[] Body(Webhook webhook, long created)
     {
