@@ -41,17 +41,17 @@ internal static class IntentAndStartupBench
             return;
         }
 
-        var starts = new List<double>();
+        var starts = new List<(double Ms, long PeakBytes)>();
         for (var i = 0; i < 3; i++)
         {
             starts.Add(await StartToFirstOkAsync(environment, published, ct));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"\n## Standalone start to first 200 on /api/health (ReadyToRun publish, `dotnet PaymentFunctions.dll`)\n\n{string.Join(" / ", starts.Select(s => s.ToString("F0", CultureInfo.InvariantCulture)))} ms (median {starts.Order().ElementAt(1):F0} ms)"));
+            $"\n## Standalone start to first 200 on /api/health (ReadyToRun publish, `dotnet PaymentFunctions.dll`)\n\n{string.Join(" / ", starts.Select(s => s.Ms.ToString("F0", CultureInfo.InvariantCulture)))} ms (median {starts.Select(s => s.Ms).Order().ElementAt(1):F0} ms); peak RSS at that point {starts.Max(s => s.PeakBytes) / 1048576.0:F0} MiB"));
     }
 
-    private static async Task<double> StartToFirstOkAsync(LoadEnvironment environment, string published, CancellationToken ct)
+    private static async Task<(double Ms, long PeakBytes)> StartToFirstOkAsync(LoadEnvironment environment, string published, CancellationToken ct)
     {
         var port = LoadEnvironment.FreePort();
         var start = new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(published, "PaymentFunctions.dll"), "--urls", $"http://127.0.0.1:{port}" }, WorkingDirectory = published };
@@ -75,7 +75,7 @@ internal static class IntentAndStartupBench
                 using var health = await http.GetAsync("/api/health", ct);
                 if (health.IsSuccessStatusCode)
                 {
-                    return clock.Elapsed.TotalMilliseconds;
+                    return (clock.Elapsed.TotalMilliseconds, process.PeakWorkingSetBytes());
                 }
             }
             catch (HttpRequestException)
