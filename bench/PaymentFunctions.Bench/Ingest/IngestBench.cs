@@ -64,7 +64,7 @@ internal static class IngestBench
         Console.WriteLine("\n## Peak RSS (VmHWM) per server process\n");
         foreach (var server in servers)
         {
-            Console.WriteLine($"- {Name(server)}: {server.Process.PeakWorkingSetBytes() / 1048576.0:F0} MiB");
+            Console.WriteLine($"- {Name(server)}: {server.Process.PeakWorkingSetBytes() / 1048576.0:F0} MiB (resident now: {server.Process.ResidentBreakdown()})");
         }
 
         await IntentAndStartupBench.RunAsync(environment, servers[2], ct);
