@@ -94,6 +94,30 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ThePolledPaymentStateFollowsStripesOrderNotTheArrivalOrderOfItsFacts()
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        await IntentIndex.RememberAsync(_host.Tables, "pi_order", booking.Id, CancellationToken.None);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var declined = StripeEvents.PaymentIntent("payment_intent.payment_failed", "pi_order", booking.Id, created: at, declineCode: "insufficient_funds");
+        var succeeded = StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_order", booking.Id, created: at.AddSeconds(30));
+        var refunded = StripeEvents.ChargeRefunded("ch_order", "pi_order", 2500, 500, created: at.AddSeconds(60));
+
+        // The success first, then the refund, then the older decline that Stripe retried late.
+        foreach (var stripeEvent in new[] { succeeded, refunded, declined })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await StripeEvents.PostAsync(_host.Client, stripeEvent)).StatusCode);
+        }
+
+        var payment = (await PaymentState.ReadAsync(_host.Tables, booking.Id, CancellationToken.None))!;
+        Assert.Equal("succeeded", payment.Status);
+        Assert.Equal(succeeded["id"]!.GetValue<string>(), payment.StatusEventId);
+        Assert.Null(payment.FailureCode);
+        Assert.Equal(500, payment.AmountRefunded);
+        Assert.Equal(3, (await TestBookings.RowsAsync(_host, booking.Id, RowKeys.PaymentFactPrefix)).Count);
+    }
+
+    [Fact]
     public async Task ADisputeWithoutMetadataIsResolvedThroughAStripeLookup()
     {
         var booking = await TestBookings.SeedAsync(_host);
