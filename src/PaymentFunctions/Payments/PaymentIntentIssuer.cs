@@ -4,6 +4,7 @@ using Azure;
 using Azure.Data.Tables;
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Hosting;
+using PaymentFunctions.Payments.Customers;
 using PaymentFunctions.Storage;
 using Stripe;
 
@@ -14,10 +15,11 @@ namespace PaymentFunctions.Payments;
 /// crash-safe: Stripe gets the deterministic key "pi-create:{booking}:{attempt}", so whatever happens between
 /// Stripe's answer and our write, the retry gets the same intent back. Then the intent index (webhooks find
 /// the booking through it), then the booking row under its ETag; a lost race re-reads and answers with the
-/// winner's intent.
+/// winner's intent. Every new intent names the user's one Stripe customer (<see cref="StripeCustomers"/>).
 public sealed class PaymentIntentIssuer(
     PaymentTables tables,
     BookingService bookings,
+    StripeCustomers customers,
     StripeClient stripe,
     FaultInjection faults,
     TimeProvider time,
@@ -74,6 +76,7 @@ public sealed class PaymentIntentIssuer(
     private async Task<IntentResult> CreateAsync(string userId, string bookingId, CancellationToken cancellationToken)
     {
         PaymentIntent? created = null;
+        var customer = await customers.ForUserAsync(userId, cancellationToken);
         for (var write = 1; write <= MaxWriteAttempts; write++)
         {
             // Re-read under the gate (and after a lost race): someone may have recorded an intent meanwhile.
@@ -96,7 +99,7 @@ public sealed class PaymentIntentIssuer(
             var attempt = booking.IntentAttempt + 1;
             try
             {
-                created = await stripe.V1.PaymentIntents.CreateAsync(CreateOptions(booking), new RequestOptions { IdempotencyKey = IdempotencyKey(booking.Id, attempt) }, cancellationToken);
+                created = await stripe.V1.PaymentIntents.CreateAsync(CreateOptions(booking, customer), new RequestOptions { IdempotencyKey = IdempotencyKey(booking.Id, attempt) }, cancellationToken);
             }
             catch (StripeException ex) when (StripeFailure.IsReplayed(ex) && StripeFailure.IsServerError(ex))
             {
@@ -193,9 +196,10 @@ public sealed class PaymentIntentIssuer(
     /// Automatic payment methods, with Stripe's default allow_redirects=always: the SPA confirms with Stripe.js,
     /// which passes a return_url, so redirect-based methods stay available.
     [SuppressMessage("Globalization", "CA1308:Normalize strings to uppercase", Justification = "Stripe's wire format is lower case.")]
-    internal static PaymentIntentCreateOptions CreateOptions(Booking booking) => new()
+    internal static PaymentIntentCreateOptions CreateOptions(Booking booking, string customerId) => new()
     {
         Amount = booking.Amount,
+        Customer = customerId,
         Currency = booking.Currency.ToLowerInvariant(),
         AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true },
         Metadata = new Dictionary<string, string> { ["bookingId"] = booking.Id, ["userId"] = booking.UserId },

@@ -1,4 +1,5 @@
 using PaymentFunctions.Hosting;
+using PaymentFunctions.Payments.Customers;
 
 namespace PaymentFunctions.Payments;
 
@@ -6,6 +7,7 @@ public static class PaymentsSetup
 {
     public static IServiceCollection AddPayments(this IServiceCollection services)
     {
+        services.AddSingleton<StripeCustomers>();
         services.AddSingleton<PaymentIntentIssuer>();
         services.AddSingleton<PaymentStatusReader>();
         services.AddIdempotencyKeys();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Payments;
+using PaymentFunctions.Payments.Customers;
 using PaymentFunctions.Tests.Infrastructure;
 using PaymentFunctions.Webhooks;
 using Stripe;
@@ -28,14 +29,24 @@ public sealed class StripeContractTests
     {
         var stripe = new RecordingStripeHandler().Answer(200, StripeFixtures.Resource("payment_intent"));
 
-        await stripe.CreateClient().V1.PaymentIntents.CreateAsync(PaymentIntentIssuer.CreateOptions(Booking), new RequestOptions { IdempotencyKey = "k" });
+        await stripe.CreateClient().V1.PaymentIntents.CreateAsync(PaymentIntentIssuer.CreateOptions(Booking, "cus_123"), new RequestOptions { IdempotencyKey = "k" });
 
         var sent = AssertConformsToSpec(stripe.Requests.Single());
         Assert.Equal(
-            ["amount", "automatic_payment_methods[enabled]", "currency", "description", "metadata[bookingId]", "metadata[userId]"],
+            ["amount", "automatic_payment_methods[enabled]", "currency", "customer", "description", "metadata[bookingId]", "metadata[userId]"],
             sent.Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Contains(new KeyValuePair<string, string>("currency", "eur"), sent);
         Assert.Contains(new KeyValuePair<string, string>("amount", "5000"), sent);
+    }
+
+    [Fact]
+    public async Task CreatingAUsersCustomerSendsOnlyParametersOfPostCustomers()
+    {
+        var stripe = new RecordingStripeHandler().Answer(200, StripeFixtures.Resource("customer"));
+
+        await stripe.CreateClient().V1.Customers.CreateAsync(StripeCustomers.CreateOptions("alice"), new RequestOptions { IdempotencyKey = "k" });
+
+        Assert.Equal([new KeyValuePair<string, string>("metadata[userId]", "alice")], AssertConformsToSpec(stripe.Requests.Single()));
     }
 
     [Fact]
