@@ -27,9 +27,7 @@ public sealed class PaymentIntentIssuer(
 {
     private const int MaxWriteAttempts = 5;
 
-    // Callers in one instance queue up per booking instead of hammering Stripe with the same idempotency key
-    // (which answers 409 while the first call runs); across instances the key and the ETag keep it correct.
-    private readonly SemaphoreSlim[] _gates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+    private readonly KeyedGates _gates = new();
 
     public async Task<IntentResult> IssueAsync(string userId, string bookingId, CancellationToken cancellationToken)
     {
@@ -46,16 +44,7 @@ public sealed class PaymentIntentIssuer(
                 return new IntentResult(IntentOutcome.Existing, IntentView.Of(current, booking!));
             }
 
-            var gate = _gates[(int)((uint)StringComparer.Ordinal.GetHashCode(bookingId) % (uint)_gates.Length)];
-            await gate.WaitAsync(cancellationToken);
-            try
-            {
-                return await CreateAsync(userId, bookingId, cancellationToken);
-            }
-            finally
-            {
-                gate.Release();
-            }
+            return await _gates.RunAsync(bookingId, () => CreateAsync(userId, bookingId, cancellationToken), cancellationToken);
         }
         catch (StripeException ex)
         {

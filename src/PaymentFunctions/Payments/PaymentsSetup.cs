@@ -1,5 +1,6 @@
 using PaymentFunctions.Hosting;
 using PaymentFunctions.Payments.Customers;
+using PaymentFunctions.Payments.Refunds;
 
 namespace PaymentFunctions.Payments;
 
@@ -10,6 +11,8 @@ public static class PaymentsSetup
         services.AddSingleton<StripeCustomers>();
         services.AddSingleton<PaymentIntentIssuer>();
         services.AddSingleton<PaymentStatusReader>();
+        services.AddSingleton<RefundIssuer>();
+        services.AddSingleton<BookingCancellation>();
         services.AddIdempotencyKeys();
         return services;
     }

@@ -15,6 +15,7 @@ public sealed class FunctionsMetadataTests
     {
         { "CreateBooking", "post", "bookings", "Anonymous" },
         { "GetBooking", "get", "bookings/{id}", "Anonymous" },
+        { "CancelBooking", "post", "bookings/{id}/cancel", "Anonymous" },
         { "CreatePaymentIntent", "post", "payments/intents", "Anonymous" },
         { "GetPaymentStatus", "get", "payments/{bookingId}", "Anonymous" },
         { "StripeWebhook", "post", "webhooks/stripe", "Anonymous" },
@@ -24,7 +25,7 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void TheMetadataDeclaresExactlyTheAppsFunctions() =>
         Assert.Equal(
-            ["BookingExpiry", "BookingPaymentEvents", "CreateBooking", "CreatePaymentIntent", "GetBooking", "GetPaymentStatus", "Health", "OutboxSweeper", "StripeReconciliation", "StripeWebhook"],
+            ["BookingExpiry", "BookingPaymentEvents", "CancelBooking", "CreateBooking", "CreatePaymentIntent", "GetBooking", "GetPaymentStatus", "Health", "OutboxSweeper", "StripeReconciliation", "StripeWebhook"],
             Triggers.Keys.Order(StringComparer.Ordinal));
 
     [Theory]

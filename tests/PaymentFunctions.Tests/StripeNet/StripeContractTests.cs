@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Payments;
 using PaymentFunctions.Payments.Customers;
+using PaymentFunctions.Payments.Refunds;
 using PaymentFunctions.Tests.Infrastructure;
 using PaymentFunctions.Webhooks;
 using Stripe;
@@ -47,6 +48,27 @@ public sealed class StripeContractTests
         await stripe.CreateClient().V1.Customers.CreateAsync(StripeCustomers.CreateOptions("alice"), new RequestOptions { IdempotencyKey = "k" });
 
         Assert.Equal([new KeyValuePair<string, string>("metadata[userId]", "alice")], AssertConformsToSpec(stripe.Requests.Single()));
+    }
+
+    [Fact]
+    public async Task RefundingABookingSendsOnlyParametersOfPostRefunds()
+    {
+        var stripe = new RecordingStripeHandler().Answer(200, StripeFixtures.Resource("refund"));
+
+        await stripe.CreateClient().V1.Refunds.CreateAsync(RefundIssuer.CreateOptions(Booking, "pi_123", 1000, "requested_by_customer", "staff"), new RequestOptions { IdempotencyKey = "k" });
+
+        var sent = AssertConformsToSpec(stripe.Requests.Single());
+        Assert.Equal(["amount", "metadata[bookingId]", "metadata[kind]", "payment_intent", "reason"], sent.Select(p => p.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task CancelingTheOwnersIntentSendsOnlyParametersOfPostCancel()
+    {
+        var stripe = new RecordingStripeHandler().Answer(200, StripeFixtures.Resource("payment_intent"));
+
+        await stripe.CreateClient().V1.PaymentIntents.CancelAsync("pi_123", BookingCancellation.CancelOptions);
+
+        Assert.Equal([new KeyValuePair<string, string>("cancellation_reason", "requested_by_customer")], AssertConformsToSpec(stripe.Requests.Single()));
     }
 
     [Fact]

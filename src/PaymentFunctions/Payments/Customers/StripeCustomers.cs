@@ -14,8 +14,7 @@ namespace PaymentFunctions.Payments.Customers;
 /// first, and theirs is kept).
 public sealed class StripeCustomers(PaymentTables tables, StripeClient stripe, FaultInjection faults, TimeProvider time, ILogger<StripeCustomers> logger)
 {
-    // Callers in one instance queue up per user instead of meeting Stripe's 409 for a key in use.
-    private readonly SemaphoreSlim[] _gates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+    private readonly KeyedGates _gates = new();
 
     public async Task<string> ForUserAsync(string userId, CancellationToken cancellationToken)
     {
@@ -25,16 +24,7 @@ public sealed class StripeCustomers(PaymentTables tables, StripeClient stripe, F
             return known;
         }
 
-        var gate = _gates[(uint)StringComparer.Ordinal.GetHashCode(userId) % (uint)_gates.Length];
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            return await FindAsync(userId, cancellationToken) ?? await CreateAsync(userId, cancellationToken);
-        }
-        finally
-        {
-            gate.Release();
-        }
+        return await _gates.RunAsync(userId, async () => await FindAsync(userId, cancellationToken) ?? await CreateAsync(userId, cancellationToken), cancellationToken);
     }
 
     /// The user's customer id, or null when the user has none yet.
