@@ -13,7 +13,12 @@ namespace PaymentFunctions.Hosting;
 public static class AuthSetup
 {
     public const string SpaPolicy = "spa";
+    public const string PaymentsAdminPolicy = "payments-admin";
     public const string UserIdClaim = "sub";
+
+    /// Entra ID puts a token's app roles in "roles"; development tokens do the same.
+    public const string RolesClaim = "roles";
+    public const string PaymentsAdminRole = "payments.admin";
 
     public static IServiceCollection AddSpaAuth(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
@@ -27,7 +32,12 @@ public static class AuthSetup
             .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser()
             // Present and not blank: an empty "sub" would make every such token one shared user.
-            .RequireAssertion(context => !string.IsNullOrWhiteSpace(context.User.FindFirstValue(UserIdClaim))));
+            .RequireAssertion(context => !string.IsNullOrWhiteSpace(context.User.FindFirstValue(UserIdClaim))))
+            .AddPolicy(PaymentsAdminPolicy, policy => policy
+            .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser()
+            .RequireAssertion(context => !string.IsNullOrWhiteSpace(context.User.FindFirstValue(UserIdClaim)))
+            .RequireRole(PaymentsAdminRole));
 
         services.AddOptions<SpaCorsOptions>().BindConfiguration(SpaCorsOptions.Section)
             .Validate(o => o.AllowedOrigins.All(SpaCorsOptions.IsOrigin), "Cors:AllowedOrigins must hold origins only (scheme://host[:port], no path, no wildcard).")
@@ -35,7 +45,7 @@ public static class AuthSetup
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<SpaCorsOptions>>((cors, spa) => cors.AddDefaultPolicy(policy => policy
             .WithOrigins(spa.Value.AllowedOrigins)
-            .WithMethods(HttpMethods.Get, HttpMethods.Post)
+            .WithMethods(HttpMethods.Get, HttpMethods.Post, HttpMethods.Delete)
             .WithHeaders("Authorization", "Content-Type", IdempotencyKeys.HeaderName)
             .WithExposedHeaders(IdempotencyKeys.ReplayedHeader, "Location", "Retry-After")
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
@@ -72,6 +82,7 @@ public static class AuthSetup
         parameters.RequireSignedTokens = true;
         parameters.ClockSkew = TimeSpan.FromMinutes(1);
         parameters.NameClaimType = UserIdClaim;
+        parameters.RoleClaimType = RolesClaim;
 
         if (auth.Authority is { } authority)
         {

@@ -13,6 +13,7 @@ public static class PaymentsSetup
         services.AddSingleton<PaymentStatusReader>();
         services.AddSingleton<RefundIssuer>();
         services.AddSingleton<BookingCancellation>();
+        services.AddSingleton<StaffRefunds>();
         services.AddIdempotencyKeys();
         return services;
     }

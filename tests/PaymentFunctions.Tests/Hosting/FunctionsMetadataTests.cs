@@ -16,6 +16,7 @@ public sealed class FunctionsMetadataTests
         { "CreateBooking", "post", "bookings", "Anonymous" },
         { "GetBooking", "get", "bookings/{id}", "Anonymous" },
         { "CancelBooking", "post", "bookings/{id}/cancel", "Anonymous" },
+        { "StaffRefund", "post", "admin/bookings/{id}/refunds", "Anonymous" },
         { "CreatePaymentIntent", "post", "payments/intents", "Anonymous" },
         { "GetPaymentStatus", "get", "payments/{bookingId}", "Anonymous" },
         { "StripeWebhook", "post", "webhooks/stripe", "Anonymous" },
@@ -25,7 +26,7 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void TheMetadataDeclaresExactlyTheAppsFunctions() =>
         Assert.Equal(
-            ["BookingExpiry", "BookingPaymentEvents", "CancelBooking", "CreateBooking", "CreatePaymentIntent", "GetBooking", "GetPaymentStatus", "Health", "OutboxSweeper", "StripeReconciliation", "StripeWebhook"],
+            ["BookingExpiry", "BookingPaymentEvents", "CancelBooking", "CreateBooking", "CreatePaymentIntent", "GetBooking", "GetPaymentStatus", "Health", "OutboxSweeper", "StaffRefund", "StripeReconciliation", "StripeWebhook"],
             Triggers.Keys.Order(StringComparer.Ordinal));
 
     [Theory]
