@@ -15,8 +15,10 @@ namespace PaymentFunctions.Payments;
 /// crash-safe: Stripe gets the deterministic key "pi-create:{booking}:{attempt}", so whatever happens between
 /// Stripe's answer and our write, the retry gets the same intent back. Then the intent index (webhooks find
 /// the booking through it), then the booking row under its ETag; a lost race re-reads and answers with the
-/// winner's intent. Every new intent names the user's one Stripe customer (<see cref="StripeCustomers"/>).
-public sealed class PaymentIntentIssuer(
+/// winner's intent. Every new intent names the user's one Stripe customer (<see cref="StripeCustomers"/>); with
+/// savePaymentMethod it also asks Stripe to keep the card for later (setup_future_usage=off_session), and an existing
+/// intent is updated to what the caller asks now.
+public sealed partial class PaymentIntentIssuer(
     PaymentTables tables,
     BookingService bookings,
     StripeCustomers customers,
@@ -29,7 +31,7 @@ public sealed class PaymentIntentIssuer(
 
     private readonly KeyedGates _gates = new();
 
-    public async Task<IntentResult> IssueAsync(string userId, string bookingId, CancellationToken cancellationToken)
+    public async Task<IntentResult> IssueAsync(string userId, string bookingId, bool savePaymentMethod, CancellationToken cancellationToken)
     {
         try
         {
@@ -41,10 +43,10 @@ public sealed class PaymentIntentIssuer(
 
             if (await CurrentAsync(booking!, cancellationToken) is { } current)
             {
-                return new IntentResult(IntentOutcome.Existing, IntentView.Of(current, booking!));
+                return new IntentResult(IntentOutcome.Existing, IntentView.Of(await SavingAsAskedAsync(current, userId, savePaymentMethod, cancellationToken), booking!));
             }
 
-            return await _gates.RunAsync(bookingId, () => CreateAsync(userId, bookingId, cancellationToken), cancellationToken);
+            return await _gates.RunAsync(bookingId, () => CreateAsync(userId, bookingId, savePaymentMethod, cancellationToken), cancellationToken);
         }
         catch (StripeException ex)
         {
@@ -62,7 +64,7 @@ public sealed class PaymentIntentIssuer(
         }
     }
 
-    private async Task<IntentResult> CreateAsync(string userId, string bookingId, CancellationToken cancellationToken)
+    private async Task<IntentResult> CreateAsync(string userId, string bookingId, bool savePaymentMethod, CancellationToken cancellationToken)
     {
         PaymentIntent? created = null;
         var customer = await customers.ForUserAsync(userId, cancellationToken);
@@ -82,13 +84,21 @@ public sealed class PaymentIntentIssuer(
 
             if (await CurrentAsync(booking, cancellationToken) is { } current)
             {
-                return new IntentResult(IntentOutcome.Existing, IntentView.Of(current, booking));
+                return new IntentResult(IntentOutcome.Existing, IntentView.Of(await SavingAsAskedAsync(current, userId, savePaymentMethod, cancellationToken), booking));
             }
 
             var attempt = booking.IntentAttempt + 1;
             try
             {
-                created = await stripe.V1.PaymentIntents.CreateAsync(CreateOptions(booking, customer), new RequestOptions { IdempotencyKey = IdempotencyKey(booking.Id, attempt) }, cancellationToken);
+                created = await stripe.V1.PaymentIntents.CreateAsync(CreateOptions(booking, customer, savePaymentMethod), new RequestOptions { IdempotencyKey = IdempotencyKey(booking.Id, attempt) }, cancellationToken);
+            }
+            catch (StripeException ex) when (ex.StripeError?.Type == "idempotency_error")
+            {
+                // A crashed earlier call used this attempt's key with the other savePaymentMethod; its intent never
+                // reached the SPA, so the next attempt's key is safe.
+                logger.LogWarning("Stripe refuses {Key} with other parameters (request {RequestId}); moving booking {BookingId} to attempt {Next}", IdempotencyKey(booking.Id, attempt), StripeFailure.RequestId(ex), booking.Id, attempt + 1);
+                await SkipAttemptAsync(booking, attempt, cancellationToken);
+                continue;
             }
             catch (StripeException ex) when (StripeFailure.IsReplayed(ex) && StripeFailure.IsServerError(ex))
             {
@@ -185,10 +195,11 @@ public sealed class PaymentIntentIssuer(
     /// Automatic payment methods, with Stripe's default allow_redirects=always: the SPA confirms with Stripe.js,
     /// which passes a return_url, so redirect-based methods stay available.
     [SuppressMessage("Globalization", "CA1308:Normalize strings to uppercase", Justification = "Stripe's wire format is lower case.")]
-    internal static PaymentIntentCreateOptions CreateOptions(Booking booking, string customerId) => new()
+    internal static PaymentIntentCreateOptions CreateOptions(Booking booking, string customerId, bool savePaymentMethod) => new()
     {
         Amount = booking.Amount,
         Customer = customerId,
+        SetupFutureUsage = savePaymentMethod ? OffSession : null,
         Currency = booking.Currency.ToLowerInvariant(),
         AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true },
         Metadata = new Dictionary<string, string> { ["bookingId"] = booking.Id, ["userId"] = booking.UserId },

@@ -9,6 +9,7 @@ public static class PaymentsSetup
     public static IServiceCollection AddPayments(this IServiceCollection services)
     {
         services.AddSingleton<StripeCustomers>();
+        services.AddSingleton<SavedCards>();
         services.AddSingleton<PaymentIntentIssuer>();
         services.AddSingleton<PaymentStatusReader>();
         services.AddSingleton<RefundIssuer>();

@@ -30,11 +30,11 @@ public sealed class StripeContractTests
     {
         var stripe = new RecordingStripeHandler().Answer(200, StripeFixtures.Resource("payment_intent"));
 
-        await stripe.CreateClient().V1.PaymentIntents.CreateAsync(PaymentIntentIssuer.CreateOptions(Booking, "cus_123"), new RequestOptions { IdempotencyKey = "k" });
+        await stripe.CreateClient().V1.PaymentIntents.CreateAsync(PaymentIntentIssuer.CreateOptions(Booking, "cus_123", savePaymentMethod: true), new RequestOptions { IdempotencyKey = "k" });
 
         var sent = AssertConformsToSpec(stripe.Requests.Single());
         Assert.Equal(
-            ["amount", "automatic_payment_methods[enabled]", "currency", "customer", "description", "metadata[bookingId]", "metadata[userId]"],
+            ["amount", "automatic_payment_methods[enabled]", "currency", "customer", "description", "metadata[bookingId]", "metadata[userId]", "setup_future_usage"],
             sent.Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Contains(new KeyValuePair<string, string>("currency", "eur"), sent);
         Assert.Contains(new KeyValuePair<string, string>("amount", "5000"), sent);
@@ -48,6 +48,25 @@ public sealed class StripeContractTests
         await stripe.CreateClient().V1.Customers.CreateAsync(StripeCustomers.CreateOptions("alice"), new RequestOptions { IdempotencyKey = "k" });
 
         Assert.Equal([new KeyValuePair<string, string>("metadata[userId]", "alice")], AssertConformsToSpec(stripe.Requests.Single()));
+    }
+
+    [Fact]
+    public async Task ListingAndDetachingSavedCardsUsePathsAndParametersOfTheSpec()
+    {
+        var stripe = new RecordingStripeHandler()
+            .Answer(200, """{"object":"list","data":[],"has_more":false,"url":"/v1/payment_methods"}""")
+            .Answer(200, StripeFixtures.Resource("payment_method"));
+        var client = stripe.CreateClient();
+
+        await foreach (var _ in client.V1.PaymentMethods.ListAutoPagingAsync(SavedCards.ListOptions("cus_123")))
+        {
+        }
+
+        await client.V1.PaymentMethods.DetachAsync("pm_123");
+
+        var listed = AssertConformsToSpec(stripe.Requests[0]);
+        Assert.Equal(["customer", "limit", "type"], listed.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Empty(AssertConformsToSpec(stripe.Requests[1]));
     }
 
     [Fact]
