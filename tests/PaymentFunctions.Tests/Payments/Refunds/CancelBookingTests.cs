@@ -143,6 +143,36 @@ public sealed class CancelBookingTests
     }
 
     [Fact]
+    public async Task StripeDownIsA503ThatChangesNothingAndTheRetryCancels()
+    {
+        await using var host = await PaymentAppHost.StartAsync();
+        using var alice = host.ClientFor("alice");
+        var unpaid = await NewBookingIdAsync(alice);
+        var intentId = (await CreateIntentAsync(alice, unpaid)).Text("paymentIntentId");
+        var (paid, _) = await PaidBookingAsync(host, alice);
+        await ArmStripeFaultAsync(host, new { path = $"/v1/payment_intents/{intentId}/cancel", method = "POST", status = 503, count = 10 });
+        await ArmStripeFaultAsync(host, new { path = "/v1/refunds", method = "POST", status = 503, count = 10 });
+
+        var unpaidDown = await CancelAsync(alice, unpaid, "cancel-unpaid");
+        var paidDown = await CancelAsync(alice, paid, "cancel-paid");
+        var unpaidWhileDown = await GetAsync(alice, $"/api/bookings/{unpaid}");
+        var recordedWhileDown = await TestBookings.RowsAsync(host, paid, RowKeys.RefundPrefix);
+        await ClearStripeFaultsAsync(host);
+        var unpaidRetried = await CancelAsync(alice, unpaid, "cancel-unpaid");
+        var paidRetried = await CancelAsync(alice, paid, "cancel-paid");
+
+        unpaidDown.AssertProblem(HttpStatusCode.ServiceUnavailable);
+        paidDown.AssertProblem(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("5", paidDown.Response.Headers.GetValues("Retry-After").Single());
+        Assert.Equal("PENDING", unpaidWhileDown.Text("status"));
+        Assert.Empty(recordedWhileDown);
+        Assert.Equal(HttpStatusCode.OK, unpaidRetried.Status);
+        Assert.Equal("canceled", (string?)host.EmulatorState.FindPaymentIntent(intentId)!["status"]);
+        Assert.Equal(HttpStatusCode.Accepted, paidRetried.Status);
+        Assert.Single(host.EmulatorState.Refunds);
+    }
+
+    [Fact]
     public async Task ADisputedBookingIsA409AndOnlyItsOwnerMayCancel()
     {
         await using var host = await PaymentAppHost.StartAsync();
