@@ -43,7 +43,7 @@ public sealed record PaymentFacts
         && Canceled == other.Canceled && Expired == other.Expired && CustomerCancelled == other.CustomerCancelled && RefundedAmount == other.RefundedAmount
         && Disputes.SequenceEqual(other.Disputes);
 
-    public override int GetHashCode() => HashCode.Combine(Succeeded, LastFailure, Canceled, Expired, RefundedAmount, Disputes.Count);
+    public override int GetHashCode() => HashCode.Combine(Succeeded, LastFailure, Canceled, Expired, CustomerCancelled, RefundedAmount, Disputes.Count);
 }
 
 /// A point in time with the id of the event that established it; the id breaks ties between events

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -28,16 +29,9 @@ public static class AuthSetup
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>, IHostEnvironment, IConfiguration>((jwt, auth, env, config) => ConfigureJwt(jwt, auth.Value, env, config));
-        services.AddAuthorizationBuilder().AddPolicy(SpaPolicy, policy => policy
-            .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
-            .RequireAuthenticatedUser()
-            // Present and not blank: an empty "sub" would make every such token one shared user.
-            .RequireAssertion(context => !string.IsNullOrWhiteSpace(context.User.FindFirstValue(UserIdClaim))))
-            .AddPolicy(PaymentsAdminPolicy, policy => policy
-            .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
-            .RequireAuthenticatedUser()
-            .RequireAssertion(context => !string.IsNullOrWhiteSpace(context.User.FindFirstValue(UserIdClaim)))
-            .RequireRole(PaymentsAdminRole));
+        services.AddAuthorizationBuilder()
+            .AddPolicy(SpaPolicy, policy => RequireUser(policy))
+            .AddPolicy(PaymentsAdminPolicy, policy => RequireUser(policy).RequireRole(PaymentsAdminRole));
 
         services.AddOptions<SpaCorsOptions>().BindConfiguration(SpaCorsOptions.Section)
             .Validate(o => o.AllowedOrigins.All(SpaCorsOptions.IsOrigin), "Cors:AllowedOrigins must hold origins only (scheme://host[:port], no path, no wildcard).")
@@ -51,6 +45,12 @@ public static class AuthSetup
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
         return services;
     }
+
+    private static AuthorizationPolicyBuilder RequireUser(AuthorizationPolicyBuilder policy) => policy
+        .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+        .RequireAuthenticatedUser()
+        // Present and not blank: an empty "sub" would make every such token one shared user.
+        .RequireAssertion(context => !string.IsNullOrWhiteSpace(context.User.FindFirstValue(UserIdClaim)));
 
     /// The caller's user id; the SPA policy guarantees the claim exists.
     public static string UserId(this ClaimsPrincipal user) =>

@@ -85,5 +85,24 @@ public sealed class SavedCardsTests
         Assert.Equal(1, host.EmulatorState.CreateCount);
     }
 
+    [Fact]
+    public async Task ARetryAfterACrashThatAsksOtherwiseAboutSavingMovesToTheNextAttemptWithoutAnError()
+    {
+        await using var host = await PaymentAppHost.StartAsync();
+        using var alice = host.ClientFor("alice");
+        var bookingId = await NewBookingIdAsync(alice);
+        var fired = 0;
+        host.Faults.Rule = point => point == PaymentFunctions.Hosting.FaultInjection.IntentAfterStripe && Interlocked.Exchange(ref fired, 1) == 0;
+
+        var crashed = await CreateSavingIntentAsync(alice, bookingId, save: false);
+        var retried = await CreateSavingIntentAsync(alice, bookingId);
+
+        crashed.AssertProblem(HttpStatusCode.InternalServerError);
+        Assert.Equal(HttpStatusCode.Created, retried.Status);
+        Assert.Equal("off_session", (string?)host.EmulatorState.FindPaymentIntent(retried.Text("paymentIntentId"))!["setup_future_usage"]);
+        Assert.Equal(2, host.EmulatorState.CreateCount); // attempt 1's intent never reached the SPA
+        Assert.Equal(2, (await TestBookings.LoadAsync(host, bookingId)).IntentAttempt);
+    }
+
     private static async Task<Answer> DeleteAsync(HttpClient client, string path) => await Answer.ReadAsync(await client.DeleteAsync(path));
 }
