@@ -74,10 +74,22 @@ public sealed class StripeContractTests
     {
         var stripe = new RecordingStripeHandler().Answer(200, StripeFixtures.Resource("refund"));
 
-        await stripe.CreateClient().V1.Refunds.CreateAsync(RefundIssuer.CreateOptions(Booking, "pi_123", 1000, "requested_by_customer", "staff"), new RequestOptions { IdempotencyKey = "k" });
+        await stripe.CreateClient().V1.Refunds.CreateAsync(RefundIssuer.CreateOptions(Booking, "pi_123", 1000, "requested_by_customer", "staff", "refund-staff:bk_contract:0123"), new RequestOptions { IdempotencyKey = "k" });
 
         var sent = AssertConformsToSpec(stripe.Requests.Single());
-        Assert.Equal(["amount", "metadata[bookingId]", "metadata[kind]", "payment_intent", "reason"], sent.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["amount", "metadata[bookingId]", "metadata[kind]", "metadata[refundKey]", "payment_intent", "reason"], sent.Select(p => p.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task LookingForARefundAmongAnIntentsUsesOnlyQueryParametersOfGetRefunds()
+    {
+        var stripe = new RecordingStripeHandler().Answer(200, """{"object":"list","data":[],"has_more":false,"url":"/v1/refunds"}""");
+
+        await foreach (var _ in stripe.CreateClient().V1.Refunds.ListAutoPagingAsync(new RefundListOptions { PaymentIntent = "pi_123", Limit = 100 }))
+        {
+        }
+
+        Assert.Equal(["limit", "payment_intent"], AssertConformsToSpec(stripe.Requests.Single()).Select(p => p.Key).Order(StringComparer.Ordinal));
     }
 
     [Fact]

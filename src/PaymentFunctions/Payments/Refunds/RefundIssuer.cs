@@ -12,6 +12,8 @@ namespace PaymentFunctions.Payments.Refunds;
 /// see each other's recorded refunds.
 public sealed class RefundIssuer(PaymentTables tables, StripeClient stripe, FaultInjection faults, ILogger<RefundIssuer> logger)
 {
+    /// Metadata naming the Stripe key a refund was asked for under (see <see cref="CreateOnceAsync"/>).
+    public const string KeyMetadata = "refundKey";
     private static readonly HashSet<string> NothingLeftCodes = ["charge_already_refunded", "amount_too_large"];
     private readonly KeyedGates _gates = new();
 
@@ -34,7 +36,7 @@ public sealed class RefundIssuer(PaymentTables tables, StripeClient stripe, Faul
             ?? throw new InvalidOperationException($"Booking {booking.Id} has no PaymentIntent to refund.");
         try
         {
-            var refund = await stripe.V1.Refunds.CreateAsync(CreateOptions(booking, intentId, amount, reason, kind), new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
+            var refund = await CreateOnceAsync(CreateOptions(booking, intentId, amount, reason, kind, idempotencyKey), intentId, idempotencyKey, cancellationToken);
             faults.Reached(FaultInjection.RefundAfterStripe);
             var record = RefundRecord.Of(booking.Id, refund, kind, requestedBy);
             await record.RecordAsync(tables, cancellationToken);
@@ -49,6 +51,30 @@ public sealed class RefundIssuer(PaymentTables tables, StripeClient stripe, Faul
         catch (Exception ex) when (StripeFailure.IsUnreachable(ex, cancellationToken))
         {
             return Unreachable(ex, booking.Id);
+        }
+    }
+
+    /// Stripe keeps a 5xx under its key for 24 h, so that key can never succeed. Whether Stripe made the refund before
+    /// failing is for Stripe to say: our refunds carry their key in metadata, so it is looked for among the intent's
+    /// refunds, and only when it is not there is the refund asked for again, under a second key.
+    private async Task<Refund> CreateOnceAsync(RefundCreateOptions options, string intentId, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await stripe.V1.Refunds.CreateAsync(options, new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
+        }
+        catch (StripeException ex) when (StripeFailure.IsReplayed(ex) && StripeFailure.IsServerError(ex))
+        {
+            logger.LogWarning("Stripe replays a {Status} for {Key} (request {RequestId}); looking for the refund among {IntentId}'s", (int)ex.HttpStatusCode, idempotencyKey, StripeFailure.RequestId(ex), intentId);
+            await foreach (var existing in stripe.V1.Refunds.ListAutoPagingAsync(new RefundListOptions { PaymentIntent = intentId, Limit = 100 }, cancellationToken: cancellationToken))
+            {
+                if (existing.Metadata?.GetValueOrDefault(KeyMetadata) == idempotencyKey)
+                {
+                    return existing;
+                }
+            }
+
+            return await stripe.V1.Refunds.CreateAsync(options, new RequestOptions { IdempotencyKey = idempotencyKey + ":after-5xx" }, cancellationToken);
         }
     }
 
@@ -85,11 +111,11 @@ public sealed class RefundIssuer(PaymentTables tables, StripeClient stripe, Faul
     }
 
     /// Everything the app sends to create a refund (the contract test checks it against Stripe's spec).
-    internal static RefundCreateOptions CreateOptions(Booking booking, string intentId, long? amount, string reason, string kind) => new()
+    internal static RefundCreateOptions CreateOptions(Booking booking, string intentId, long? amount, string reason, string kind, string idempotencyKey) => new()
     {
         PaymentIntent = intentId,
         Amount = amount,
         Reason = reason,
-        Metadata = new Dictionary<string, string> { ["bookingId"] = booking.Id, ["kind"] = kind },
+        Metadata = new Dictionary<string, string> { ["bookingId"] = booking.Id, ["kind"] = kind, [KeyMetadata] = idempotencyKey },
     };
 }

@@ -173,6 +173,44 @@ public sealed class CancelBookingTests
     }
 
     [Fact]
+    public async Task AStripeErrorKeptUnderTheCancelsKeyIsLookedPastWithOneRefundInTheEnd()
+    {
+        await using var host = await PaymentAppHost.StartAsync();
+        using var alice = host.ClientFor("alice");
+        var (bookingId, _) = await PaidBookingAsync(host, alice);
+        // A 500 while Stripe executed the request: Stripe keeps it under refund-cancel:{booking} and replays it.
+        await ArmStripeFaultAsync(host, new { path = "/v1/refunds", method = "POST", status = 500, count = 1, savedUnderKey = true });
+
+        var cancel = await CancelAsync(alice, bookingId);
+        var again = await CancelAsync(alice, bookingId);
+
+        Assert.Equal(HttpStatusCode.Accepted, cancel.Status);
+        var refund = Assert.Single(host.EmulatorState.Refunds);
+        Assert.Equal(BookingCancellation.IdempotencyKey(bookingId), (string?)refund["metadata"]!["refundKey"]);
+        Assert.Equal((string?)refund["id"], again.Json.GetProperty("refund").GetProperty("id").GetString());
+        await StatusEventuallyAsync(alice, bookingId, BookingStatus.CANCELLED);
+    }
+
+    [Fact]
+    public async Task ACrashAfterTheRefundThatFollowedAKeptErrorIsFoundByItsKeyOnTheRetry()
+    {
+        await using var host = await PaymentAppHost.StartAsync();
+        using var alice = host.ClientFor("alice");
+        var (bookingId, _) = await PaidBookingAsync(host, alice);
+        await ArmStripeFaultAsync(host, new { path = "/v1/refunds", method = "POST", status = 500, count = 1, savedUnderKey = true });
+        var fired = 0;
+        host.Faults.Rule = point => point == FaultInjection.RefundAfterStripe && Interlocked.Exchange(ref fired, 1) == 0;
+
+        var crashed = await CancelAsync(alice, bookingId);
+        var retried = await CancelAsync(alice, bookingId);
+
+        crashed.AssertProblem(HttpStatusCode.InternalServerError);
+        Assert.Equal(HttpStatusCode.Accepted, retried.Status);
+        var refund = Assert.Single(host.EmulatorState.Refunds);
+        Assert.Equal((string?)refund["id"], retried.Json.GetProperty("refund").GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task ADisputedBookingIsA409AndOnlyItsOwnerMayCancel()
     {
         await using var host = await PaymentAppHost.StartAsync();
