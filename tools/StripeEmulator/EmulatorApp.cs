@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StripeEmulator.Api;
+using StripeEmulator.Customers;
 using StripeEmulator.Events;
 using StripeEmulator.Payments;
 using StripeEmulator.Webhooks;
@@ -44,6 +45,8 @@ public static partial class EmulatorApp
         builder.Services.AddSingleton<StripeApi>();
         builder.Services.AddSingleton<PaymentIntentService>();
         builder.Services.AddSingleton<RefundService>();
+        builder.Services.AddSingleton<CustomerService>();
+        builder.Services.AddSingleton<PaymentMethodService>();
         builder.Services.AddSingleton<EventQuery>();
         builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName);
         builder.Services.AddHostedService<WebhookDispatcher>();

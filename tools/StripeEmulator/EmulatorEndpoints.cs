@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using StripeEmulator.Api;
+using StripeEmulator.Customers;
 using StripeEmulator.Events;
 using StripeEmulator.Payments;
 
@@ -16,8 +17,15 @@ public static partial class EmulatorApp
         v1.MapPost("/payment_intents/{id}/confirm", (string id, HttpContext c, StripeApi api, PaymentIntentService s) => api.ExecuteAsync(c, (f, r) => s.Confirm(id, f, r)));
         v1.MapPost("/payment_intents/{id}/cancel", (string id, HttpContext c, StripeApi api, PaymentIntentService s) => api.ExecuteAsync(c, (f, r) => s.Cancel(id, f, r)));
         v1.MapPost("/refunds", (HttpContext c, StripeApi api, RefundService s) => api.ExecuteAsync(c, s.Create));
+        v1.MapGet("/refunds", (HttpContext c, StripeApi api, RefundService s) => api.ExecuteAsync(c, (f, _) => s.List(f)));
         v1.MapGet("/refunds/{id}", (string id, HttpContext c, StripeApi api, RefundService s) => api.ExecuteAsync(c, (_, _) => s.Retrieve("refund", id)));
         v1.MapGet("/charges/{id}", (string id, HttpContext c, StripeApi api, RefundService s) => api.ExecuteAsync(c, (_, _) => s.Retrieve("charge", id)));
+        v1.MapPost("/customers", (HttpContext c, StripeApi api, CustomerService s) => api.ExecuteAsync(c, s.Create));
+        v1.MapGet("/customers/{id}", (string id, HttpContext c, StripeApi api, CustomerService s) => api.ExecuteAsync(c, (_, _) => s.Retrieve(id)));
+        v1.MapGet("/customers/{id}/payment_methods", (string id, HttpContext c, StripeApi api, PaymentMethodService s) => api.ExecuteAsync(c, (f, _) => s.List(f, id)));
+        v1.MapGet("/payment_methods", (HttpContext c, StripeApi api, PaymentMethodService s) => api.ExecuteAsync(c, (f, _) => s.List(f)));
+        v1.MapGet("/payment_methods/{id}", (string id, HttpContext c, StripeApi api, PaymentMethodService s) => api.ExecuteAsync(c, (_, _) => s.Retrieve(id)));
+        v1.MapPost("/payment_methods/{id}/detach", (string id, HttpContext c, StripeApi api, PaymentMethodService s) => api.ExecuteAsync(c, (_, r) => s.Detach(id, r)));
         v1.MapGet("/events", (HttpContext c, StripeApi api, EventQuery q) => api.ExecuteAsync(c, (f, _) => q.List(f)));
         v1.MapGet("/events/{id}", (string id, HttpContext c, StripeApi api, EventQuery q) => api.ExecuteAsync(c, (_, _) => q.Retrieve(id)));
 
@@ -52,6 +60,8 @@ public static partial class EmulatorApp
                 ["payment_intents_created"] = state.CreateCount,
                 ["charges"] = state.Charges.Count,
                 ["refunds"] = state.Refunds.Count,
+                ["customers"] = state.Customers.Count,
+                ["payment_methods"] = state.PaymentMethods.Count,
                 ["events"] = state.Events.Count,
                 ["requests"] = state.RequestCount,
                 ["idempotency_keys"] = idempotency.Count,

@@ -32,8 +32,15 @@ public sealed partial class EmulatorState
 
     internal Dictionary<string, JsonObject> RefundsById { get; } = [];
 
+    internal Dictionary<string, JsonObject> CustomersById { get; } = [];
+
+    internal Dictionary<string, JsonObject> PaymentMethodsById { get; } = [];
+
     /// PaymentMethod ids handed out for test tokens (pm_card_visa -> pm_...), mapped back to the token.
     internal Dictionary<string, string> PaymentMethodTokens { get; } = [];
+
+    /// Detached PaymentMethods, which Stripe never lets pay again.
+    internal HashSet<string> DetachedPaymentMethods { get; } = [];
 
     internal ChannelReader<WebhookJob> WebhookQueue => _webhooks.Reader;
 
@@ -42,6 +49,10 @@ public sealed partial class EmulatorState
     public IReadOnlyCollection<JsonObject> Charges => Copy(() => ChargesById.Values);
 
     public IReadOnlyCollection<JsonObject> Refunds => Copy(() => RefundsById.Values);
+
+    public IReadOnlyCollection<JsonObject> Customers => Copy(() => CustomersById.Values);
+
+    public IReadOnlyCollection<JsonObject> PaymentMethods => Copy(() => PaymentMethodsById.Values);
 
     /// Events oldest first (the API lists them newest first).
     public IReadOnlyList<JsonObject> Events => Copy(() => _events);

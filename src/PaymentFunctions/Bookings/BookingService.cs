@@ -102,7 +102,11 @@ public sealed class BookingService(
     }
 
     /// The booking if it exists and belongs to userId; null otherwise (the caller cannot tell which).
-    public async Task<Booking?> FindOwnedAsync(string userId, string bookingId, CancellationToken cancellationToken)
+    public async Task<Booking?> FindOwnedAsync(string userId, string bookingId, CancellationToken cancellationToken) =>
+        await FindAsync(bookingId, cancellationToken) is { } booking && booking.UserId == userId ? booking : null;
+
+    /// Any user's booking, for staff; null when there is none with this id.
+    public async Task<Booking?> FindAsync(string bookingId, CancellationToken cancellationToken)
     {
         if (!BookingIds.IsWellFormed(bookingId))
         {
@@ -111,7 +115,6 @@ public sealed class BookingService(
 
         await tables.EnsureCreatedAsync(cancellationToken);
         var row = await tables.Bookings.FindAsync(bookingId, RowKeys.Booking, cancellationToken);
-        var booking = row is null ? null : Booking.FromEntity(row);
-        return booking?.UserId == userId ? booking : null;
+        return row is null ? null : Booking.FromEntity(row);
     }
 }

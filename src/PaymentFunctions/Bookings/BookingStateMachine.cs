@@ -31,7 +31,7 @@ public static class BookingStateMachine
             return BookingStatus.CONFIRMED;
         }
 
-        if (facts.Canceled is not null || facts.Expired is not null)
+        if (facts.Canceled is not null || facts.Expired is not null || facts.CustomerCancelled is not null)
         {
             return BookingStatus.CANCELLED;
         }
@@ -43,6 +43,7 @@ public static class BookingStateMachine
     public static string CancellationReason(PaymentFacts facts, long bookingAmount) =>
         facts.AnyDisputeLost ? "dispute_lost"
         : facts.RefundedAmount > 0 && facts.RefundedAmount >= bookingAmount ? "refunded"
+        : facts.CustomerCancelled is not null ? "cancelled_by_customer"
         : facts.Canceled is not null ? "payment_canceled"
         : "expired";
 
@@ -69,6 +70,11 @@ public static class BookingStateMachine
 
     public static PaymentFacts Expire(PaymentFacts facts, DateTimeOffset at, string runId) =>
         facts with { Expired = Stamp.Earliest(facts.Expired, new Stamp(at, runId)) };
+
+    /// Like expiry, a customer's cancel never outranks a payment that succeeded after all: that booking is
+    /// CONFIRMED and is cancelled by refunding it.
+    public static PaymentFacts CancelByCustomer(PaymentFacts facts, DateTimeOffset at, string causationId) =>
+        facts with { CustomerCancelled = Stamp.Earliest(facts.CustomerCancelled, new Stamp(at, causationId)) };
 
     private static PaymentFacts WithDispute(PaymentFacts facts, string disputeId, Func<DisputeFact, DisputeFact> change)
     {

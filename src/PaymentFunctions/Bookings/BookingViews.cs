@@ -3,7 +3,7 @@ namespace PaymentFunctions.Bookings;
 /// POST /api/bookings. Nullable so that a missing field is a validation error, not a default value.
 public sealed record CreateBookingRequest(string? TicketTypeId, int? Quantity);
 
-/// GET /api/bookings/{id}: what the SPA shows. Amount in minor units of Currency.
+/// GET /api/bookings/{id}: what the SPA shows. Amounts in minor units of Currency; AmountRefunded as Stripe reported it.
 public sealed record BookingView(
     string Id,
     BookingStatus Status,
@@ -11,6 +11,7 @@ public sealed record BookingView(
     int Quantity,
     long Amount,
     string Currency,
+    long AmountRefunded,
     string? PaymentIntentId,
     DateTimeOffset CreatedAt,
     DateTimeOffset HoldExpiresAt,
@@ -18,7 +19,7 @@ public sealed record BookingView(
 {
     public static BookingView Of(Booking booking, IEnumerable<BookingHistoryEntry> history) => new(
         booking.Id, booking.Status, booking.TicketTypeId, booking.Quantity, booking.Amount, booking.Currency,
-        booking.PaymentIntentId, booking.CreatedAt, booking.HoldExpiresAt,
+        booking.Facts.RefundedAmount, booking.PaymentIntentId, booking.CreatedAt, booking.HoldExpiresAt,
         [.. history.Select(h => new BookingHistoryView(h.At, h.From, h.To, h.Cause, h.CausationId, h.Reason))]);
 }
 

@@ -24,6 +24,9 @@ public sealed record PaymentFacts
 
     public Stamp? Expired { get; init; }
 
+    /// The owner cancelled the unpaid booking (POST /api/bookings/{id}/cancel), after its intent was canceled at Stripe.
+    public Stamp? CustomerCancelled { get; init; }
+
     public long RefundedAmount { get; init; }
 
     public ImmutableSortedDictionary<string, DisputeFact> Disputes { get; init; } =
@@ -37,10 +40,10 @@ public sealed record PaymentFacts
         other is not null
         && Succeeded == other.Succeeded && SucceededIntentId == other.SucceededIntentId
         && LastFailure == other.LastFailure && LastFailureCode == other.LastFailureCode && LastFailureMessage == other.LastFailureMessage
-        && Canceled == other.Canceled && Expired == other.Expired && RefundedAmount == other.RefundedAmount
+        && Canceled == other.Canceled && Expired == other.Expired && CustomerCancelled == other.CustomerCancelled && RefundedAmount == other.RefundedAmount
         && Disputes.SequenceEqual(other.Disputes);
 
-    public override int GetHashCode() => HashCode.Combine(Succeeded, LastFailure, Canceled, Expired, RefundedAmount, Disputes.Count);
+    public override int GetHashCode() => HashCode.Combine(Succeeded, LastFailure, Canceled, Expired, CustomerCancelled, RefundedAmount, Disputes.Count);
 }
 
 /// A point in time with the id of the event that established it; the id breaks ties between events

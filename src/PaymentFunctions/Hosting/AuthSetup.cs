@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -13,7 +14,12 @@ namespace PaymentFunctions.Hosting;
 public static class AuthSetup
 {
     public const string SpaPolicy = "spa";
+    public const string PaymentsAdminPolicy = "payments-admin";
     public const string UserIdClaim = "sub";
+
+    /// Entra ID puts a token's app roles in "roles"; development tokens do the same.
+    public const string RolesClaim = "roles";
+    public const string PaymentsAdminRole = "payments.admin";
 
     public static IServiceCollection AddSpaAuth(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
@@ -23,11 +29,9 @@ public static class AuthSetup
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>, IHostEnvironment, IConfiguration>((jwt, auth, env, config) => ConfigureJwt(jwt, auth.Value, env, config));
-        services.AddAuthorizationBuilder().AddPolicy(SpaPolicy, policy => policy
-            .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
-            .RequireAuthenticatedUser()
-            // Present and not blank: an empty "sub" would make every such token one shared user.
-            .RequireAssertion(context => !string.IsNullOrWhiteSpace(context.User.FindFirstValue(UserIdClaim))));
+        services.AddAuthorizationBuilder()
+            .AddPolicy(SpaPolicy, policy => RequireUser(policy))
+            .AddPolicy(PaymentsAdminPolicy, policy => RequireUser(policy).RequireRole(PaymentsAdminRole));
 
         services.AddOptions<SpaCorsOptions>().BindConfiguration(SpaCorsOptions.Section)
             .Validate(o => o.AllowedOrigins.All(SpaCorsOptions.IsOrigin), "Cors:AllowedOrigins must hold origins only (scheme://host[:port], no path, no wildcard).")
@@ -35,12 +39,18 @@ public static class AuthSetup
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<SpaCorsOptions>>((cors, spa) => cors.AddDefaultPolicy(policy => policy
             .WithOrigins(spa.Value.AllowedOrigins)
-            .WithMethods(HttpMethods.Get, HttpMethods.Post)
+            .WithMethods(HttpMethods.Get, HttpMethods.Post, HttpMethods.Delete)
             .WithHeaders("Authorization", "Content-Type", IdempotencyKeys.HeaderName)
             .WithExposedHeaders(IdempotencyKeys.ReplayedHeader, "Location", "Retry-After")
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
         return services;
     }
+
+    private static AuthorizationPolicyBuilder RequireUser(AuthorizationPolicyBuilder policy) => policy
+        .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+        .RequireAuthenticatedUser()
+        // Present and not blank: an empty "sub" would make every such token one shared user.
+        .RequireAssertion(context => !string.IsNullOrWhiteSpace(context.User.FindFirstValue(UserIdClaim)));
 
     /// The caller's user id; the SPA policy guarantees the claim exists.
     public static string UserId(this ClaimsPrincipal user) =>
@@ -72,6 +82,7 @@ public static class AuthSetup
         parameters.RequireSignedTokens = true;
         parameters.ClockSkew = TimeSpan.FromMinutes(1);
         parameters.NameClaimType = UserIdClaim;
+        parameters.RoleClaimType = RolesClaim;
 
         if (auth.Authority is { } authority)
         {

@@ -9,6 +9,8 @@ public sealed class FaultInjection
     public const string OutboxAfterPublish = "outbox.after-publish";
     public const string IntentAfterStripe = "intent.after-stripe";
     public const string ConsumerAfterBatch = "consumer.after-batch";
+    public const string CustomerAfterStripe = "customer.after-stripe";
+    public const string RefundAfterStripe = "refund.after-stripe";
 
     /// Returns true for a point that should fail now.
     public Func<string, bool>? Rule { get; set; }

@@ -12,10 +12,13 @@ namespace PaymentFunctions.Hosting;
 public sealed class SpaAuthorization(IPolicyEvaluator evaluator, IAuthorizationPolicyProvider policies)
 {
     /// Null when the caller may go on (HttpContext.User is then the caller); otherwise the answer to return.
-    public async Task<IResult?> DenyAsync(HttpContext http)
+    public Task<IResult?> DenyAsync(HttpContext http) => DenyAsync(http, AuthSetup.SpaPolicy);
+
+    /// The same for another of the app's policies (e.g. <see cref="AuthSetup.PaymentsAdminPolicy"/>).
+    public async Task<IResult?> DenyAsync(HttpContext http, string policyName)
     {
-        var policy = await policies.GetPolicyAsync(AuthSetup.SpaPolicy)
-            ?? throw new InvalidOperationException($"The authorization policy '{AuthSetup.SpaPolicy}' is not registered.");
+        var policy = await policies.GetPolicyAsync(policyName)
+            ?? throw new InvalidOperationException($"The authorization policy '{policyName}' is not registered.");
         var authentication = await evaluator.AuthenticateAsync(policy, http);
         var authorization = await evaluator.AuthorizeAsync(policy, authentication, http, resource: null);
         if (authorization.Succeeded)

@@ -32,7 +32,7 @@ public sealed class CreatePaymentIntentFunction(SpaAuthorization auth, PaymentIn
         }
 
         var userId = http.User.UserId();
-        return await keys.ExecuteAsync(http, userId, body.Raw, async () => Map(http, await issuer.IssueAsync(userId, bookingId, ct)));
+        return await keys.ExecuteAsync(http, userId, body.Raw, async () => Map(http, await issuer.IssueAsync(userId, bookingId, body.Value.SavePaymentMethod == true, ct)));
     }
 
     private static Results<Created<IntentView>, Ok<IntentView>, ProblemHttpResult> Map(HttpContext http, IntentResult result)

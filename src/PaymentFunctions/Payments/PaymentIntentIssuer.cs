@@ -4,6 +4,7 @@ using Azure;
 using Azure.Data.Tables;
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Hosting;
+using PaymentFunctions.Payments.Customers;
 using PaymentFunctions.Storage;
 using Stripe;
 
@@ -14,10 +15,13 @@ namespace PaymentFunctions.Payments;
 /// crash-safe: Stripe gets the deterministic key "pi-create:{booking}:{attempt}", so whatever happens between
 /// Stripe's answer and our write, the retry gets the same intent back. Then the intent index (webhooks find
 /// the booking through it), then the booking row under its ETag; a lost race re-reads and answers with the
-/// winner's intent.
-public sealed class PaymentIntentIssuer(
+/// winner's intent. Every new intent names the user's one Stripe customer (<see cref="StripeCustomers"/>); with
+/// savePaymentMethod it also asks Stripe to keep the card for later (setup_future_usage=off_session), and an existing
+/// intent is updated to what the caller asks now.
+public sealed partial class PaymentIntentIssuer(
     PaymentTables tables,
     BookingService bookings,
+    StripeCustomers customers,
     StripeClient stripe,
     FaultInjection faults,
     TimeProvider time,
@@ -25,11 +29,9 @@ public sealed class PaymentIntentIssuer(
 {
     private const int MaxWriteAttempts = 5;
 
-    // Callers in one instance queue up per booking instead of hammering Stripe with the same idempotency key
-    // (which answers 409 while the first call runs); across instances the key and the ETag keep it correct.
-    private readonly SemaphoreSlim[] _gates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+    private readonly KeyedGates _gates = new();
 
-    public async Task<IntentResult> IssueAsync(string userId, string bookingId, CancellationToken cancellationToken)
+    public async Task<IntentResult> IssueAsync(string userId, string bookingId, bool savePaymentMethod, CancellationToken cancellationToken)
     {
         try
         {
@@ -41,19 +43,10 @@ public sealed class PaymentIntentIssuer(
 
             if (await CurrentAsync(booking!, cancellationToken) is { } current)
             {
-                return new IntentResult(IntentOutcome.Existing, IntentView.Of(current, booking!));
+                return new IntentResult(IntentOutcome.Existing, IntentView.Of(await SavingAsAskedAsync(current, userId, savePaymentMethod, cancellationToken), booking!));
             }
 
-            var gate = _gates[(int)((uint)StringComparer.Ordinal.GetHashCode(bookingId) % (uint)_gates.Length)];
-            await gate.WaitAsync(cancellationToken);
-            try
-            {
-                return await CreateAsync(userId, bookingId, cancellationToken);
-            }
-            finally
-            {
-                gate.Release();
-            }
+            return await _gates.RunAsync(bookingId, () => CreateAsync(userId, bookingId, savePaymentMethod, cancellationToken), cancellationToken);
         }
         catch (StripeException ex)
         {
@@ -71,9 +64,10 @@ public sealed class PaymentIntentIssuer(
         }
     }
 
-    private async Task<IntentResult> CreateAsync(string userId, string bookingId, CancellationToken cancellationToken)
+    private async Task<IntentResult> CreateAsync(string userId, string bookingId, bool savePaymentMethod, CancellationToken cancellationToken)
     {
         PaymentIntent? created = null;
+        var customer = await customers.ForUserAsync(userId, cancellationToken);
         for (var write = 1; write <= MaxWriteAttempts; write++)
         {
             // Re-read under the gate (and after a lost race): someone may have recorded an intent meanwhile.
@@ -90,13 +84,21 @@ public sealed class PaymentIntentIssuer(
 
             if (await CurrentAsync(booking, cancellationToken) is { } current)
             {
-                return new IntentResult(IntentOutcome.Existing, IntentView.Of(current, booking));
+                return new IntentResult(IntentOutcome.Existing, IntentView.Of(await SavingAsAskedAsync(current, userId, savePaymentMethod, cancellationToken), booking));
             }
 
             var attempt = booking.IntentAttempt + 1;
             try
             {
-                created = await stripe.V1.PaymentIntents.CreateAsync(CreateOptions(booking), new RequestOptions { IdempotencyKey = IdempotencyKey(booking.Id, attempt) }, cancellationToken);
+                created = await stripe.V1.PaymentIntents.CreateAsync(CreateOptions(booking, customer, savePaymentMethod), new RequestOptions { IdempotencyKey = IdempotencyKey(booking.Id, attempt) }, cancellationToken);
+            }
+            catch (StripeException ex) when (ex.StripeError?.Type == "idempotency_error")
+            {
+                // A crashed earlier call used this attempt's key with the other savePaymentMethod; its intent never
+                // reached the SPA, so the next attempt's key is safe.
+                logger.LogWarning("Stripe refuses {Key} with other parameters (request {RequestId}); moving booking {BookingId} to attempt {Next}", IdempotencyKey(booking.Id, attempt), StripeFailure.RequestId(ex), booking.Id, attempt + 1);
+                await SkipAttemptAsync(booking, attempt, cancellationToken);
+                continue;
             }
             catch (StripeException ex) when (StripeFailure.IsReplayed(ex) && StripeFailure.IsServerError(ex))
             {
@@ -193,9 +195,11 @@ public sealed class PaymentIntentIssuer(
     /// Automatic payment methods, with Stripe's default allow_redirects=always: the SPA confirms with Stripe.js,
     /// which passes a return_url, so redirect-based methods stay available.
     [SuppressMessage("Globalization", "CA1308:Normalize strings to uppercase", Justification = "Stripe's wire format is lower case.")]
-    internal static PaymentIntentCreateOptions CreateOptions(Booking booking) => new()
+    internal static PaymentIntentCreateOptions CreateOptions(Booking booking, string customerId, bool savePaymentMethod) => new()
     {
         Amount = booking.Amount,
+        Customer = customerId,
+        SetupFutureUsage = savePaymentMethod ? OffSession : null,
         Currency = booking.Currency.ToLowerInvariant(),
         AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true },
         Metadata = new Dictionary<string, string> { ["bookingId"] = booking.Id, ["userId"] = booking.UserId },

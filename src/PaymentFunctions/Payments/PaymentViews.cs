@@ -3,8 +3,9 @@ using Stripe;
 
 namespace PaymentFunctions.Payments;
 
-/// POST /api/payments/intents.
-public sealed record CreateIntentRequest(string? BookingId);
+/// POST /api/payments/intents. SavePaymentMethod: keep the card on the user's Stripe customer for later payments
+/// (the intent gets setup_future_usage=off_session).
+public sealed record CreateIntentRequest(string? BookingId, bool? SavePaymentMethod = null);
 
 /// What the SPA hands to Stripe.js. Amount in minor units of Currency (upper-case ISO 4217).
 public sealed record IntentView(string PaymentIntentId, string? ClientSecret, long Amount, string Currency, string Status, string BookingId)

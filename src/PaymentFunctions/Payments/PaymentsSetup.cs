@@ -1,4 +1,6 @@
 using PaymentFunctions.Hosting;
+using PaymentFunctions.Payments.Customers;
+using PaymentFunctions.Payments.Refunds;
 
 namespace PaymentFunctions.Payments;
 
@@ -6,8 +8,13 @@ public static class PaymentsSetup
 {
     public static IServiceCollection AddPayments(this IServiceCollection services)
     {
+        services.AddSingleton<StripeCustomers>();
+        services.AddSingleton<SavedCards>();
         services.AddSingleton<PaymentIntentIssuer>();
         services.AddSingleton<PaymentStatusReader>();
+        services.AddSingleton<RefundIssuer>();
+        services.AddSingleton<BookingCancellation>();
+        services.AddSingleton<StaffRefunds>();
         services.AddIdempotencyKeys();
         return services;
     }

@@ -16,12 +16,15 @@ public static class RowKeys
     public const string OutboxPrefix = "outbox|";
     public const string HistoryPrefix = "history|";
     public const string DeadLetterPrefix = "deadletter|";
+    public const string RefundPrefix = "refund|";
 
     // Lookups table.
     public const string IntentIndexRow = "booking";
     public const string HoldPrefix = "hold|";
     public const string CheckpointPartition = "checkpoint";
     public const string StripeEventsCheckpointRow = "stripe-events";
+    public const string CustomerOfUserRow = "customer";
+    public const string UserOfCustomerRow = "user";
 
     /// The inbox row of one cause (an inbound message id, an expiry run): its existence means "already applied".
     public static string Inbox(string causationId) => InboxPrefix + Part(causationId);
@@ -53,10 +56,19 @@ public static class RowKeys
     public static string History(DateTimeOffset at, string causationId) =>
         HistoryPrefix + at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "|" + Part(causationId);
 
+    /// A refund we asked Stripe for (row in the booking's partition), keyed by Stripe's refund id.
+    public static string Refund(string refundId) => RefundPrefix + Part(refundId);
+
     public static string Intent(int attempt) => "intent|" + attempt.ToString("D4", CultureInfo.InvariantCulture);
 
     /// Lookups partition of the PaymentIntent -> booking index (row <see cref="IntentIndexRow"/>).
     public static string IntentIndexPartition(string paymentIntentId) => Part(paymentIntentId);
+
+    /// Lookups partition of the user -> Stripe customer mapping (row <see cref="CustomerOfUserRow"/>).
+    public static string UserCustomerPartition(string userId) => "user|" + Part(userId);
+
+    /// Lookups partition of the Stripe customer -> user mapping (row <see cref="UserOfCustomerRow"/>).
+    public static string CustomerUserPartition(string customerId) => "customer|" + Part(customerId);
 
     /// Lookups partition of the hour a hold ends (row = booking id); fixed-width, so buckets sort like the times.
     public static string HoldBucket(DateTimeOffset holdExpiresAt) =>

@@ -53,6 +53,20 @@ public sealed class BookingStateMachineTests
     }
 
     [Fact]
+    public void ACustomersCancelOfAnUnpaidBookingCancelsItOnlyUntilAPaymentSucceedsAfterAll()
+    {
+        var cancelled = BookingStateMachine.CancelByCustomer(FactsAfter(Failed(1)), T0.AddSeconds(2), "cancel:bk_1");
+        var paidAfterAll = BookingStateMachine.Apply(cancelled, Succeeded(3));
+
+        Assert.Equal(BookingStatus.CANCELLED, BookingStateMachine.StatusOf(cancelled, Amount));
+        Assert.Equal("cancelled_by_customer", BookingStateMachine.CancellationReason(cancelled, Amount));
+        Assert.Equal("cancelled_by_customer", BookingStateMachine.CancellationReason(BookingStateMachine.Apply(cancelled, Canceled(4)), Amount));
+        Assert.Equal(BookingStatus.CONFIRMED, BookingStateMachine.StatusOf(paidAfterAll, Amount));
+        Assert.Equal(cancelled, BookingStateMachine.CancelByCustomer(cancelled, T0.AddSeconds(9), "cancel:bk_1"));
+        Assert.NotEqual(FactsAfter(Failed(1)), cancelled);
+    }
+
+    [Fact]
     public void ProcessingAndRequiresActionDoNotChangeTheFacts()
     {
         Assert.Equal(PaymentFacts.None, FactsAfter(Processing(1), RequiresAction(2)));

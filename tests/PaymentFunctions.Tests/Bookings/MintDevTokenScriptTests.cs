@@ -24,9 +24,30 @@ public sealed class MintDevTokenScriptTests
         Assert.Equal("readme-user", host.Tables.Bookings.QueryAsync<Azure.Data.Tables.TableEntity>($"RowKey eq 'booking'").ToBlockingEnumerable().Single().GetString("UserId"));
     }
 
-    private static async Task<string> MintAsync(string user)
+    [Fact]
+    public async Task ATokenMintedWithThePaymentsAdminRoleReachesStaffRefundsAndOneWithoutIsForbidden()
     {
-        var start = new ProcessStartInfo("bash", [Path.Combine(RepoPaths.Root, "tools", "mint-dev-token.sh"), user])
+        await using var host = await PaymentAppHost.StartAsync();
+        using var staff = ClientWith(host, await MintAsync("staff-1", "600", "--role", "payments.admin"));
+        using var plain = ClientWith(host, await MintAsync("staff-2", "--role", "payments.viewer"));
+
+        var asStaff = await PostAsync(staff, "/api/admin/bookings/bk_00000000000000000000000000/refunds", """{"amount":100,"reason":"requested_by_customer"}""");
+        var asPlain = await PostAsync(plain, "/api/admin/bookings/bk_00000000000000000000000000/refunds", """{"amount":100,"reason":"requested_by_customer"}""");
+
+        asStaff.AssertProblem(HttpStatusCode.NotFound);
+        asPlain.AssertProblem(HttpStatusCode.Forbidden);
+    }
+
+    private static HttpClient ClientWith(PaymentAppHost host, string token)
+    {
+        var client = new HttpClient { BaseAddress = host.Client.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private static async Task<string> MintAsync(string user, params string[] options)
+    {
+        var start = new ProcessStartInfo("bash", [Path.Combine(RepoPaths.Root, "tools", "mint-dev-token.sh"), user, .. options])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -15,6 +15,10 @@ public sealed class FunctionsMetadataTests
     {
         { "CreateBooking", "post", "bookings", "Anonymous" },
         { "GetBooking", "get", "bookings/{id}", "Anonymous" },
+        { "CancelBooking", "post", "bookings/{id}/cancel", "Anonymous" },
+        { "StaffRefund", "post", "admin/bookings/{id}/refunds", "Anonymous" },
+        { "ListPaymentMethods", "get", "payment-methods", "Anonymous" },
+        { "DetachPaymentMethod", "delete", "payment-methods/{id}", "Anonymous" },
         { "CreatePaymentIntent", "post", "payments/intents", "Anonymous" },
         { "GetPaymentStatus", "get", "payments/{bookingId}", "Anonymous" },
         { "StripeWebhook", "post", "webhooks/stripe", "Anonymous" },
@@ -24,7 +28,7 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void TheMetadataDeclaresExactlyTheAppsFunctions() =>
         Assert.Equal(
-            ["BookingExpiry", "BookingPaymentEvents", "CreateBooking", "CreatePaymentIntent", "GetBooking", "GetPaymentStatus", "Health", "OutboxSweeper", "StripeReconciliation", "StripeWebhook"],
+            ["BookingExpiry", "BookingPaymentEvents", "CancelBooking", "CreateBooking", "CreatePaymentIntent", "DetachPaymentMethod", "GetBooking", "GetPaymentStatus", "Health", "ListPaymentMethods", "OutboxSweeper", "StaffRefund", "StripeReconciliation", "StripeWebhook"],
             Triggers.Keys.Order(StringComparer.Ordinal));
 
     [Theory]

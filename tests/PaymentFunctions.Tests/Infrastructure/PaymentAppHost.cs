@@ -128,11 +128,11 @@ public sealed class PaymentAppHost : IAsyncDisposable
         return new PaymentAppHost(factory, emulator, recordingBus, tablePrefix);
     }
 
-    public HttpClient ClientFor(string userId)
+    public HttpClient ClientFor(string userId, params string[] roles)
     {
         var client = _factory.CreateClient();
         client.BaseAddress = Client.BaseAddress;
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(userId));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(userId, roles: roles));
         return client;
     }
 

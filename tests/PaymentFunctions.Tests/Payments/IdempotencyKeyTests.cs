@@ -30,7 +30,7 @@ public sealed class IdempotencyKeyTests
             Assert.Equal(first.Response.Headers.Location, replay.Response.Headers.Location);
         }
 
-        Assert.Equal(1, requestsAtStripe); // the create; replays never reach Stripe
+        Assert.Equal(2, requestsAtStripe); // the user's customer and the intent; replays never reach Stripe
         otherUser.AssertProblem(HttpStatusCode.NotFound); // keys are per user: bob's "intent-key-1" is his own, and the booking is not his
         Assert.False(otherUser.Replayed);
     }

@@ -17,14 +17,15 @@ public sealed class RefundTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Matches("^re_", Id(refund));
-        Assert.Equal("succeeded", (string?)refund["status"]);
+        Assert.Equal("pending", (string?)refund["status"]);
         Assert.Equal(2500, (long)refund["amount"]!);
         Assert.Equal(Id(intent), (string?)refund["payment_intent"]);
         Assert.Equal(2500, (long)charge["amount_refunded"]!);
         Assert.True((bool)charge["refunded"]!);
-        var refunded = emulator.State.Events[^1];
+        var refunded = emulator.State.Events[^3];
         Assert.Equal("charge.refunded", (string?)refunded["type"]);
         Assert.Equal(2500, (long)refunded["data"]!["object"]!["amount_refunded"]!);
+        Assert.True((bool)refunded["data"]!["object"]!["refunded"]!);
     }
 
     [Fact]

@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Payments;
+using PaymentFunctions.Payments.Customers;
+using PaymentFunctions.Payments.Refunds;
 using PaymentFunctions.Tests.Infrastructure;
 using PaymentFunctions.Webhooks;
 using Stripe;
@@ -28,14 +30,76 @@ public sealed class StripeContractTests
     {
         var stripe = new RecordingStripeHandler().Answer(200, StripeFixtures.Resource("payment_intent"));
 
-        await stripe.CreateClient().V1.PaymentIntents.CreateAsync(PaymentIntentIssuer.CreateOptions(Booking), new RequestOptions { IdempotencyKey = "k" });
+        await stripe.CreateClient().V1.PaymentIntents.CreateAsync(PaymentIntentIssuer.CreateOptions(Booking, "cus_123", savePaymentMethod: true), new RequestOptions { IdempotencyKey = "k" });
 
         var sent = AssertConformsToSpec(stripe.Requests.Single());
         Assert.Equal(
-            ["amount", "automatic_payment_methods[enabled]", "currency", "description", "metadata[bookingId]", "metadata[userId]"],
+            ["amount", "automatic_payment_methods[enabled]", "currency", "customer", "description", "metadata[bookingId]", "metadata[userId]", "setup_future_usage"],
             sent.Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Contains(new KeyValuePair<string, string>("currency", "eur"), sent);
         Assert.Contains(new KeyValuePair<string, string>("amount", "5000"), sent);
+    }
+
+    [Fact]
+    public async Task CreatingAUsersCustomerSendsOnlyParametersOfPostCustomers()
+    {
+        var stripe = new RecordingStripeHandler().Answer(200, StripeFixtures.Resource("customer"));
+
+        await stripe.CreateClient().V1.Customers.CreateAsync(StripeCustomers.CreateOptions("alice"), new RequestOptions { IdempotencyKey = "k" });
+
+        Assert.Equal([new KeyValuePair<string, string>("metadata[userId]", "alice")], AssertConformsToSpec(stripe.Requests.Single()));
+    }
+
+    [Fact]
+    public async Task ListingAndDetachingSavedCardsUsePathsAndParametersOfTheSpec()
+    {
+        var stripe = new RecordingStripeHandler()
+            .Answer(200, """{"object":"list","data":[],"has_more":false,"url":"/v1/payment_methods"}""")
+            .Answer(200, StripeFixtures.Resource("payment_method"));
+        var client = stripe.CreateClient();
+
+        await foreach (var _ in client.V1.PaymentMethods.ListAutoPagingAsync(SavedCards.ListOptions("cus_123")))
+        {
+        }
+
+        await client.V1.PaymentMethods.DetachAsync("pm_123");
+
+        var listed = AssertConformsToSpec(stripe.Requests[0]);
+        Assert.Equal(["customer", "limit", "type"], listed.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Empty(AssertConformsToSpec(stripe.Requests[1]));
+    }
+
+    [Fact]
+    public async Task RefundingABookingSendsOnlyParametersOfPostRefunds()
+    {
+        var stripe = new RecordingStripeHandler().Answer(200, StripeFixtures.Resource("refund"));
+
+        await stripe.CreateClient().V1.Refunds.CreateAsync(RefundIssuer.CreateOptions(Booking, "pi_123", 1000, "requested_by_customer", "staff", "refund-staff:bk_contract:0123"), new RequestOptions { IdempotencyKey = "k" });
+
+        var sent = AssertConformsToSpec(stripe.Requests.Single());
+        Assert.Equal(["amount", "metadata[bookingId]", "metadata[kind]", "metadata[refundKey]", "payment_intent", "reason"], sent.Select(p => p.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task LookingForARefundAmongAnIntentsUsesOnlyQueryParametersOfGetRefunds()
+    {
+        var stripe = new RecordingStripeHandler().Answer(200, """{"object":"list","data":[],"has_more":false,"url":"/v1/refunds"}""");
+
+        await foreach (var _ in stripe.CreateClient().V1.Refunds.ListAutoPagingAsync(new RefundListOptions { PaymentIntent = "pi_123", Limit = 100 }))
+        {
+        }
+
+        Assert.Equal(["limit", "payment_intent"], AssertConformsToSpec(stripe.Requests.Single()).Select(p => p.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task CancelingTheOwnersIntentSendsOnlyParametersOfPostCancel()
+    {
+        var stripe = new RecordingStripeHandler().Answer(200, StripeFixtures.Resource("payment_intent"));
+
+        await stripe.CreateClient().V1.PaymentIntents.CancelAsync("pi_123", BookingCancellation.CancelOptions);
+
+        Assert.Equal([new KeyValuePair<string, string>("cancellation_reason", "requested_by_customer")], AssertConformsToSpec(stripe.Requests.Single()));
     }
 
     [Fact]

@@ -50,24 +50,6 @@ internal sealed partial class PaymentIntentService
         }
     }
 
-    /// A pm_card_* token becomes a fresh pm_ id (as Stripe does); an id handed out before resolves to itself.
-    private string? ResolvePaymentMethod(string value)
-    {
-        if (state.PaymentMethodTokens.ContainsKey(value))
-        {
-            return value;
-        }
-
-        if (!Tokens.ContainsKey(value))
-        {
-            return null;
-        }
-
-        var id = state.NewId("pm_");
-        state.PaymentMethodTokens[id] = value;
-        return id;
-    }
-
     private static ApiResult NoSuchPaymentMethod(string id) => StripeErrors.NoSuch("PaymentMethod", id, "payment_method") with { Status = 400 };
 
     private ApiResult ConfirmLocked(JsonObject intent, StripeForm form, RequestInfo request)
@@ -85,18 +67,34 @@ internal sealed partial class PaymentIntentService
             return StripeErrors.Invalid("return_url", ReturnUrlRequired);
         }
 
+        if (InvalidSetupFutureUsage(form) is { } invalidUsage)
+        {
+            return invalidUsage;
+        }
+
         var requested = form["payment_method"] ?? intent["payment_method"]?.GetValue<string>();
         if (requested is null)
         {
             return StripeErrors.Invalid("payment_method", "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.", "payment_intent_unexpected_state") with { Saved = true };
         }
 
-        if (ResolvePaymentMethod(requested) is not { } paymentMethod)
+        if (paymentMethods.Resolve(requested) is not { } paymentMethod)
         {
             return NoSuchPaymentMethod(requested);
         }
 
-        var card = Tokens[state.PaymentMethodTokens[paymentMethod]];
+        var customer = intent["customer"]?.GetValue<string>();
+        if (paymentMethods.Unusable(paymentMethod, customer) is { } unusable)
+        {
+            return unusable;
+        }
+
+        if (form["setup_future_usage"] is { } usage)
+        {
+            intent["setup_future_usage"] = usage.Length == 0 ? null : usage;
+        }
+
+        var card = paymentMethods.CardOf(paymentMethod);
         intent["payment_method"] = paymentMethod;
         intent["last_payment_error"] = null;
         intent["next_action"] = null;
@@ -122,6 +120,11 @@ internal sealed partial class PaymentIntentService
                 intent["status"] = "succeeded";
                 intent["amount_received"] = intent["amount"]!.GetValue<long>();
                 intent["latest_charge"] = charge["id"]!.GetValue<string>();
+                if (customer is not null && intent["setup_future_usage"] is not null)
+                {
+                    paymentMethods.Attach(paymentMethod, customer, request);
+                }
+
                 state.RecordEvent("charge.succeeded", charge, request);
                 state.RecordEvent("payment_intent.succeeded", intent, request);
                 return ApiResult.Ok(Expanded(intent, form));
@@ -177,10 +180,13 @@ internal sealed partial class PaymentIntentService
         charge["description"] = intent["description"]?.GetValue<string>();
         charge["payment_intent"] = intent["id"]!.GetValue<string>();
         charge["payment_method"] = paymentMethod;
+        charge["customer"] = intent["customer"]?.GetValue<string>();
         charge["receipt_email"] = intent["receipt_email"]?.GetValue<string>();
         charge["payment_method_details"]!["card"]!["brand"] = card.Brand;
         charge["payment_method_details"]!["card"]!["network"] = card.Brand;
         charge["payment_method_details"]!["card"]!["last4"] = card.Last4;
+        charge["payment_method_details"]!["card"]!["exp_month"] = card.ExpMonth;
+        charge["payment_method_details"]!["card"]!["exp_year"] = card.ExpYear;
         charge["refunds"]!["url"] = $"/v1/charges/{id}/refunds";
         state.ChargesById[id] = charge;
         return charge;

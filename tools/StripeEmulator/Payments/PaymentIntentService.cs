@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
 using StripeEmulator.Api;
+using StripeEmulator.Customers;
 using StripeEmulator.Fixtures;
 
 namespace StripeEmulator.Payments;
 
 /// The PaymentIntent state machine of Stripe test mode, for the calls this service makes.
-internal sealed partial class PaymentIntentService(EmulatorState state)
+internal sealed partial class PaymentIntentService(EmulatorState state, PaymentMethodService paymentMethods)
 {
     private const long MaxAmount = 99_999_999;
 
@@ -16,8 +17,8 @@ internal sealed partial class PaymentIntentService(EmulatorState state)
         "jpy", "sgd", "hkd", "mxn", "brl", "inr", "zar", "aed", "ils", "try", "thb", "myr", "php", "idr", "krw",
     ];
 
-    private static readonly string[] UpdatableFields = ["amount", "currency", "metadata", "description", "receipt_email", "payment_method"];
-    private static readonly string[] ClearableFields = ["description", "receipt_email"];
+    private static readonly string[] UpdatableFields = ["amount", "currency", "metadata", "description", "receipt_email", "payment_method", "customer", "setup_future_usage"];
+    private static readonly string[] ClearableFields = ["description", "receipt_email", "setup_future_usage"];
     private static readonly HashSet<string> UpdatableStatuses = ["requires_payment_method", "requires_confirmation", "requires_action"];
 
     public ApiResult Create(StripeForm form, RequestInfo request)
@@ -42,8 +43,18 @@ internal sealed partial class PaymentIntentService(EmulatorState state)
             return invalid;
         }
 
+        if (InvalidSetupFutureUsage(form) is { } invalidUsage)
+        {
+            return invalidUsage;
+        }
+
         lock (state.Sync)
         {
+            if (UnknownCustomer(form) is { } unknownCustomer)
+            {
+                return unknownCustomer;
+            }
+
             var id = state.NewId("pi_");
             var intent = StripeFixtures.PaymentIntent();
             intent["id"] = id;
@@ -54,6 +65,8 @@ internal sealed partial class PaymentIntentService(EmulatorState state)
             intent["description"] = form["description"];
             intent["receipt_email"] = form["receipt_email"];
             intent["metadata"] = MergeMetadata(new JsonObject(), form.Hash("metadata"));
+            intent["customer"] = form["customer"];
+            intent["setup_future_usage"] = form["setup_future_usage"] is { Length: > 0 } usage ? usage : null;
             if (AutomaticPaymentMethods(form) is { } automatic)
             {
                 intent["automatic_payment_methods"] = automatic;
@@ -66,7 +79,7 @@ internal sealed partial class PaymentIntentService(EmulatorState state)
 
             if (form["payment_method"] is { } paymentMethod)
             {
-                if (ResolvePaymentMethod(paymentMethod) is not { } resolved)
+                if (paymentMethods.Resolve(paymentMethod) is not { } resolved)
                 {
                     return NoSuchPaymentMethod(paymentMethod);
                 }
@@ -98,11 +111,21 @@ internal sealed partial class PaymentIntentService(EmulatorState state)
             return invalid;
         }
 
+        if (InvalidSetupFutureUsage(form) is { } invalidUsage)
+        {
+            return invalidUsage;
+        }
+
         lock (state.Sync)
         {
             if (!PaymentIntentsById.TryGetValue(id, out var intent))
             {
                 return StripeErrors.NoSuch("payment_intent", id);
+            }
+
+            if (UnknownCustomer(form) is { } unknownCustomer)
+            {
+                return unknownCustomer;
             }
 
             var status = Status(intent);
@@ -113,13 +136,18 @@ internal sealed partial class PaymentIntentService(EmulatorState state)
 
             if (form["payment_method"] is { } paymentMethod)
             {
-                if (ResolvePaymentMethod(paymentMethod) is not { } resolved)
+                if (paymentMethods.Resolve(paymentMethod) is not { } resolved)
                 {
                     return NoSuchPaymentMethod(paymentMethod);
                 }
 
                 intent["payment_method"] = resolved;
                 intent["status"] = "requires_confirmation";
+            }
+
+            if (form["customer"] is { Length: > 0 } customer)
+            {
+                intent["customer"] = customer;
             }
 
             if (form["amount"] is { } amount)
@@ -153,53 +181,4 @@ internal sealed partial class PaymentIntentService(EmulatorState state)
 
     private static IEnumerable<string> ChangedFields(StripeForm form) =>
         UpdatableFields.Where(form.Has).DefaultIfEmpty("fields");
-
-    private static ApiResult? ValidateAmountAndCurrency(StripeForm form)
-    {
-        if (!form.TryGetLong("amount", out var amount, out var error))
-        {
-            return error;
-        }
-
-        if (amount is < 1)
-        {
-            return StripeErrors.Invalid("amount", "This value must be greater than or equal to 1.", "parameter_invalid_integer");
-        }
-
-        if (amount is > MaxAmount)
-        {
-            return StripeErrors.Invalid("amount", $"Amount must be no more than {MaxAmount}.", "amount_too_large");
-        }
-
-        if (form["currency"] is { } currency && !Currencies.Contains(currency.ToLowerInvariant()))
-        {
-            return StripeErrors.Invalid("currency", $"Invalid currency: {currency}. Stripe currently supports these currencies: {string.Join(", ", Currencies)}");
-        }
-
-        return null;
-    }
-
-    // Stripe merges metadata keys; an empty value unsets a key and "metadata=" clears them all.
-    private static JsonObject MergeMetadata(JsonObject current, Dictionary<string, string>? changes)
-    {
-        if (changes is null)
-        {
-            return current;
-        }
-
-        var merged = changes.Count == 0 ? new JsonObject() : Clone(current);
-        foreach (var (key, value) in changes)
-        {
-            if (value.Length == 0)
-            {
-                merged.Remove(key);
-            }
-            else
-            {
-                merged[key] = value;
-            }
-        }
-
-        return merged;
-    }
 }

@@ -4,7 +4,9 @@ using StripeEmulator.Fixtures;
 
 namespace StripeEmulator.Payments;
 
-/// Refunds of a succeeded charge (named directly or through its PaymentIntent); test-mode refunds succeed at once.
+/// Refunds of a succeeded charge (named directly or through its PaymentIntent), full or partial, never more than
+/// is left. A card refund is answered "pending" and settles to "succeeded" right after, so the events are Stripe's:
+/// charge.refunded (the charge with its new amount_refunded), refund.created, refund.updated.
 internal sealed class RefundService(EmulatorState state)
 {
     private static readonly string[] Reasons = ["duplicate", "fraudulent", "requested_by_customer"];
@@ -70,6 +72,7 @@ internal sealed class RefundService(EmulatorState state)
 
             var refund = StripeFixtures.Refund();
             refund["id"] = state.NewId("re_");
+            refund["status"] = "pending";
             refund["amount"] = refundAmount;
             refund["charge"] = chargeId;
             refund["created"] = state.Now();
@@ -83,7 +86,27 @@ internal sealed class RefundService(EmulatorState state)
             charge["refunded"] = refunded + refundAmount == captured;
             charge["refunds"]!["data"]!.AsArray().Insert(0, refund.DeepClone());
             state.RecordEvent("charge.refunded", charge, request);
-            return ApiResult.Ok((JsonObject)refund.DeepClone());
+            state.RecordEvent("refund.created", refund, request);
+            var answer = ApiResult.Ok((JsonObject)refund.DeepClone());
+
+            refund["status"] = "succeeded";
+            refund["balance_transaction"] = state.NewId("txn_");
+            charge["refunds"]!["data"]![0] = refund.DeepClone();
+            state.RecordEvent("refund.updated", refund, request);
+            return answer;
+        }
+    }
+
+    /// GET /v1/refunds, optionally for one charge or PaymentIntent, newest first.
+    public ApiResult List(StripeForm query)
+    {
+        var charge = query["charge"];
+        var intent = query["payment_intent"];
+        lock (state.Sync)
+        {
+            var matching = state.RefundsById.Values.Reverse()
+                .Where(r => (charge is null || r["charge"]?.GetValue<string>() == charge) && (intent is null || r["payment_intent"]?.GetValue<string>() == intent));
+            return StripeLists.Page(query, "/v1/refunds", matching);
         }
     }
 

@@ -10,7 +10,8 @@ internal static class TestPaymentMethods
         RequiresAction,
     }
 
-    public sealed record Card(Behaviour Behaviour, string Brand, string Last4, string? DeclineCode = null, string? DeclineMessage = null);
+    /// Stripe's test cards take any future expiry; the emulator gives them all December 2034.
+    public sealed record Card(Behaviour Behaviour, string Brand, string Last4, string? DeclineCode = null, string? DeclineMessage = null, int ExpMonth = 12, int ExpYear = 2034);
 
     public static readonly IReadOnlyDictionary<string, Card> Tokens = new Dictionary<string, Card>
     {

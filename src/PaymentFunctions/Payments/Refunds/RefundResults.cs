@@ -1,0 +1,36 @@
+using PaymentFunctions.Bookings;
+
+namespace PaymentFunctions.Payments.Refunds;
+
+/// A refund as the SPA and staff see it. Amount in minor units of Currency; Status is Stripe's refund status
+/// (pending, succeeded, failed, canceled, requires_action) as of the moment Stripe answered.
+public sealed record RefundView(string Id, long Amount, string Currency, string Status, string? Reason, string Kind, DateTimeOffset CreatedAt)
+{
+    public static RefundView Of(RefundRecord record) => new(record.RefundId, record.Amount, record.Currency, record.Status, record.Reason, record.Kind, record.CreatedAt);
+}
+
+/// POST /api/bookings/{id}/cancel and POST /api/admin/bookings/{id}/refunds. Refund is null for an unpaid booking's
+/// cancel; AmountRefunded counts every refund recorded or reported by Stripe so far.
+public sealed record RefundAnswer(string BookingId, BookingStatus BookingStatus, long Amount, long AmountRefunded, string Currency, RefundView? Refund);
+
+public enum RefundOutcome
+{
+    /// Done: an unpaid booking is CANCELLED (200).
+    Cancelled,
+
+    /// Stripe accepted the refund; the booking follows when Stripe's events arrive (202).
+    Refunding,
+    NotFound,
+    Conflict,
+    StripeRefused,
+    StripeUnavailable,
+}
+
+/// Detail is safe to show the caller; StripeRequestId lets support find the call in Stripe's logs.
+public sealed record RefundResult(RefundOutcome Outcome, RefundAnswer? Answer = null, string? Detail = null, string? StripeRequestId = null)
+{
+    public static RefundResult Conflict(string detail) => new(RefundOutcome.Conflict, Detail: detail);
+
+    public static RefundResult Unavailable(string? requestId) =>
+        new(RefundOutcome.StripeUnavailable, Detail: "Stripe could not be reached or is unavailable. Nothing was refunded twice; retry in a few seconds.", StripeRequestId: requestId);
+}

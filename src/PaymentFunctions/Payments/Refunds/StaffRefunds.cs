@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using PaymentFunctions.Bookings;
+using PaymentFunctions.Storage;
+using Stripe;
+
+namespace PaymentFunctions.Payments.Refunds;
+
+/// Partial (or whole) refunds by staff of any paid booking, never more than is left. The Stripe key comes from the
+/// request's Idempotency-Key when there is one ("refund-staff:{booking}:{hash of staff user and key}"), so a retry
+/// after a crash between Stripe's answer and our write gets the same refund back; without one each call is a new
+/// refund, as for any POST without the header.
+public sealed class StaffRefunds(PaymentTables tables, BookingService bookings, RefundIssuer refunds)
+{
+    public static readonly IReadOnlySet<string> Reasons = new HashSet<string> { "duplicate", "fraudulent", "requested_by_customer" };
+
+    public async Task<RefundResult> RefundAsync(string staffUserId, string bookingId, long amount, string reason, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await refunds.ExclusiveAsync(bookingId, () => RefundExclusiveAsync(staffUserId, bookingId, amount, reason, idempotencyKey, cancellationToken), cancellationToken);
+        }
+        catch (StripeException ex)
+        {
+            return refunds.Failed(ex, bookingId);
+        }
+    }
+
+    public static string StripeKey(string bookingId, string staffUserId, string? idempotencyKey) =>
+        string.Create(CultureInfo.InvariantCulture, $"refund-staff:{bookingId}:{(idempotencyKey is null ? Guid.NewGuid().ToString("N") : Hash(staffUserId + "\n" + idempotencyKey))}");
+
+    private async Task<RefundResult> RefundExclusiveAsync(string staffUserId, string bookingId, long amount, string reason, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (await bookings.FindAsync(bookingId, cancellationToken) is not { } booking)
+        {
+            return new RefundResult(RefundOutcome.NotFound);
+        }
+
+        if (booking.Status != BookingStatus.CONFIRMED)
+        {
+            return RefundResult.Conflict(booking.Status switch
+            {
+                BookingStatus.DISPUTED => "The booking's payment is disputed; refunding it now could pay the customer twice.",
+                BookingStatus.CANCELLED => "The booking is cancelled; there is nothing left to refund.",
+                _ => "The booking is not paid.",
+            });
+        }
+
+        var recorded = await RefundRecord.ListAsync(tables, bookingId, cancellationToken);
+        var left = booking.Amount - RefundIssuer.RefundedSoFar(booking, recorded);
+        var tooMuch = RefundResult.Conflict(string.Create(CultureInfo.InvariantCulture, $"At most {left} ({booking.Currency} minor units) is left to refund on this booking; {amount} was asked for."));
+
+        // With a key this may be the retry of a refund whose own event already counts it: only Stripe can tell.
+        if (amount > left && idempotencyKey is null)
+        {
+            return tooMuch;
+        }
+
+        var result = await refunds.RefundAsync(booking, amount, reason, RefundRecord.StaffKind, staffUserId, StripeKey(bookingId, staffUserId, idempotencyKey), recorded, cancellationToken);
+        return result.Outcome == RefundOutcome.Conflict ? tooMuch : result;
+    }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+}
