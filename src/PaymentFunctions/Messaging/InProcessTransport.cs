@@ -28,6 +28,10 @@ public sealed class InProcessTransport(
     private readonly ConcurrentDictionary<(string Topic, string MessageId), InProcessSettlement> _seen = new();
     private readonly ConcurrentQueue<DeadLetter> _deadLetters = new();
     private readonly ConcurrentQueue<OutboxMessage> _published = new();
+    private readonly TaskCompletionSource _outboxResent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// Completes once the start-up resend of the outbox has been handed to the subscriptions (or the host stopped).
+    public Task OutboxResent => _outboxResent.Task;
 
     /// Dead-lettered messages of this process, for tests; the durable record is the dead-letter row.
     public IReadOnlyCollection<DeadLetter> DeadLetters => _deadLetters;
@@ -92,7 +96,15 @@ public sealed class InProcessTransport(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var workers = Enumerable.Range(0, options.MaxConcurrentCalls).Select(_ => Task.Run(() => PumpAsync(stoppingToken), stoppingToken)).ToList();
-        await ResendOutboxAsync(stoppingToken);
+        try
+        {
+            await ResendOutboxAsync(stoppingToken);
+        }
+        finally
+        {
+            _outboxResent.TrySetResult();
+        }
+
         await Task.WhenAll(workers);
     }
 
