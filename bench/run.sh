@@ -2,8 +2,10 @@
 # Benchmarks, bounded for a shared 2-core machine:
 #   bench/run.sh            micro-benchmarks (BenchmarkDotNet ShortRun) then the end-to-end webhook load
 #   bench/run.sh micro      only the micro-benchmarks          (extra args go to BenchmarkDotNet, e.g. --filter '*Webhook*')
-#   bench/run.sh webhooks   only the load: COUNT (500), CONCURRENCY (8), MAX_SECONDS (180)
-# Everything binds 127.0.0.1; the load starts its own Azurite and app and stops them when done.
+#   bench/run.sh webhooks   only the ingest bench (issue 10): COUNT webhooks (600) at each of SENDERS (1,16,64,256)
+#                           for (a) the app end to end, (b) its ingest path alone, (c) a plain-SDK baseline, plus
+#                           create-intent latency and a ReadyToRun publish's start to first 200
+# Everything binds 127.0.0.1; the load starts its own Azurite, emulator and servers and stops them when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +19,7 @@ fi
 
 echo "==> dotnet build (Release)"
 dotnet build bench/PaymentFunctions.Bench/PaymentFunctions.Bench.csproj -c Release -nologo -v quiet
+dotnet build tools/StripeEmulator/StripeEmulator.csproj -c Release -nologo -v quiet
 
 if [ "$mode" = all ] || [ "$mode" = micro ]; then
   echo "==> micro-benchmarks (ShortRun: 1 launch, 3 warm-up, 3 measured iterations)"
@@ -27,7 +30,11 @@ if [ "$mode" = all ] || [ "$mode" = micro ]; then
 fi
 
 if [ "$mode" = all ] || [ "$mode" = webhooks ]; then
-  echo "==> end-to-end webhook load"
-  timeout $(( ${MAX_SECONDS:-180} + 120 )) dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
-    webhooks "${COUNT:-500}" "${CONCURRENCY:-8}" "${MAX_SECONDS:-180}"
+  echo "==> ReadyToRun publish (for the start-up measurement)"
+  export PUBLISH_DIR="$PWD/bench/.publish"
+  dotnet publish src/PaymentFunctions/PaymentFunctions.csproj -c Release -r linux-x64 --self-contained false \
+    -p:PublishReadyToRun=true -o "$PUBLISH_DIR" -nologo -v quiet
+  echo "==> ingest bench ($(date -u +%FT%TZ), nproc $(nproc))"
+  timeout 1500 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
+    webhooks "${COUNT:-600}" "${SENDERS:-1,16,64,256}"
 fi

@@ -35,6 +35,16 @@ internal sealed class BenchProcess : IDisposable
         return status is null ? _process.PeakWorkingSet64 : long.Parse(status.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 
+    /// What the resident set is made of now (anonymous: heaps and stacks; file: mapped assemblies and native
+    /// libraries; shmem: the runtime's double-mapped executable memory), from /proc/PID/status.
+    public string ResidentBreakdown()
+    {
+        var fields = File.ReadAllLines($"/proc/{_process.Id}/status")
+            .Where(l => l.StartsWith("RssAnon:", StringComparison.Ordinal) || l.StartsWith("RssFile:", StringComparison.Ordinal) || l.StartsWith("RssShmem:", StringComparison.Ordinal) || l.StartsWith("Threads:", StringComparison.Ordinal))
+            .Select(l => l.Split(':', 2) is [var key, var value] ? (Key: key, Value: long.Parse(value.Trim().Split(' ')[0], CultureInfo.InvariantCulture)) : default);
+        return string.Join(", ", fields.Select(f => f.Key == "Threads" ? $"{f.Value} threads" : $"{f.Key[3..].ToLowerInvariant()} {f.Value / 1024.0:F0} MiB"));
+    }
+
     public static async Task WaitForPortAsync(int port, BenchProcess owner, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

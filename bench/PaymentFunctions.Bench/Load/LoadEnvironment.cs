@@ -4,70 +4,74 @@ using System.Net.Sockets;
 
 namespace PaymentFunctions.Bench.Load;
 
-/// Azurite and the real app (the Release build of src/PaymentFunctions), both on free loopback ports, started
-/// the way run.sh and the tests start them. Everything is torn down on dispose, including Azurite's data folder.
+/// Azurite (disk persistence, as run.sh) and the Stripe emulator on free loopback ports, and the bench's servers as
+/// child processes. Everything is torn down on dispose, including Azurite's data folder.
 internal sealed class LoadEnvironment : IDisposable
 {
     public const string AccountName = "devstoreaccount1";
 
     // Azurite's documented, public development account key: not a secret.
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-    public const string WebhookSecret = "whsec_bench_only_0123456789abcdef";
 
     private readonly string _dataDirectory;
+    private readonly List<BenchProcess> _processes = [];
 
-    private LoadEnvironment(string dataDirectory, BenchProcess azurite, BenchProcess app, int azuritePort, int appPort)
+    private LoadEnvironment(string repoRoot, string dataDirectory, int azuritePort)
     {
+        RepoRoot = repoRoot;
         _dataDirectory = dataDirectory;
-        Azurite = azurite;
-        App = app;
-        StorageConnectionString = ConnectionString(azuritePort);
-        AppUri = new Uri($"http://127.0.0.1:{appPort}");
+        StorageConnectionString = $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};TableEndpoint=http://127.0.0.1:{azuritePort}/{AccountName};";
     }
 
-    public BenchProcess Azurite { get; }
-
-    public BenchProcess App { get; }
+    public string RepoRoot { get; }
 
     public string StorageConnectionString { get; }
 
-    public Uri AppUri { get; }
+    public string AppDirectory => Path.Combine(RepoRoot, "src", "PaymentFunctions", "bin", "Release", "net10.0");
+
+    public Uri StripeEmulator { get; private set; } = null!;
 
     public static async Task<LoadEnvironment> StartAsync(string repoRoot)
     {
-        var appDll = Path.Combine(repoRoot, "src", "PaymentFunctions", "bin", "Release", "net10.0", "PaymentFunctions.dll");
         var azuriteExe = Path.Combine(repoRoot, "node_modules", ".bin", "azurite-table");
-        if (!File.Exists(appDll) || !File.Exists(azuriteExe))
+        var emulatorDll = Path.Combine(repoRoot, "tools", "StripeEmulator", "bin", "Release", "net10.0", "StripeEmulator.dll");
+        if (!File.Exists(azuriteExe) || !File.Exists(emulatorDll))
         {
-            throw new InvalidOperationException($"Needs {appDll} (dotnet build src/PaymentFunctions -c Release) and {azuriteExe} (npm ci); bench/run.sh does both.");
+            throw new InvalidOperationException($"Needs {azuriteExe} (npm ci) and {emulatorDll} (dotnet build -c Release); bench/run.sh does both.");
         }
 
         var dataDirectory = Path.Combine(Path.GetTempPath(), "pf-bench-azurite-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
         var azuritePort = FreePort();
-        var azurite = BenchProcess.Start(new ProcessStartInfo(azuriteExe)
+        var environment = new LoadEnvironment(repoRoot, dataDirectory, azuritePort);
+        var azurite = environment.Start(new ProcessStartInfo(azuriteExe)
         {
             ArgumentList = { "--tableHost", "127.0.0.1", "--tablePort", azuritePort.ToString(), "--location", dataDirectory, "--skipApiVersionCheck", "--disableTelemetry" },
         });
         await BenchProcess.WaitForPortAsync(azuritePort, azurite, TimeSpan.FromSeconds(30));
 
-        var appPort = FreePort();
-        var start = new ProcessStartInfo("dotnet") { ArgumentList = { appDll, "--urls", $"http://127.0.0.1:{appPort}" }, WorkingDirectory = Path.GetDirectoryName(appDll)! };
-        foreach (var (key, value) in AppSettings(ConnectionString(azuritePort)))
-        {
-            start.Environment[key] = value;
-        }
-
-        var app = BenchProcess.Start(start);
-        var environment = new LoadEnvironment(dataDirectory, azurite, app, azuritePort, appPort);
-        await BenchProcess.WaitForPortAsync(appPort, app, TimeSpan.FromSeconds(60));
+        var emulatorPort = FreePort();
+        environment.StripeEmulator = new Uri($"http://127.0.0.1:{emulatorPort}");
+        var emulator = environment.Start(new ProcessStartInfo("dotnet") { ArgumentList = { emulatorDll, "--urls", environment.StripeEmulator.ToString() }, Environment = { ["ASPNETCORE_ENVIRONMENT"] = "Development", ["Logging__LogLevel__Default"] = "Warning" } });
+        await BenchProcess.WaitForPortAsync(emulatorPort, emulator, TimeSpan.FromSeconds(60));
         return environment;
+    }
+
+    /// A child process that lives as long as this environment.
+    public BenchProcess Start(ProcessStartInfo start)
+    {
+        var process = BenchProcess.Start(start);
+        _processes.Add(process);
+        return process;
     }
 
     public void Dispose()
     {
-        App.Dispose();
-        Azurite.Dispose();
+        foreach (var process in Enumerable.Reverse(_processes))
+        {
+            process.Dispose();
+        }
+
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);
@@ -78,26 +82,7 @@ internal sealed class LoadEnvironment : IDisposable
         }
     }
 
-    // Development-like: the stand-ins are allowed, Stripe points at a closed loopback port (payment_intent.* events
-    // carrying metadata.bookingId never call Stripe), timers are off so only webhooks run, and the logs are at
-    // Warning so the console logger does not dominate what is measured.
-    private static Dictionary<string, string> AppSettings(string storageConnectionString) => new()
-    {
-        ["ASPNETCORE_ENVIRONMENT"] = "Development",
-        ["Storage__ConnectionString"] = storageConnectionString,
-        ["ServiceBus__Transport"] = "InProcess",
-        ["Stripe__SecretKey"] = "sk_test_bench_only",
-        ["Stripe__ApiBase"] = "http://127.0.0.1:9",
-        ["Stripe__WebhookSecrets__0"] = WebhookSecret,
-        ["Timers__RunLocally"] = "false",
-        ["Logging__LogLevel__Default"] = "Warning",
-        ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
-    };
-
-    private static string ConnectionString(int port) =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};TableEndpoint=http://127.0.0.1:{port}/{AccountName};";
-
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -33,6 +33,15 @@ public sealed class StripeOptions : IValidatableObject
     [Range(1, 60, ErrorMessage = "Stripe:WebhookTimeoutSeconds must be between 1 and 60.")]
     public int WebhookTimeoutSeconds { get; set; } = 10;
 
+    /// Webhooks working against storage at once (<see cref="Webhooks.WebhookAdmission"/>); the others wait for a turn.
+    [Range(1, 4096, ErrorMessage = "Stripe:MaxConcurrentWebhooks must be between 1 and 4096.")]
+    public int MaxConcurrentWebhooks { get; set; } = 32;
+
+    /// How long a webhook waits for a turn before it is answered 503 with Retry-After (0: not at all); the webhook's
+    /// deadline (WebhookTimeoutSeconds) cuts a longer wait short with the same answer.
+    [Range(0, 59_000, ErrorMessage = "Stripe:WebhookQueueMilliseconds must be between 0 and 59000.")]
+    public int WebhookQueueMilliseconds { get; set; } = 2000;
+
     [Range(1024, 16 * 1024 * 1024, ErrorMessage = "Stripe:MaxWebhookBytes must be between 1 KiB and 16 MiB.")]
     public int MaxWebhookBytes { get; set; } = 512 * 1024;
 

@@ -1,12 +1,13 @@
-using Azure;
+using System.Text;
 using Azure.Data.Tables;
-using PaymentFunctions.Storage;
+using PaymentFunctions.Messaging;
 using PaymentFunctions.Payments.Events;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Payments;
 
-/// The payment side's view of a booking's payment ("payment" row), updated from Stripe events in the same
-/// batch as the inbox and outbox rows. What the SPA polls.
+/// The payment side's view of a booking's payment, derived from its payment fact rows (one per Stripe event,
+/// written in the same batch as the inbox and outbox rows). What the SPA polls.
 public sealed record PaymentState
 {
     private static readonly HashSet<string> Terminal = ["succeeded", "canceled"];
@@ -34,8 +35,6 @@ public sealed record PaymentState
     public string? FailureMessage { get; init; }
 
     public string? DisputeStatus { get; init; }
-
-    public ETag ETag { get; init; }
 
     /// Applies one event; older events never overwrite newer ones, and a succeeded or canceled intent stays so
     /// (Stripe never moves a PaymentIntent out of those states).
@@ -67,35 +66,29 @@ public sealed record PaymentState
         };
     }
 
-    public TableEntity ToEntity() => new(BookingId, RowKeys.Payment)
-    {
-        ["PaymentIntentId"] = PaymentIntentId,
-        ["Status"] = Status,
-        ["StatusAt"] = StatusAt,
-        ["StatusEventId"] = StatusEventId,
-        ["Amount"] = Amount,
-        ["Currency"] = Currency,
-        ["AmountRefunded"] = AmountRefunded,
-        ["FailureCode"] = FailureCode,
-        ["FailureMessage"] = FailureMessage,
-        ["DisputeStatus"] = DisputeStatus,
-    };
+    /// One Stripe event's fact row: appended in the webhook's transaction and never updated, holding the domain event
+    /// as it was published. The state is folded from these rows when read, so the webhook reads nothing before its
+    /// commit (a read-modify-write of one state row cost a read per webhook and lost races under bursts).
+    public static TableEntity FactRow(PaymentEvent paymentEvent, OutboxMessage published) =>
+        new(paymentEvent.BookingId, RowKeys.PaymentFact(paymentEvent.StripeEventId)) { ["Type"] = published.Type, ["Event"] = published.Body };
 
-    public static PaymentState FromEntity(TableEntity entity) => new()
+    /// The booking's payment state from its fact rows (one query), or null before Stripe reported anything.
+    public static async Task<PaymentState?> ReadAsync(PaymentTables tables, string bookingId, CancellationToken cancellationToken)
     {
-        BookingId = entity.PartitionKey,
-        PaymentIntentId = entity.GetString("PaymentIntentId")!,
-        Status = entity.GetString("Status")!,
-        StatusAt = entity.GetDateTimeOffset("StatusAt"),
-        StatusEventId = entity.GetString("StatusEventId") ?? "",
-        Amount = entity.GetInt64("Amount") ?? 0,
-        Currency = entity.GetString("Currency")!,
-        AmountRefunded = entity.GetInt64("AmountRefunded") ?? 0,
-        FailureCode = entity.GetString("FailureCode"),
-        FailureMessage = entity.GetString("FailureMessage"),
-        DisputeStatus = entity.GetString("DisputeStatus"),
-        ETag = entity.ETag,
-    };
+        ArgumentNullException.ThrowIfNull(tables);
+        var events = new List<PaymentEvent>();
+        var filter = KeyFilters.InPartitionStartingWith(bookingId, RowKeys.PaymentFactPrefix);
+        await foreach (var row in tables.Bookings.QueryAsync<TableEntity>(filter, select: ["Event"], cancellationToken: cancellationToken))
+        {
+            events.Add(CloudEventEnvelope.ReadPaymentEvent(Encoding.UTF8.GetBytes(row.GetString("Event")!)));
+        }
+
+        return Fold(events);
+    }
+
+    /// Applies the events in Stripe's order (creation time, then event id), whatever order they arrived in.
+    public static PaymentState? Fold(IEnumerable<PaymentEvent> events) =>
+        events.OrderBy(e => e.OccurredAt).ThenBy(e => e.StripeEventId, StringComparer.Ordinal).Aggregate((PaymentState?)null, Apply);
 
     private static bool IsNewer(PaymentState state, PaymentEvent e)
     {

@@ -3,7 +3,7 @@ using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Payments;
 
-/// What the SPA polls after Stripe.js confirmed: the booking's status and the webhook-maintained payment row.
+/// What the SPA polls after Stripe.js confirmed: the booking's status and the payment state folded from the webhooks' fact rows.
 public sealed class PaymentStatusReader(PaymentTables tables, BookingService bookings)
 {
     public async Task<PaymentStatusView?> ReadAsync(string userId, string bookingId, CancellationToken cancellationToken)
@@ -13,8 +13,7 @@ public sealed class PaymentStatusReader(PaymentTables tables, BookingService boo
             return null;
         }
 
-        var row = await tables.Bookings.FindAsync(booking.Id, RowKeys.Payment, cancellationToken);
-        var payment = row is null ? null : PaymentView.Of(PaymentState.FromEntity(row));
+        var payment = await PaymentState.ReadAsync(tables, booking.Id, cancellationToken) is { } state ? PaymentView.Of(state) : null;
         return new PaymentStatusView(booking.Id, booking.Status, booking.Amount, booking.Currency, booking.PaymentIntentId, payment);
     }
 }

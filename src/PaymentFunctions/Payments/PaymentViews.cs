@@ -27,8 +27,8 @@ public enum IntentOutcome
 /// Detail is safe to show the caller; StripeRequestId lets support find the call in Stripe's logs.
 public sealed record IntentResult(IntentOutcome Outcome, IntentView? Intent = null, string? Detail = null, string? StripeRequestId = null);
 
-/// GET /api/payments/{bookingId}: the booking's status plus the payment row the webhooks maintain (null until
-/// Stripe reported something).
+/// GET /api/payments/{bookingId}: the booking's status plus the payment state from the webhooks' fact rows (null
+/// until Stripe reported something).
 public sealed record PaymentStatusView(string BookingId, BookingStatus BookingStatus, long Amount, string Currency, string? PaymentIntentId, PaymentView? Payment);
 
 public sealed record PaymentView(

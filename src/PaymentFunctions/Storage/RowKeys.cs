@@ -11,7 +11,7 @@ public static class RowKeys
 {
     // Bookings table, partition = booking id.
     public const string Booking = "booking";
-    public const string Payment = "payment";
+    public const string PaymentFactPrefix = "payment|";
     public const string InboxPrefix = "inbox|";
     public const string OutboxPrefix = "outbox|";
     public const string HistoryPrefix = "history|";
@@ -31,6 +31,9 @@ public static class RowKeys
 
     /// The inbox row of a Stripe event (kept apart from message ids, which are chosen by other senders).
     public static string StripeInbox(string stripeEventId) => InboxPrefix + "stripe|" + Part(stripeEventId);
+
+    /// A payment fact: what one Stripe event said about the booking's payment (appended, never updated).
+    public static string PaymentFact(string stripeEventId) => PaymentFactPrefix + Part(stripeEventId);
 
     /// Outbox rows written for one cause share this prefix, so a redelivery of that cause finds exactly its own unsent messages.
     public static string OutboxFor(string causationId) => OutboxPrefix + Part(causationId) + "|";

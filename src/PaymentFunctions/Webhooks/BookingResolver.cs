@@ -7,20 +7,19 @@ using Stripe;
 
 namespace PaymentFunctions.Webhooks;
 
-/// Finds the booking a Stripe event belongs to: the intent's metadata (we always set bookingId), else the
+/// Finds the booking a Stripe event names: the intent's metadata (we always set bookingId), else the
 /// PaymentIntent -> booking index written when the intent was created, else Stripe itself (the intent's
 /// metadata), which covers events about charges and disputes whose objects carry no booking id.
 public sealed class BookingResolver(PaymentTables tables, StripeClient stripe)
 {
-    /// The booking id, or null when the event is not about a booking of ours: metadata can come from anywhere on
-    /// a shared Stripe account (other environments, other integrations), so an id must be well-formed and exist.
+    /// A well-formed booking id, or null when the event names none. Metadata can come from anywhere on a shared
+    /// Stripe account (other environments, other integrations), so the booking may still not exist: that is checked
+    /// inside the webhook's transaction (<see cref="StateWrite.MustExist"/>), not by a read here - a read on every
+    /// webhook for what is almost always true.
     public async Task<string?> ResolveAsync(Event stripeEvent, CancellationToken cancellationToken)
     {
         var candidate = await CandidateAsync(stripeEvent, cancellationToken);
-        return BookingIds.IsWellFormed(candidate)
-            && await tables.Bookings.FindAsync(candidate!, RowKeys.Booking, cancellationToken, ["PartitionKey"]) is not null
-            ? candidate
-            : null;
+        return BookingIds.IsWellFormed(candidate) ? candidate : null;
     }
 
     private async Task<string?> CandidateAsync(Event stripeEvent, CancellationToken cancellationToken)

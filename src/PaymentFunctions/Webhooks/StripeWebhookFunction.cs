@@ -10,7 +10,7 @@ namespace PaymentFunctions.Webhooks;
 /// Anonymous on purpose: Stripe authenticates with the signature over the raw body, checked before anything else.
 /// The body is read from HttpRequest as sent (no binding converts it first).
 public sealed class StripeWebhookFunction(
-    StripeSignatureVerifier verifier, WebhookProcessor processor, FaultInjection faults, IOptions<StripeOptions> options, ILogger<StripeWebhookFunction> logger)
+    StripeSignatureVerifier verifier, WebhookProcessor processor, WebhookAdmission admission, FaultInjection faults, IOptions<StripeOptions> options, ILogger<StripeWebhookFunction> logger)
 {
     [Function("StripeWebhook")]
     public async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> RunAsync(
@@ -78,14 +78,31 @@ public sealed class StripeWebhookFunction(
         deadline.CancelAfter(TimeSpan.FromSeconds(settings.WebhookTimeoutSeconds));
         try
         {
+            using var turn = await admission.TryEnterAsync(deadline.Token);
+            if (turn is null)
+            {
+                logger.LogWarning("Refused Stripe event {EventId} with 503: {Limit} webhooks were already working against storage", stripeEvent.Id, settings.MaxConcurrentWebhooks);
+                return Unavailable(request, "Too many webhooks at once", $"{stripeEvent.Id} was not stored: {settings.MaxConcurrentWebhooks} webhooks are being processed; redeliver it.");
+            }
+
             var outcome = await processor.ProcessAsync(stripeEvent, deadline.Token);
             return TypedResults.Ok(new WebhookAnswer(true, stripeEvent.Id, outcome.ToString().ToLowerInvariant()));
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return Problem(StatusCodes.Status503ServiceUnavailable, "Webhook processing timed out", $"{stripeEvent.Id} was not fully processed within {settings.WebhookTimeoutSeconds} s; redeliver it.");
+            return Unavailable(request, "Webhook processing timed out", $"{stripeEvent.Id} was not fully processed within {settings.WebhookTimeoutSeconds} s; redeliver it.");
         }
     }
+
+    /// Stripe retries a 5xx on its own schedule; Retry-After tells it (and any proxy in between) that this is load,
+    /// not a broken endpoint.
+    private static ProblemHttpResult Unavailable(HttpRequest request, string title, string detail)
+    {
+        request.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+        return Problem(StatusCodes.Status503ServiceUnavailable, title, detail);
+    }
+
+    private const string RetryAfterSeconds = "5";
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(title: title, detail: detail, statusCode: status);

@@ -9,10 +9,17 @@ using Stripe;
 namespace PaymentFunctions.Webhooks;
 
 /// Stores a verified Stripe event exactly once and publishes what it means. One entity-group transaction in
-/// the booking's partition holds the inbox row, the new payment state and the outbox rows; only after it
-/// committed are the outbox rows sent and deleted. A crash anywhere leaves either nothing (Stripe redelivers
-/// and we start over) or a committed batch whose unsent outbox rows the redelivery finds and sends.
-/// Webhooks and reconciliation both come through here.
+/// the booking's partition holds the outbox row, the inbox row, the booking's existence check and the payment fact
+/// row; only after it committed are the outbox rows sent (and cleaned up). A crash anywhere leaves either nothing
+/// (Stripe redelivers and we start over) or a committed batch whose unsent outbox row the redelivery finds and
+/// sends. Webhooks and reconciliation both come through here.
+///
+/// Storage round trips of a new event: the transaction, then the outbox clean-up; nothing is read first (the
+/// booking id comes from our own metadata on our own intent, its existence is checked inside the transaction, and
+/// the payment fact is appended instead of merged into a state row). A redelivery: the same transaction, answered
+/// 409 - at the outbox row when it is still unsent (then it is sent, as on the first delivery), at the inbox row
+/// when it is gone (then there is nothing to send and no query is needed). Should the process die before its
+/// outbox row is sent, the redelivery sends it, and if Stripe never redelivers, the outbox sweeper does.
 public sealed class WebhookProcessor(
     PaymentTables tables,
     BookingResolver resolver,
@@ -33,9 +40,7 @@ public sealed class WebhookProcessor(
         var bookingId = await resolver.ResolveAsync(stripeEvent, cancellationToken);
         if (bookingId is null)
         {
-            logger.LogWarning("Stripe event {EventId} ({Type}) belongs to no booking of ours; recorded and acknowledged", stripeEvent.Id, stripeEvent.Type);
-            await RecordAsync("unmatched", stripeEvent, cancellationToken);
-            return WebhookOutcome.Unmatched;
+            return await UnmatchedAsync(stripeEvent, cancellationToken);
         }
 
         PaymentEvent paymentEvent;
@@ -52,26 +57,37 @@ public sealed class WebhookProcessor(
             return WebhookOutcome.Unprocessable;
         }
 
-        var outboxRow = OutboxRow.ToEntity(CloudEventEnvelope.ToOutboxMessage(paymentEvent), stripeEvent.Id);
-        var commit = await ExactlyOnceCommit.RunAsync(
-            tables.Bookings,
-            bookingId,
-            async ct =>
-            {
-                var stored = await tables.Bookings.FindAsync(bookingId, RowKeys.Payment, ct);
-                var current = stored is null ? null : PaymentState.FromEntity(stored);
-                var next = PaymentState.Apply(current, paymentEvent);
-                return new CommitPlan<PaymentState>(next, new CommitWrites(InboxRow(bookingId, stripeEvent), new StateWrite(next.ToEntity(), current?.ETag ?? default), [outboxRow]));
-            },
-            cancellationToken);
-        var duplicate = commit.Outcome == CommitOutcome.Duplicate;
+        var message = CloudEventEnvelope.ToOutboxMessage(paymentEvent);
+        var outboxRow = OutboxRow.ToEntity(message, stripeEvent.Id);
+        // The same rows on every attempt and redelivery: nothing is read to plan them.
+        var writes = new CommitWrites(
+            InboxRow(bookingId, stripeEvent),
+            StateWrite.MustExist(new TableEntity(bookingId, RowKeys.Booking)),
+            [PaymentState.FactRow(paymentEvent, message)],
+            Sentinel: outboxRow);
+        var commit = await ExactlyOnceCommit.RunAsync(tables.Bookings, bookingId, _ => Task.FromResult(new CommitPlan<bool>(true, writes)), cancellationToken);
+        if (commit.Outcome == CommitOutcome.Missing)
+        {
+            return await UnmatchedAsync(stripeEvent, cancellationToken);
+        }
 
         faults.Reached(FaultInjection.WebhookAfterBatch);
-        var sent = duplicate
-            ? await outbox.SendPendingAsync(bookingId, stripeEvent.Id, cancellationToken)
-            : await outbox.SendAsync([outboxRow], cancellationToken);
+        var sent = commit.Outcome switch
+        {
+            CommitOutcome.Committed => await outbox.SendAsync([outboxRow], cancellationToken),
+            CommitOutcome.Duplicate => await outbox.SendPendingAsync(bookingId, stripeEvent.Id, cancellationToken),
+            _ => 0,
+        };
+        var duplicate = commit.Outcome != CommitOutcome.Committed;
         logger.LogInformation("Stripe event {EventId} ({Type}) for booking {BookingId}: {Result}, {Sent} message(s) sent", stripeEvent.Id, stripeEvent.Type, bookingId, duplicate ? "already stored" : "stored", sent);
         return duplicate ? WebhookOutcome.Duplicate : WebhookOutcome.Stored;
+    }
+
+    private async Task<WebhookOutcome> UnmatchedAsync(Event stripeEvent, CancellationToken cancellationToken)
+    {
+        logger.LogWarning("Stripe event {EventId} ({Type}) belongs to no booking of ours; recorded and acknowledged", stripeEvent.Id, stripeEvent.Type);
+        await RecordAsync("unmatched", stripeEvent, cancellationToken);
+        return WebhookOutcome.Unmatched;
     }
 
     private TableEntity InboxRow(string bookingId, Event stripeEvent) => new(bookingId, RowKeys.StripeInbox(stripeEvent.Id))

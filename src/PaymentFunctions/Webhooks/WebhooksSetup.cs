@@ -14,6 +14,7 @@ public static class WebhooksSetup
         });
         services.AddSingleton<BookingResolver>();
         services.AddSingleton<WebhookProcessor>();
+        services.AddSingleton<WebhookAdmission>();
         services.AddSingleton<StripeReconciliation>();
         return services;
     }

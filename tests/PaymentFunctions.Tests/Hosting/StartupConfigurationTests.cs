@@ -29,6 +29,8 @@ public sealed class StartupConfigurationTests
     [InlineData("Stripe:LiveMode", "true", "Stripe:LiveMode")]
     [InlineData("Stripe:ApiVersion", "2024-06-20", "Stripe:ApiVersion")]
     [InlineData("Stripe:MaxNetworkRetries", "9", "Stripe:MaxNetworkRetries")]
+    [InlineData("Stripe:MaxConcurrentWebhooks", "0", "Stripe:MaxConcurrentWebhooks")]
+    [InlineData("Stripe:WebhookQueueMilliseconds", "-1", "Stripe:WebhookQueueMilliseconds")]
     [InlineData("Storage:ConnectionString", null, "Storage:ConnectionString")]
     [InlineData("ServiceBus:FullyQualifiedNamespace", null, "ServiceBus:FullyQualifiedNamespace")]
     [InlineData("ServiceBus:Transport", "Carrier-Pigeon", "ServiceBus:Transport")]

@@ -18,8 +18,8 @@ public sealed class ExactlyOnceCommitTests
 
         Assert.Equal(CommitOutcome.Committed, result.Outcome);
         var rows = (await tables.RowsAsync(Partition)).ToDictionary(r => r.RowKey);
-        Assert.Equal([RowKeys.Inbox("cause-1"), RowKeys.Outbox("cause-1", "m-1"), RowKeys.Payment], rows.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(1, rows[RowKeys.Payment].GetInt32("Count"));
+        Assert.Equal([RowKeys.Booking, RowKeys.Inbox("cause-1"), RowKeys.Outbox("cause-1", "m-1")], rows.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(1, rows[RowKeys.Booking].GetInt32("Count"));
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class ExactlyOnceCommitTests
         var tables = await StorageTables.CreateAsync();
         if (stateExists)
         {
-            await tables.Table.AddEntityAsync(new TableEntity(Partition, RowKeys.Payment) { ["Count"] = 0 });
+            await tables.Table.AddEntityAsync(new TableEntity(Partition, RowKeys.Booking) { ["Count"] = 0 });
         }
 
         // Another process commits cause-b between this one's read and its write (in-process causes take turns,
@@ -68,7 +68,7 @@ public sealed class ExactlyOnceCommitTests
 
         Assert.Equal(CommitOutcome.Committed, result.Outcome);
         Assert.Equal(2, plans);
-        var state = await tables.Table.FindAsync(Partition, RowKeys.Payment, CancellationToken.None);
+        var state = await tables.Table.FindAsync(Partition, RowKeys.Booking, CancellationToken.None);
         Assert.Equal(2, state!.GetInt32("Count")); // b first, then a on its second attempt
         Assert.NotNull(await tables.Table.FindAsync(Partition, RowKeys.Inbox("cause-b"), CancellationToken.None));
     }
@@ -91,7 +91,7 @@ public sealed class ExactlyOnceCommitTests
 
         Assert.All(results, r => Assert.Equal(CommitOutcome.Committed, r.Outcome));
         Assert.Equal(16, plans); // no lost race, so no re-read
-        var state = await tables.Table.FindAsync(Partition, RowKeys.Payment, CancellationToken.None);
+        var state = await tables.Table.FindAsync(Partition, RowKeys.Booking, CancellationToken.None);
         Assert.Equal(16, state!.GetInt32("Count"));
     }
 
@@ -115,9 +115,9 @@ public sealed class ExactlyOnceCommitTests
     public async Task ARaceLostEveryTimeGivesUpAfterMaxAttemptsWithThe412()
     {
         var tables = await StorageTables.CreateAsync();
-        await tables.Table.AddEntityAsync(new TableEntity(Partition, RowKeys.Payment) { ["Count"] = 0 });
-        var stale = (await tables.Table.FindAsync(Partition, RowKeys.Payment, CancellationToken.None))!.ETag;
-        await tables.Table.UpdateEntityAsync(new TableEntity(Partition, RowKeys.Payment) { ["Count"] = 1 }, ETag.All, TableUpdateMode.Replace);
+        await tables.Table.AddEntityAsync(new TableEntity(Partition, RowKeys.Booking) { ["Count"] = 0 });
+        var stale = (await tables.Table.FindAsync(Partition, RowKeys.Booking, CancellationToken.None))!.ETag;
+        await tables.Table.UpdateEntityAsync(new TableEntity(Partition, RowKeys.Booking) { ["Count"] = 1 }, ETag.All, TableUpdateMode.Replace);
         var plans = 0;
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ExactlyOnceCommit.RunAsync(
@@ -126,7 +126,7 @@ public sealed class ExactlyOnceCommitTests
             _ =>
             {
                 plans++;
-                return Task.FromResult(new CommitPlan<int>(0, new CommitWrites(Inbox("cause-1"), new StateWrite(new TableEntity(Partition, RowKeys.Payment) { ["Count"] = 9 }, stale), [])));
+                return Task.FromResult(new CommitPlan<int>(0, new CommitWrites(Inbox("cause-1"), new StateWrite(new TableEntity(Partition, RowKeys.Booking) { ["Count"] = 9 }, stale), [])));
             },
             CancellationToken.None));
 
@@ -159,12 +159,60 @@ public sealed class ExactlyOnceCommitTests
         Assert.Empty(await tables.RowsAsync(Partition));
     }
 
+    [Fact]
+    public async Task ARedeliveryTellsBySentinelWhetherItsOutboxRowIsStillUnsent()
+    {
+        var tables = await StorageTables.CreateAsync();
+        await tables.Table.AddEntityAsync(new TableEntity(Partition, RowKeys.Booking));
+        var first = await ExactlyOnceCommit.RunAsync(tables.Table, Partition, _ => Task.FromResult(SentinelPlan("cause-1")), CancellationToken.None);
+
+        var whileUnsent = await ExactlyOnceCommit.RunAsync(tables.Table, Partition, _ => Task.FromResult(SentinelPlan("cause-1")), CancellationToken.None);
+        await tables.Table.DeleteEntityAsync(Partition, RowKeys.Outbox("cause-1", "m-1"));
+        var afterSent = await ExactlyOnceCommit.RunAsync(tables.Table, Partition, _ => Task.FromResult(SentinelPlan("cause-1")), CancellationToken.None);
+
+        Assert.Equal(CommitOutcome.Committed, first.Outcome);
+        Assert.Equal(CommitOutcome.Duplicate, whileUnsent.Outcome);
+        Assert.Equal(CommitOutcome.DuplicateSettled, afterSent.Outcome);
+        // Neither redelivery wrote anything: the sent outbox row stays gone, the fact stays single.
+        Assert.Equal([RowKeys.Booking, RowKeys.Inbox("cause-1"), RowKeys.PaymentFact("cause-1")], (await tables.RowsAsync(Partition)).Select(r => r.RowKey).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task APlanForARowThatMustExistWritesNothingWhenItDoesNot()
+    {
+        var tables = await StorageTables.CreateAsync();
+
+        var result = await ExactlyOnceCommit.RunAsync(tables.Table, Partition, _ => Task.FromResult(SentinelPlan("cause-1")), CancellationToken.None);
+
+        Assert.Equal(CommitOutcome.Missing, result.Outcome);
+        Assert.Empty(await tables.RowsAsync(Partition));
+    }
+
+    [Fact]
+    public async Task AMustExistMergeKeepsWhatTheRowHolds()
+    {
+        var tables = await StorageTables.CreateAsync();
+        await tables.Table.AddEntityAsync(new TableEntity(Partition, RowKeys.Booking) { ["Status"] = "PENDING" });
+
+        var result = await ExactlyOnceCommit.RunAsync(tables.Table, Partition, _ => Task.FromResult(SentinelPlan("cause-1")), CancellationToken.None);
+
+        Assert.Equal(CommitOutcome.Committed, result.Outcome);
+        Assert.Equal("PENDING", (await tables.Table.FindAsync(Partition, RowKeys.Booking, CancellationToken.None))!.GetString("Status"));
+    }
+
+    /// The webhook's shape: nothing read, the state row must exist, a fact appended, the outbox row as sentinel.
+    private static CommitPlan<int> SentinelPlan(string cause) => new(0, new CommitWrites(
+        Inbox(cause),
+        StateWrite.MustExist(new TableEntity(Partition, RowKeys.Booking)),
+        [new TableEntity(Partition, RowKeys.PaymentFact(cause))],
+        Sentinel: new TableEntity(Partition, RowKeys.Outbox(cause, "m-1")) { ["Body"] = cause }));
+
     /// The policy under test in miniature: read a counter, write it incremented with one outbox row per cause.
     private static async Task<CommitPlan<int>> CounterPlanAsync(TableClient table, string cause, CancellationToken ct)
     {
-        var stored = await table.FindAsync(Partition, RowKeys.Payment, ct);
+        var stored = await table.FindAsync(Partition, RowKeys.Booking, ct);
         var count = (stored?.GetInt32("Count") ?? 0) + 1;
-        var state = new StateWrite(new TableEntity(Partition, RowKeys.Payment) { ["Count"] = count }, stored?.ETag ?? default);
+        var state = new StateWrite(new TableEntity(Partition, RowKeys.Booking) { ["Count"] = count }, stored?.ETag ?? default);
         return new CommitPlan<int>(count, new CommitWrites(Inbox(cause), state, [new TableEntity(Partition, RowKeys.Outbox(cause, "m-1")) { ["Body"] = cause }]));
     }
 

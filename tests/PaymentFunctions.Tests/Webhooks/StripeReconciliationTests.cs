@@ -25,12 +25,12 @@ public sealed class StripeReconciliationTests : IAsyncLifetime
         using var stripe = _host.StripeClientForTests();
         var intentId = await EmulatorCalls.CreateIntentAsync(stripe, booking.Id);
         await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_visa");
-        Assert.Null(await _host.Tables.Bookings.FindAsync(booking.Id, RowKeys.Payment, CancellationToken.None));
+        Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.PaymentFactPrefix));
 
         var run = await FunctionsHostCalls.FireTimerAsync(_host, StripeReconciliation.Name);
 
         run.AssertSucceeded();
-        var payment = PaymentState.FromEntity((await _host.Tables.Bookings.FindAsync(booking.Id, RowKeys.Payment, CancellationToken.None))!);
+        var payment = (await PaymentState.ReadAsync(_host.Tables, booking.Id, CancellationToken.None))!;
         Assert.Equal("succeeded", payment.Status);
         var confirmed = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED);
         Assert.Equal(BookingStatus.CONFIRMED, confirmed.Status);

@@ -99,7 +99,7 @@ public sealed class WebhookFaultInjectionTests : IAsyncLifetime
         Assert.Equal(expectedIds, published);
         foreach (var bookingId in bookingIds)
         {
-            var payment = PaymentState.FromEntity((await _host.Tables.Bookings.FindAsync(bookingId, RowKeys.Payment, CancellationToken.None))!);
+            var payment = (await PaymentState.ReadAsync(_host.Tables, bookingId, CancellationToken.None))!;
             Assert.Equal("succeeded", payment.Status);
             Assert.Equal(500, payment.AmountRefunded);
             Assert.Equal(3, (await TestBookings.RowsAsync(_host, bookingId, "inbox|stripe|")).Count);
@@ -111,7 +111,7 @@ public sealed class WebhookFaultInjectionTests : IAsyncLifetime
     {
         Assert.Single(await TestBookings.RowsAsync(_host, bookingId, "inbox|stripe|"));
         Assert.Empty(await TestBookings.OutboxAfterCleanupAsync(_host, bookingId));
-        var payment = PaymentState.FromEntity((await _host.Tables.Bookings.FindAsync(bookingId, RowKeys.Payment, CancellationToken.None))!);
+        var payment = (await PaymentState.ReadAsync(_host.Tables, bookingId, CancellationToken.None))!;
         Assert.Equal("succeeded", payment.Status);
         var message = Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic));
         Assert.Equal($"{eventId}:payment_intent.succeeded", message.MessageId);

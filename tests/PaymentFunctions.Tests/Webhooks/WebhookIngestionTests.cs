@@ -27,7 +27,7 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
         var response = await StripeEvents.PostAsync(_host.Client, stripeEvent);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var payment = PaymentState.FromEntity((await _host.Tables.Bookings.FindAsync(booking.Id, RowKeys.Payment, CancellationToken.None))!);
+        var payment = (await PaymentState.ReadAsync(_host.Tables, booking.Id, CancellationToken.None))!;
         Assert.Equal("succeeded", payment.Status);
         Assert.Equal("pi_ok1", payment.PaymentIntentId);
         Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, "inbox|stripe|"));
@@ -91,6 +91,30 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
         var message = Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic));
         Assert.Equal(booking.Id, message.SessionId);
         Assert.Equal("payment_refunded", message.Subject);
+    }
+
+    [Fact]
+    public async Task ThePolledPaymentStateFollowsStripesOrderNotTheArrivalOrderOfItsFacts()
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        await IntentIndex.RememberAsync(_host.Tables, "pi_order", booking.Id, CancellationToken.None);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var declined = StripeEvents.PaymentIntent("payment_intent.payment_failed", "pi_order", booking.Id, created: at, declineCode: "insufficient_funds");
+        var succeeded = StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_order", booking.Id, created: at.AddSeconds(30));
+        var refunded = StripeEvents.ChargeRefunded("ch_order", "pi_order", 2500, 500, created: at.AddSeconds(60));
+
+        // The success first, then the refund, then the older decline that Stripe retried late.
+        foreach (var stripeEvent in new[] { succeeded, refunded, declined })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await StripeEvents.PostAsync(_host.Client, stripeEvent)).StatusCode);
+        }
+
+        var payment = (await PaymentState.ReadAsync(_host.Tables, booking.Id, CancellationToken.None))!;
+        Assert.Equal("succeeded", payment.Status);
+        Assert.Equal(succeeded["id"]!.GetValue<string>(), payment.StatusEventId);
+        Assert.Null(payment.FailureCode);
+        Assert.Equal(500, payment.AmountRefunded);
+        Assert.Equal(3, (await TestBookings.RowsAsync(_host, booking.Id, RowKeys.PaymentFactPrefix)).Count);
     }
 
     [Fact]
@@ -212,7 +236,7 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.DoesNotContain(PaymentAppHost.WebhookSecret, await response.Content.ReadAsStringAsync());
         Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, "inbox|"));
-        Assert.Null(await _host.Tables.Bookings.FindAsync(booking.Id, RowKeys.Payment, CancellationToken.None));
+        Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.PaymentFactPrefix));
         Assert.Equal(0, _host.ServiceBus!.Received);
     }
 }

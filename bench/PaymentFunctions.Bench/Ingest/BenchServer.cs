@@ -1,0 +1,72 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using PaymentFunctions.Hosting;
+using PaymentFunctions.Hosting.Standalone;
+using PaymentFunctions.Messaging;
+
+namespace PaymentFunctions.Bench.Ingest;
+
+/// One server of the ingest bench, in its own process so its peak RSS is its own:
+/// "e2e" the app as run.sh runs it (standalone, in-process transport, the booking consumer confirming bookings);
+/// "ingest" the same app with a publisher that only counts (no consumer);
+/// "baseline" the plain official-SDK webhook (<see cref="BaselineWebhook"/>).
+/// Every table call goes through a <see cref="RoundTripCounter"/>; GET /bench/stats reports the counts.
+/// Usage: serve {e2e|ingest|baseline} port storageConnectionString tablePrefix stripeApiBase appDirectory
+internal static class BenchServer
+{
+    public const string DevSigningKey = "bench-only-signing-key-0123456789-0123456789";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var (kind, port, storage, prefix, stripeApiBase, appDirectory) = (args[0], int.Parse(args[1], CultureInfo.InvariantCulture), args[2], args[3], args[4], args[5]);
+        var counter = new RoundTripCounter();
+        var publisher = kind == "ingest" ? new CountingPublisher() : null;
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = appDirectory, EnvironmentName = "Development" });
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = storage,
+            ["Storage:TablePrefix"] = prefix,
+            ["ServiceBus:Transport"] = "InProcess",
+            ["Stripe:SecretKey"] = "sk_test_bench_only",
+            ["Stripe:ApiBase"] = stripeApiBase,
+            ["Stripe:WebhookSecrets:0"] = LoadData.WebhookSecret,
+            ["Timers:RunLocally"] = "false",
+            ["Auth:DevSigningKey"] = DevSigningKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+
+        WebApplication app;
+        if (kind == "baseline")
+        {
+            app = builder.Build();
+            var table = new TableServiceClient(storage, counter.Options()).GetTableClient(prefix + "Bookings");
+            await table.CreateIfNotExistsAsync();
+            BaselineWebhook.Map(app, table, LoadData.WebhookSecret);
+        }
+        else
+        {
+            builder.Services.AddPaymentFunctions(builder.Configuration, builder.Environment);
+            builder.Services.AddStandaloneHost(builder.Configuration);
+            // Registered after the app's own, so these are the ones resolved.
+            builder.Services.AddSingleton(new TableServiceClient(storage, counter.Options()));
+            if (publisher is not null)
+            {
+                builder.Services.AddSingleton<ITopicPublisher>(publisher);
+            }
+
+            app = builder.Build();
+            app.UseStandaloneHost();
+        }
+
+        app.MapGet("/bench/stats", () => new BenchStats(counter.Snapshot(), publisher?.Messages ?? -1));
+        await app.RunAsync();
+        return 0;
+    }
+}
+
+internal sealed record BenchStats(IReadOnlyDictionary<string, long> RoundTrips, long Published)
+{
+    public long Total => RoundTrips.Values.Sum();
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using PaymentFunctions.Bookings;
+using PaymentFunctions.Messaging;
+using PaymentFunctions.Tests.Infrastructure;
+
+namespace PaymentFunctions.Tests.Webhooks;
+
+/// The webhook's storage budget (README "Storage"), pinned call by call: a read before the transaction would be a
+/// round trip on every webhook, and a query on every redelivery.
+public sealed class WebhookRoundTripTests : IAsyncLifetime
+{
+    private readonly RecordRequests _storage = new();
+    private PaymentAppHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        var azurite = await AzuriteServer.Shared;
+        _host = await PaymentAppHost.StartAsync(serviceBus: true, services: s => s.AddSingleton(new TableServiceClient(azurite.ConnectionString, _storage.Options())));
+        // The first webhook of a process also creates the tables.
+        var warmUp = await TestBookings.SeedAsync(_host);
+        Assert.Equal(HttpStatusCode.OK, (await StripeEvents.PostAsync(_host.Client, StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_warm", warmUp.Id))).StatusCode);
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task ANewWebhookIsOneTransactionPlusTheOutboxCleanUpAndARedeliveryIsOneTransaction()
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        var stripeEvent = StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_budget", booking.Id);
+
+        _storage.Clear();
+        Assert.Equal(HttpStatusCode.OK, (await StripeEvents.PostAsync(_host.Client, stripeEvent)).StatusCode);
+        // The outbox row is deleted off the request path by OutboxCleanup, one batched transaction per partition.
+        var first = await TestBookings.EventuallyAsync(() => Task.FromResult(_storage.Calls), calls => calls.Count >= 2);
+        _storage.Clear();
+        Assert.Equal(HttpStatusCode.OK, (await StripeEvents.PostAsync(_host.Client, stripeEvent)).StatusCode);
+        var redelivery = _storage.Calls;
+
+        Assert.Equal(["POST $batch", "POST $batch"], first);
+        Assert.Equal(["POST $batch"], redelivery);
+        Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic), m => m.CorrelationId == booking.Id);
+    }
+
+    [Fact]
+    public async Task AnEventNamingABookingThatDoesNotExistCostsTheTransactionAndTheRecord()
+    {
+        var missing = new BookingIds().Next();
+
+        _storage.Clear();
+        var response = await StripeEvents.PostAsync(_host.Client, StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_other", missing));
+
+        Assert.Contains("\"unmatched\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(["POST $batch", "PUT entity"], _storage.Calls);
+        Assert.DoesNotContain(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic), m => m.CorrelationId == missing);
+    }
+}
