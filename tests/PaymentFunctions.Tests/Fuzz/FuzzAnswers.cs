@@ -10,7 +10,9 @@ public static class FuzzAnswers
 {
     public static readonly string[] Secrets = [PaymentAppHost.StripeKey, PaymentAppHost.WebhookSecret, TestTokens.SigningKey];
 
-    public static async Task<(int Status, string Body)> CheckAsync(HttpResponseMessage response, string input)
+    /// kestrelMayRefuse: the request is one Kestrel answers by itself, before the app sees it (a NUL in the path,
+    /// headers over 32 KiB, a request line over 8 KiB): an empty 400, 431 or 414 is then what the README documents.
+    public static async Task<(int Status, string Body)> CheckAsync(HttpResponseMessage response, string input, bool kestrelMayRefuse = false)
     {
         var status = (int)response.StatusCode;
         var body = await response.Content.ReadAsStringAsync();
@@ -20,7 +22,7 @@ public static class FuzzAnswers
             throw new InvalidOperationException($"5xx for a generated input: {what}");
         }
 
-        if (status >= 400)
+        if (status >= 400 && !(kestrelMayRefuse && status is 400 or 414 or 431 && body.Length == 0 && response.Content.Headers.ContentType is null))
         {
             AssertProblem(response.Content.Headers.ContentType, body, status, what);
         }

@@ -8,11 +8,20 @@ namespace PaymentFunctions.Tests.Fuzz;
 /// through JsonNode and are spliced into the text afterwards, so they can be what JsonNode cannot hold.
 public abstract record JsonMutation
 {
-    public sealed record Replace(string[] Path, string Raw) : JsonMutation;
+    public sealed record Replace(string[] Path, string Raw) : JsonMutation
+    {
+        public override string ToString() => $"{string.Join('.', Path)} = {FuzzAnswers.Shorten(Raw)}";
+    }
 
-    public sealed record Remove(string[] Path) : JsonMutation;
+    public sealed record Remove(string[] Path) : JsonMutation
+    {
+        public override string ToString() => $"remove {string.Join('.', Path)}";
+    }
 
-    public sealed record DuplicateKey(string[] Path, string Raw) : JsonMutation;
+    public sealed record DuplicateKey(string[] Path, string Raw) : JsonMutation
+    {
+        public override string ToString() => $"duplicate {string.Join('.', Path)} = {FuzzAnswers.Shorten(Raw)}";
+    }
 
     /// Applies the mutations in order to a copy of the document and writes it as text.
     public static string Apply(JsonObject document, IEnumerable<JsonMutation> mutations)
