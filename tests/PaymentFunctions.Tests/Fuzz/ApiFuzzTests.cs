@@ -52,11 +52,11 @@ public sealed class ApiFuzzTests(ITestOutputHelper output)
                 Gen.OneOf<string?>("application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", "application/json; charset=utf-16", null),
                 PathId,
                 c.keyDice < 50 ? NoKey : IdempotencyKey,
-                c.tokenDice < 85 ? ValidToken : HostileTokens.For("@@user@@").Select(t => (HostileTokens.Token?)t),
+                c.tokenDice < 85 ? ValidToken : HostileTokens.Any.Select(t => (HostileTokens.Token?)t),
                 (mutations, edit, contentType, pathId, key, token) => new ApiCase(c.endpoint, mutations, edit, contentType, pathId, key, token)));
 
         var started = DateTime.UtcNow;
-        var count = await FuzzHost.SampleAsync(gen, input => RunAsync(host, input, accepted, callers), FuzzHost.Iterations(5000), output, logs);
+        var count = await FuzzHost.SampleAsync(gen, input => RunAsync(host, input, accepted, callers), FuzzHost.Iterations(1500), output, logs);
 
         output.WriteLine($"{count} generated API calls in {(DateTime.UtcNow - started).TotalSeconds:F1} s: {accepted.Count} accepted ({string.Join(", ", accepted.Values.GroupBy(v => v).Select(g => $"{g.Key} {g.Count()}"))})");
         await AssertEveryRowIsExplainedAsync(host, accepted, callers);
@@ -65,9 +65,14 @@ public sealed class ApiFuzzTests(ITestOutputHelper output)
 
     private static async Task RunAsync(PaymentAppHost host, ApiCase input, ConcurrentDictionary<string, Endpoint> accepted, ConcurrentDictionary<string, Endpoint> callers)
     {
-        var user = "fz-" + Guid.NewGuid().ToString("N")[..16];
+        var caller = "fz-" + Guid.NewGuid().ToString("N")[..16];
+        var (jwt, named) = input.Token is { } token ? token.Mint(caller) : (TestTokens.For(caller), caller);
+        // A token naming no user: what it stores is then explained by no caller. IdentityModel reads a lone
+        // surrogate escape in the sub as U+FFFD, as a UTF-8 round trip does.
+        var user = named is null ? caller : Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(named));
         callers[user] = input.Endpoint;
-        var own = input.Endpoint == Endpoint.CreateBooking ? null : (await TestBookings.SeedAsync(host, userId: user)).Id;
+        // No own booking for a user id too long to store (the app refuses such a token anyway).
+        var own = input.Endpoint == Endpoint.CreateBooking || user.Length > 1024 ? null : (await TestBookings.SeedAsync(host, userId: user)).Id;
         var other = (await TestBookings.SeedAsync(host, userId: "fz-other-" + user)).Id;
         string Fill(string text) => text.Replace(OwnBooking, own ?? "bk_zzzzzzzzzzzzzzzzzzzzzzzzzz", StringComparison.Ordinal).Replace(OtherBooking, other, StringComparison.Ordinal);
 
@@ -87,13 +92,13 @@ public sealed class ApiFuzzTests(ITestOutputHelper output)
             request.Content.Headers.ContentType = input.ContentType is null ? null : MediaTypeHeaderValue.Parse(input.ContentType);
         }
 
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", input.Token is { } token ? token.Value.Replace("@@user@@", user, StringComparison.Ordinal) : TestTokens.For(user));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", jwt);
         if (input.IdempotencyKey is { } key)
         {
             request.Headers.TryAddWithoutValidation(IdempotencyKeys, key.Split('\n'));
         }
 
-        var described = $"{input} as {user}";
+        var described = $"{input} as {HostileValues.Literal(user)}";
         var kestrelRefuses = request.RequestUri!.OriginalString.Contains("%00", StringComparison.Ordinal)
             || request.Headers.Authorization.Parameter!.Length > 32 * 1024;
         var (status, _) = await FuzzAnswers.CheckAsync(await host.Client.SendAsync(request), described, kestrelRefuses);

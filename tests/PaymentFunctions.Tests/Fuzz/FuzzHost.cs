@@ -24,7 +24,7 @@ public static class FuzzHost
     /// errors (whose exceptions name the defect) go to the output.
     public static async Task<long> SampleAsync<T>(Gen<T> gen, Func<T, Task> run, long inputs, ITestOutputHelper output, CapturingLoggerProvider logs)
     {
-        var batches = Math.Max(1, inputs / Concurrency);
+        var batches = (inputs + Concurrency - 1) / Concurrency;
         try
         {
             await gen.Array[Concurrency].SampleAsync(
