@@ -10,7 +10,9 @@ namespace PaymentFunctions.Hosting;
 /// The Idempotency-Key header (draft-ietf-httpapi-idempotency-key-header) for any POST endpoint, backed by the
 /// IdempotencyKeys table (PartitionKey = user id, RowKey = SHA-256 of the key, so keys of any shape are
 /// table-safe and scoped per user). The first request claims the key with a lease; its answer is stored
-/// unless it is a 5xx (the client may retry those); a repeat with the same method, path and body gets the
+/// when it is a success. A 4xx changed nothing, so nothing is kept for it: a repeat runs again and meets the same
+/// refusal, and a client that fixes its request may retry under the same key (as Stripe does for validation
+/// errors); a 5xx is not kept either, so the client may retry. A repeat with the same method, path and body gets the
 /// stored answer with Idempotent-Replayed: true, a different request under the key 422, a repeat while the
 /// first is still running 409.
 public sealed partial class IdempotencyKeys(PaymentTables tables, TimeProvider time, IOptions<IdempotencyOptions> options, ILogger<IdempotencyKeys> logger)
@@ -74,7 +76,7 @@ public sealed partial class IdempotencyKeys(PaymentTables tables, TimeProvider t
 
     private async Task FinishAsync(string partition, string rowKey, string fingerprint, Claim claim, StoredResponse response)
     {
-        if (response.Status >= 500 || !response.FitsInRow)
+        if (response.Status >= 400 || !response.FitsInRow)
         {
             await ReleaseAsync(partition, rowKey, claim.ETag);
             return;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -89,14 +90,33 @@ public static class RowKeys
     public static string IdempotencyRow(string idempotencyKey) => Sha256(idempotencyKey);
 
     /// Ids are chosen by others (senders, Stripe, identity providers); table keys may not contain / \ # ? or
-    /// control characters, must stay short, and '|' separates our parts. Unsafe ids become their SHA-256
-    /// (idempotent: an escaped part is safe and stays as it is).
+    /// control characters, must stay short and be text (a lone UTF-16 surrogate cannot travel as UTF-8), and '|'
+    /// separates our parts. Unsafe ids become their SHA-256 (idempotent: an escaped part is safe and stays as it is).
     public static string Part(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return id.Length is > 0 and <= 200 && !id.Any(c => c is '/' or '\\' or '#' or '?' or '|' || char.IsControl(c))
+        return id.Length is > 0 and <= 200 && IsPlainText(id) && !id.Any(c => c is '/' or '\\' or '#' or '?' or '|')
             ? id
             : "sha256-" + Sha256(id);
+    }
+
+    /// Well-formed UTF-16 (no lone surrogate) without control characters: what can be stored, logged and
+    /// compared as the same text after a round trip through UTF-8.
+    public static bool IsPlainText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var rest = text.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf16(rest, out var rune, out var used) != OperationStatus.Done || Rune.IsControl(rune))
+            {
+                return false;
+            }
+
+            rest = rest[used..];
+        }
+
+        return true;
     }
 
     private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

@@ -28,24 +28,48 @@ internal static class StripePayload
     /// published type (Stripe's own event ids are 28 characters).
     public const int MaxEventIdLength = 128 - 1 - 30;
 
+    // Stripe never writes a key twice; where it appears, this check and Stripe.net could read different members.
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
     /// The event id and api_version from the raw JSON, or null when the body is not a JSON object with a Stripe
-    /// event id (evt_ and letters, digits or underscores, at most <see cref="MaxEventIdLength"/> characters): the
-    /// id becomes row keys, log scopes and the MessageId, so anything else is refused before it reaches them.
+    /// event id (evt_ and letters, digits or underscores, at most <see cref="MaxEventIdLength"/> characters), or
+    /// holds a key twice or a string that is not valid UTF-16 (a lone surrogate escape such as "\ud800"): the id
+    /// becomes row keys, log scopes and the MessageId, and every string may reach storage, so all of it is refused
+    /// before it reaches them.
     public static (string Id, string? ApiVersion)? ReadHead(string payload)
     {
         try
         {
-            using var document = JsonDocument.Parse(payload);
+            using var document = JsonDocument.Parse(payload, Strict);
             var root = document.RootElement;
-            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+            return root.ValueKind == JsonValueKind.Object && IsWellFormed(root) && root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
                 && IsEventId(id.GetString()!)
                 ? (id.GetString()!, root.TryGetProperty("api_version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null)
                 : null;
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        catch (JsonException)
         {
-            // InvalidOperationException: a string holding a lone UTF-16 surrogate escape such as "\ud800".
             return null;
+        }
+    }
+
+    /// Every string and key decodes: JsonDocument checks escapes only when a string is read, and throws
+    /// InvalidOperationException for a lone surrogate (so would Stripe.net, and the table client after it).
+    private static bool IsWellFormed(JsonElement element)
+    {
+        try
+        {
+            return element.ValueKind switch
+            {
+                JsonValueKind.Object => element.EnumerateObject().All(p => p.Name is not null && IsWellFormed(p.Value)),
+                JsonValueKind.Array => element.EnumerateArray().All(IsWellFormed),
+                JsonValueKind.String => element.GetString() is not null,
+                _ => true,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

@@ -49,10 +49,10 @@ public sealed class StripeReconciliation(
                     throw new InvalidOperationException(StripeApiVersion.Mismatch(stripeEvent.Id, stripeEvent.ApiVersion));
                 }
 
-                // The same rule the webhook applies: the id becomes row keys and the MessageId.
-                if (!StripePayload.IsEventId(stripeEvent.Id))
+                // The same rule the webhook applies: ids, type and currency become row keys, state and the MessageId.
+                if (StripeEventShape.Refusal(stripeEvent) is { } refusal)
                 {
-                    throw new FormatException($"Stripe event id '{stripeEvent.Id}' is not an evt_ id of at most {StripePayload.MaxEventIdLength} characters.");
+                    throw new FormatException(refusal);
                 }
 
                 stored += await processor.ProcessAsync(stripeEvent, cancellationToken) == WebhookOutcome.Stored ? 1 : 0;

@@ -55,14 +55,23 @@ public sealed class StripeWebhookFunction(
         {
             stripeEvent = EventUtility.ParseEvent(payload, throwOnApiVersionMismatch: false);
         }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or StripeException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException or StripeException or InvalidOperationException or FormatException or OverflowException)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Malformed Stripe event", ex.Message);
+            // Stripe.net reads members with JsonElement's typed getters: a member of the wrong type throws
+            // InvalidOperationException, a number out of range FormatException or OverflowException. Parsing is pure,
+            // so whatever it throws means the (signed) body is not an event of this API version.
+            return Problem(StatusCodes.Status400BadRequest, "Malformed Stripe event", $"{eventId} cannot be read as a Stripe event ({ex.GetType().Name}).");
         }
 
         if (stripeEvent.Data is null || string.IsNullOrEmpty(stripeEvent.Type))
         {
             return Problem(StatusCodes.Status400BadRequest, "Malformed Stripe event", $"{eventId} has no type or no data.");
+        }
+
+        if (StripeEventShape.Refusal(stripeEvent) is { } refusal)
+        {
+            logger.LogWarning("Refused a signed Stripe webhook: {Refusal}", refusal);
+            return Problem(StatusCodes.Status400BadRequest, "Malformed Stripe event", refusal);
         }
 
         if (stripeEvent.Livemode != settings.LiveMode)

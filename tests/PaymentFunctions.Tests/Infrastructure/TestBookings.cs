@@ -7,14 +7,14 @@ namespace PaymentFunctions.Tests.Infrastructure;
 /// Puts bookings straight into the Bookings table, for tests of the webhook and booking-consumer paths.
 public static class TestBookings
 {
-    public static async Task<Booking> SeedAsync(PaymentAppHost host, long amount = 2500, string currency = "eur", DateTimeOffset? holdExpiresAt = null, string? paymentIntentId = null)
+    public static async Task<Booking> SeedAsync(PaymentAppHost host, long amount = 2500, string currency = "eur", DateTimeOffset? holdExpiresAt = null, string? paymentIntentId = null, string userId = "user-1")
     {
         await host.Tables.EnsureCreatedAsync(CancellationToken.None);
         var now = DateTimeOffset.UtcNow;
         var booking = new Booking
         {
             Id = new BookingIds().Next(),
-            UserId = "user-1",
+            UserId = userId,
             TicketTypeId = "standard",
             Quantity = 1,
             Amount = amount,

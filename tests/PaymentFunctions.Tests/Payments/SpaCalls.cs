@@ -36,10 +36,10 @@ public static class SpaCalls
 
     public static async Task<Answer> GetAsync(HttpClient client, string path) => await Answer.ReadAsync(await client.GetAsync(path));
 
-    public static async Task<int> CountRowsAsync(TableClient table)
+    public static async Task<int> CountRowsAsync(TableClient table, string? filter = null)
     {
         var count = 0;
-        await foreach (var _ in table.QueryAsync<TableEntity>(select: ["PartitionKey"]))
+        await foreach (var _ in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey"]))
         {
             count++;
         }

@@ -37,6 +37,15 @@ public sealed class RowKeysTests
         Assert.Equal("inbox|stripe|" + id, RowKeys.StripeInbox(id));
     }
 
+    // Not theory data: xUnit's serialization of theory rows turns a lone surrogate into U+FFFD.
+    [Fact]
+    public void AnIdWithALoneSurrogateBecomesItsHash()
+    {
+        Assert.StartsWith("sha256-", RowKeys.Part("a\ud800b"), StringComparison.Ordinal);
+        Assert.StartsWith("sha256-", RowKeys.Part("a\udc00\ud800b"), StringComparison.Ordinal);
+        Assert.Equal("a\ud83d\ude00b", RowKeys.Part("a\ud83d\ude00b"));
+    }
+
     [Fact]
     public void DistinctUnsafeIdsGetDistinctKeys() =>
         Assert.NotEqual(RowKeys.Inbox("a/b"), RowKeys.Inbox("a#b"));

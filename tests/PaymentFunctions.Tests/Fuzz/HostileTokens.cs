@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using System.Text;
+using CsCheck;
+using PaymentFunctions.Tests.Infrastructure;
+
+namespace PaymentFunctions.Tests.Fuzz;
+
+/// Bearer tokens an attacker would try: not JWTs at all, alg "none", another algorithm or key, a tampered
+/// payload under the original signature, wrong issuer, audience or lifetime, a crit header, huge tokens - and
+/// validly signed tokens whose sub is hostile (what a compromised or careless identity provider could issue).
+public static class HostileTokens
+{
+    /// A way to mint a token for a caller: the token, and the user it names when it is validly signed.
+    public sealed record Token(string Name, Func<string, (string Jwt, string? User)> Mint)
+    {
+        public override string ToString() => Name;
+    }
+
+    public static readonly Gen<Token> Any = Gen.OneOf(
+        Gen.OneOf<string>("", "Bearer", "null", "a.b.c", "a.b", "....", "eyJ", new string('A', 6000)).Select(t => Refused($"not a JWT: {FuzzAnswers.Shorten(t)}", _ => t)),
+        Gen.Const(Refused("alg none", u => Jwt("{\"alg\":\"none\",\"typ\":\"JWT\"}", Payload(u), null))),
+        Gen.OneOf<string>("HS512", "RS256", "ES256", "PS256", "hs256").Select(alg => Refused($"alg {alg} with the dev key", u => Jwt($"{{\"alg\":\"{alg}\",\"typ\":\"JWT\"}}", Payload(u), TestTokens.SigningKey))),
+        Gen.Const(Refused("another key", u => Jwt(Header, Payload(u), "an-attacker-signing-key-0123456789-0123456789"))),
+        Gen.Const(Refused("tampered payload", Tampered)),
+        Gen.Int[0, 4].Select(i => Refused($"bad claims {i}", u => Jwt(Header, new[] { Payload(u, issuer: "https://evil.example"), Payload(u, audience: "other"), Payload(u, expires: -120), Payload(u, notBefore: 3600), Payload(u, withExpiry: false) }[i], TestTokens.SigningKey))),
+        Gen.Const(Refused("crit header", u => Jwt("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"crit\":[\"x\"],\"x\":1}", Payload(u), TestTokens.SigningKey))),
+        Gen.OneOf<string>("{\"alg\":\"HS256\",\"kid\":\"../../etc/passwd\"}", "{\"alg\":\"HS256\",\"jku\":\"http://127.0.0.1:1/jwks\"}", "{\"alg\":\"HS256\",\"alg\":\"none\"}")
+            .Select(h => new Token($"header {h}", u => (Jwt(h, Payload(u), TestTokens.SigningKey), u))),
+        // Unique per caller (its id first), hostile after it.
+        HostileValues.Text.Select(hostile => new Token($"signed, sub + {HostileValues.Literal(FuzzAnswers.Shorten(hostile))}", u => (Jwt(Header, PayloadRaw(HostileValues.Literal(u + hostile)), TestTokens.SigningKey), u + hostile))),
+        // Not yet: a validly signed token whose sub is a number (1.5) is accepted as the user "1.5" (open defect,
+        // RFC 7519 makes sub a string); arrays and objects IdentityModel refuses itself.
+        Gen.Const(Refused("signed, two subs", u => Jwt(Header, PayloadRaw($"[\"{u}\",\"{u}-2\"]"), TestTokens.SigningKey))));
+
+    /// A token that names no user (if the app accepted one, what it stored would be explained by no caller).
+    private static Token Refused(string name, Func<string, string> mint) => new(name, u => (mint(u), null));
+
+    private const string Header = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+
+    private static string Payload(string userId, string issuer = TestTokens.Issuer, string audience = TestTokens.Audience, int expires = 3600, int notBefore = -60, bool withExpiry = true)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return $"{{\"sub\":{HostileValues.Literal(userId)},\"iss\":\"{issuer}\",\"aud\":\"{audience}\",\"nbf\":{now + notBefore}{(withExpiry ? $",\"exp\":{now + expires}" : "")}}}";
+    }
+
+    private static string PayloadRaw(string rawSub)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return $"{{\"sub\":{rawSub},\"iss\":\"{TestTokens.Issuer}\",\"aud\":\"{TestTokens.Audience}\",\"nbf\":{now - 60},\"exp\":{now + 3600}}}";
+    }
+
+    private static string Tampered(string userId)
+    {
+        var parts = TestTokens.For(userId).Split('.');
+        return $"{parts[0]}.{Base64Url(Encoding.UTF8.GetBytes(Payload("admin")))}.{parts[2]}";
+    }
+
+    public static string Jwt(string header, string payload, string? key)
+    {
+        var signingInput = $"{Base64Url(Encoding.UTF8.GetBytes(header))}.{Base64Url(Encoding.UTF8.GetBytes(payload))}";
+        var signature = key is null ? "" : Base64Url(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.ASCII.GetBytes(signingInput)));
+        return $"{signingInput}.{signature}";
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
