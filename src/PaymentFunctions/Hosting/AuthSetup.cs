@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Cors.Infrastructure;
@@ -56,23 +57,39 @@ public static class AuthSetup
     public static string UserId(this ClaimsPrincipal user) =>
         user.FindFirstValue(UserIdClaim) ?? throw new InvalidOperationException("The endpoint is not protected by the SPA policy.");
 
-    /// RFC 7515 4.1.11: a token naming header extensions in "crit" must be rejected by a recipient that does not
-    /// understand them - and this API understands none. IdentityModel does not check it.
-    private static Task RefuseCriticalExtensions(TokenValidatedContext context)
+    /// What IdentityModel lets through and a recipient must refuse: header extensions named in "crit" (RFC 7515
+    /// 4.1.11; this API understands none), and a "sub" that is not a string (RFC 7519 4.1.2; IdentityModel turns
+    /// the number 1.5 into the claim "1.5", the same user as the string).
+    private static Task RefuseUnsupportedTokens(TokenValidatedContext context)
     {
-        if (context.SecurityToken is JsonWebToken token && token.TryGetHeaderValue<object>("crit", out _))
+        if (context.SecurityToken is not JsonWebToken token)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (token.TryGetHeaderValue<object>("crit", out _))
         {
             context.Fail("The token's \"crit\" header names extensions this API does not understand.");
         }
+        else if (!SubjectIsAString(token))
+        {
+            context.Fail("The token's \"sub\" is not a string.");
+        }
 
         return Task.CompletedTask;
+    }
+
+    private static bool SubjectIsAString(JsonWebToken token)
+    {
+        using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(token.EncodedPayload));
+        return !payload.RootElement.TryGetProperty(UserIdClaim, out var subject) || subject.ValueKind == JsonValueKind.String;
     }
 
     private static void ConfigureJwt(JwtBearerOptions jwt, AuthOptions auth, IHostEnvironment environment, IConfiguration configuration)
     {
         // Keep "sub" as "sub": the default mapping renames it to a long WS-Federation claim type.
         jwt.MapInboundClaims = false;
-        jwt.Events = new JwtBearerEvents { OnTokenValidated = RefuseCriticalExtensions };
+        jwt.Events = new JwtBearerEvents { OnTokenValidated = RefuseUnsupportedTokens };
         var parameters = jwt.TokenValidationParameters;
         parameters.ValidAudience = auth.Audience;
         parameters.ValidateAudience = true;

@@ -69,6 +69,29 @@ public sealed class AuthTests : IAsyncLifetime
         answer.AssertProblem(HttpStatusCode.Forbidden);
     }
 
+    [Theory]
+    [InlineData(1.5)]
+    [InlineData(42L)]
+    [InlineData(true)]
+    public async Task ATokenWhoseSubjectIsNotAStringIsRefused(object subject)
+    {
+        // A numeric 1.5 must not become the user "1.5" (RFC 7519: sub is a string).
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = TestTokens.Issuer,
+            Audience = TestTokens.Audience,
+            Claims = new Dictionary<string, object> { ["sub"] = subject },
+            Expires = DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(TestTokens.SigningKey)), SecurityAlgorithms.HmacSha256),
+        });
+        using var client = new HttpClient { BaseAddress = _host.Client.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        var answer = await GetAsync(client, "/api/bookings/bk_00000000000000000000000000");
+
+        answer.AssertProblem(HttpStatusCode.Unauthorized);
+    }
+
     [Fact]
     public async Task ATokenWithACriticalHeaderExtensionIsRefusedWhileTheSameTokenWithoutItIsAccepted()
     {

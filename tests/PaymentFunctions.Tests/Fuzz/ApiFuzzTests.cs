@@ -167,6 +167,16 @@ public sealed class ApiFuzzTests(ITestOutputHelper output)
 
         await foreach (var row in host.Tables.Lookups.QueryAsync<TableEntity>())
         {
+            // A user's Stripe customer (both directions of the mapping): made by that user's first accepted intent.
+            var customerOf = row.RowKey == RowKeys.UserOfCustomerRow ? row.GetString("UserId")
+                : row.RowKey == RowKeys.CustomerOfUserRow ? accepted.Keys.FirstOrDefault(u => RowKeys.UserCustomerPartition(u) == row.PartitionKey)
+                : null;
+            if (row.RowKey is RowKeys.UserOfCustomerRow or RowKeys.CustomerOfUserRow)
+            {
+                Assert.True(customerOf is not null && accepted.TryGetValue(customerOf, out var made) && made == Endpoint.CreateIntent, $"Lookups row {row.PartitionKey} / {row.RowKey}: a Stripe customer of a caller whose intent was refused");
+                continue;
+            }
+
             var booking = row.PartitionKey.StartsWith(RowKeys.HoldPrefix, StringComparison.Ordinal) ? row.RowKey : row.GetString("BookingId");
             Assert.True(booking is not null && bookings.ContainsKey(booking), $"Lookups row {row.PartitionKey} / {row.RowKey} names no booking");
         }

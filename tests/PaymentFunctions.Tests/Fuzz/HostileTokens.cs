@@ -28,8 +28,8 @@ public static class HostileTokens
             .Select(h => new Token($"header {h}", u => (Jwt(h, Payload(u), TestTokens.SigningKey), u))),
         // Unique per caller (its id first), hostile after it.
         HostileValues.Text.Select(hostile => new Token($"signed, sub + {HostileValues.Literal(FuzzAnswers.Shorten(hostile))}", u => (Jwt(Header, PayloadRaw(HostileValues.Literal(u + hostile)), TestTokens.SigningKey), u + hostile))),
-        // Not yet: a validly signed token whose sub is a number (1.5) is accepted as the user "1.5" (open defect,
-        // RFC 7519 makes sub a string); arrays and objects IdentityModel refuses itself.
+        // RFC 7519 makes sub a string: a number or a boolean names no user; arrays and objects IdentityModel refuses itself.
+        Gen.OneOf<string>("1.5", "42", "true", "-0").Select(sub => Refused($"signed, sub {sub}", _ => Jwt(Header, PayloadRaw(sub), TestTokens.SigningKey))),
         Gen.Const(Refused("signed, two subs", u => Jwt(Header, PayloadRaw($"[\"{u}\",\"{u}-2\"]"), TestTokens.SigningKey))));
 
     /// A token that names no user (if the app accepted one, what it stored would be explained by no caller).
