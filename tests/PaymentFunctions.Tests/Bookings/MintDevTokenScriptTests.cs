@@ -31,8 +31,8 @@ public sealed class MintDevTokenScriptTests
         using var staff = ClientWith(host, await MintAsync("staff-1", "600", "--role", "payments.admin"));
         using var plain = ClientWith(host, await MintAsync("staff-2", "--role", "payments.viewer"));
 
-        var asStaff = await PostAsync(staff, "/api/admin/bookings/bk_00000000000000000000000000/refunds", """{"amount":100,"reason":"requested_by_customer"}""");
-        var asPlain = await PostAsync(plain, "/api/admin/bookings/bk_00000000000000000000000000/refunds", """{"amount":100,"reason":"requested_by_customer"}""");
+        var asStaff = await PostAsync(staff, "/api/admin/bookings/bk_00000000000000000000000000/refunds", """{"amount":100,"reason":"requested_by_customer"}""", "mint-1");
+        var asPlain = await PostAsync(plain, "/api/admin/bookings/bk_00000000000000000000000000/refunds", """{"amount":100,"reason":"requested_by_customer"}""", "mint-2");
 
         asStaff.AssertProblem(HttpStatusCode.NotFound);
         asPlain.AssertProblem(HttpStatusCode.Forbidden);

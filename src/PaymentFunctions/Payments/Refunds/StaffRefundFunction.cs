@@ -4,7 +4,10 @@ using PaymentFunctions.Hosting;
 namespace PaymentFunctions.Payments.Refunds;
 
 /// POST /api/admin/bookings/{id}/refunds {amount, reason}: staff with the role payments.admin refund part of any
-/// paid booking. Amount in minor units, at least 1, never more than is left (409).
+/// paid booking. Amount in minor units, at least 1, never more than is left (409). The Idempotency-Key header is
+/// required: it is the only thing that tells a retry or a double click from a second refund, so without it the
+/// request is refused (400, as draft-ietf-httpapi-idempotency-key-header asks for a missing required key; 428 is
+/// for conditional requests, If-Match and the like) before anything reaches Stripe or storage.
 public sealed class StaffRefundFunction(SpaAuthorization auth, StaffRefunds staffRefunds, IdempotencyKeys keys)
 {
     [Function("StaffRefund")]
@@ -15,6 +18,14 @@ public sealed class StaffRefundFunction(SpaAuthorization auth, StaffRefunds staf
         if (await auth.DenyAsync(http, AuthSetup.PaymentsAdminPolicy) is { } denied)
         {
             return denied;
+        }
+
+        if (!request.Headers.TryGetValue(IdempotencyKeys.HeaderName, out var header))
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { [IdempotencyKeys.HeaderName] = [$"{IdempotencyKeys.HeaderName} is required: one key per refund, sent again unchanged on every retry of it."] },
+                title: $"{IdempotencyKeys.HeaderName} required",
+                detail: $"Staff refunds need an {IdempotencyKeys.HeaderName} header, so that a retry or a double click cannot refund twice. Nothing was refunded.");
         }
 
         var body = await JsonBody.ReadAsync<StaffRefundRequest>(request, ct);
@@ -34,8 +45,11 @@ public sealed class StaffRefundFunction(SpaAuthorization auth, StaffRefunds staf
         }
 
         var staffUserId = http.User.UserId();
-        var key = IdempotencyKeyHeader.TryParse(request.Headers[IdempotencyKeys.HeaderName], out var parsed) ? parsed : null;
-        return await keys.ExecuteAsync(http, staffUserId, body.Raw, async () => RefundHttp.Map(http, await staffRefunds.RefundAsync(staffUserId, id, amount, reason, key, ct)));
+        // A malformed key is refused by keys.ExecuteAsync, which is where its answer comes from.
+        return await keys.ExecuteAsync(http, staffUserId, body.Raw, async () =>
+            IdempotencyKeyHeader.TryParse(header, out var key)
+                ? RefundHttp.Map(http, await staffRefunds.RefundAsync(staffUserId, id, amount, reason, key, ct))
+                : throw new InvalidOperationException("IdempotencyKeys runs the handler only for a key that parses."));
     }
 }
 

@@ -8,14 +8,13 @@ using Stripe;
 namespace PaymentFunctions.Payments.Refunds;
 
 /// Partial (or whole) refunds by staff of any paid booking, never more than is left. The Stripe key comes from the
-/// request's Idempotency-Key when there is one ("refund-staff:{booking}:{hash of staff user and key}"), so a retry
-/// after a crash between Stripe's answer and our write gets the same refund back; without one each call is a new
-/// refund, as for any POST without the header.
+/// request's required Idempotency-Key ("refund-staff:{booking}:{hash of staff user and key}"), so a retry after a
+/// crash between Stripe's answer and our write gets the same refund back instead of a second one.
 public sealed class StaffRefunds(PaymentTables tables, BookingService bookings, RefundIssuer refunds)
 {
     public static readonly IReadOnlySet<string> Reasons = new HashSet<string> { "duplicate", "fraudulent", "requested_by_customer" };
 
-    public async Task<RefundResult> RefundAsync(string staffUserId, string bookingId, long amount, string reason, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<RefundResult> RefundAsync(string staffUserId, string bookingId, long amount, string reason, string idempotencyKey, CancellationToken cancellationToken)
     {
         try
         {
@@ -27,10 +26,10 @@ public sealed class StaffRefunds(PaymentTables tables, BookingService bookings, 
         }
     }
 
-    public static string StripeKey(string bookingId, string staffUserId, string? idempotencyKey) =>
-        string.Create(CultureInfo.InvariantCulture, $"refund-staff:{bookingId}:{(idempotencyKey is null ? Guid.NewGuid().ToString("N") : Hash(staffUserId + "\n" + idempotencyKey))}");
+    public static string StripeKey(string bookingId, string staffUserId, string idempotencyKey) =>
+        string.Create(CultureInfo.InvariantCulture, $"refund-staff:{bookingId}:{Hash(staffUserId + "\n" + idempotencyKey)}");
 
-    private async Task<RefundResult> RefundExclusiveAsync(string staffUserId, string bookingId, long amount, string reason, string? idempotencyKey, CancellationToken cancellationToken)
+    private async Task<RefundResult> RefundExclusiveAsync(string staffUserId, string bookingId, long amount, string reason, string idempotencyKey, CancellationToken cancellationToken)
     {
         if (await bookings.FindAsync(bookingId, cancellationToken) is not { } booking)
         {
@@ -51,12 +50,8 @@ public sealed class StaffRefunds(PaymentTables tables, BookingService bookings, 
         var left = booking.Amount - RefundIssuer.RefundedSoFar(booking, recorded);
         var tooMuch = RefundResult.Conflict(string.Create(CultureInfo.InvariantCulture, $"At most {left} ({booking.Currency} minor units) is left to refund on this booking; {amount} was asked for."));
 
-        // With a key this may be the retry of a refund whose own event already counts it: only Stripe can tell.
-        if (amount > left && idempotencyKey is null)
-        {
-            return tooMuch;
-        }
-
+        // Even beyond what is left this may be the retry of a refund whose own event already counts it: only Stripe
+        // can tell (same key: the same refund back; a new key: its refusal, answered as tooMuch).
         var result = await refunds.RefundAsync(booking, amount, reason, RefundRecord.StaffKind, staffUserId, StripeKey(bookingId, staffUserId, idempotencyKey), recorded, cancellationToken);
         return result.Outcome == RefundOutcome.Conflict ? tooMuch : result;
     }

@@ -11,8 +11,9 @@ public static class RefundCalls
     public static Task<Answer> CancelAsync(HttpClient client, string bookingId, string? idempotencyKey = null) =>
         PostEmptyAsync(client, $"/api/bookings/{bookingId}/cancel", idempotencyKey);
 
+    /// A staff refund under idempotencyKey, or a new key per call when none is given (the header is required).
     public static Task<Answer> StaffRefundAsync(HttpClient client, string bookingId, long amount, string reason = "requested_by_customer", string? idempotencyKey = null) =>
-        PostAsync(client, $"/api/admin/bookings/{bookingId}/refunds", $$"""{"amount":{{amount}},"reason":"{{reason}}"}""", idempotencyKey);
+        PostAsync(client, $"/api/admin/bookings/{bookingId}/refunds", $$"""{"amount":{{amount}},"reason":"{{reason}}"}""", idempotencyKey ?? $"test-{Guid.NewGuid():N}");
 
     /// Booking created and paid through the app and the emulator, CONFIRMED by the webhook pipeline.
     public static async Task<(string BookingId, string IntentId)> PaidBookingAsync(PaymentAppHost host, HttpClient client, int quantity = 2)

@@ -95,6 +95,41 @@ public sealed class StaffRefundTests
     }
 
     [Fact]
+    public async Task WithoutAnIdempotencyKeyItIs400NamingTheHeaderAndADoubleClickUnderOneKeyRefundsOnce()
+    {
+        await using var host = await PaymentAppHost.StartAsync();
+        using var alice = host.ClientFor("alice");
+        using var staff = host.ClientFor("staff-1", AuthSetup.PaymentsAdminRole);
+        var (bookingId, _) = await PaidBookingAsync(host, alice);
+        var path = $"/api/admin/bookings/{bookingId}/refunds";
+        const string Json = """{"amount":1000,"reason":"duplicate"}""";
+
+        var noKey = await PostAsync(staff, path, Json);
+        var noKeyAgain = await PostAsync(staff, path, Json);
+        var badKey = await PostAsync(staff, path, Json, idempotencyKey: "two words");
+        var nothingYet = await GetAsync(alice, $"/api/bookings/{bookingId}");
+        var clicks = await Task.WhenAll(StaffRefundAsync(staff, bookingId, 1000, "duplicate", "click-1"), StaffRefundAsync(staff, bookingId, 1000, "duplicate", "click-1"));
+        var again = await StaffRefundAsync(staff, bookingId, 1000, "duplicate", "click-1");
+
+        foreach (var refused in new[] { noKey, noKeyAgain })
+        {
+            refused.AssertProblem(HttpStatusCode.BadRequest);
+            Assert.Equal("Idempotency-Key required", refused.Json.GetProperty("title").GetString());
+            Assert.True(refused.Json.GetProperty("errors").TryGetProperty("Idempotency-Key", out _), refused.Body);
+        }
+
+        badKey.AssertProblem(HttpStatusCode.BadRequest);
+        Assert.Equal(0, nothingYet.Number("amountRefunded"));
+        Assert.Contains(clicks, c => c.Status == HttpStatusCode.Accepted);
+        Assert.All(clicks, c => Assert.True(c.Status is HttpStatusCode.Accepted or HttpStatusCode.Conflict, c.Body));
+        Assert.Equal(HttpStatusCode.Accepted, again.Status);
+        Assert.Equal(1000, again.Number("amountRefunded"));
+        var refund = Assert.Single(host.EmulatorState.Refunds);
+        Assert.Equal(1000L, (long)refund["amount"]!);
+        Assert.Single(await TestBookings.RowsAsync(host, bookingId, RowKeys.RefundPrefix));
+    }
+
+    [Fact]
     public async Task WithoutTheRoleItIs403AndBadInputOrAnUnpaidBookingChangesNothing()
     {
         await using var host = await PaymentAppHost.StartAsync();
@@ -107,9 +142,9 @@ public sealed class StaffRefundTests
         var owner = await StaffRefundAsync(alice, bookingId, 100);
         var zero = await StaffRefundAsync(staff, bookingId, 0);
         var badReason = await StaffRefundAsync(staff, bookingId, 100, "because");
-        var text = await PostAsync(staff, path, """{"amount":"100","reason":"duplicate"}""");
-        var missing = await PostAsync(staff, path, """{"reason":"duplicate"}""");
-        var notJson = await PostAsync(staff, path, "amount=100", contentType: "text/plain");
+        var text = await PostAsync(staff, path, """{"amount":"100","reason":"duplicate"}""", "bad-1");
+        var missing = await PostAsync(staff, path, """{"reason":"duplicate"}""", "bad-2");
+        var notJson = await PostAsync(staff, path, "amount=100", "bad-3", contentType: "text/plain");
         var notPaid = await StaffRefundAsync(staff, unpaid, 100);
         var noBooking = await StaffRefundAsync(staff, "bk_00000000000000000000000000", 100);
 
