@@ -10,6 +10,9 @@ internal sealed class CountingPublisher : ITopicPublisher
 
     public long Messages => Interlocked.Read(ref _messages);
 
+    /// Like Service Bus, "accepted" is final: the sender hands the rows to OutboxCleanup.
+    public bool SettlesOutboxRows => false;
+
     public Task PublishAsync(string topic, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
     {
         Interlocked.Add(ref _messages, messages.Count);

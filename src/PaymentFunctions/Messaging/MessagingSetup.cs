@@ -17,6 +17,9 @@ public static class MessagingSetup
                 "ServiceBus:Transport=InProcess works only in the standalone host: under the Functions host nothing receives what it publishes; use ServiceBus:Transport=ServiceBus.")
             .ValidateOnStart();
         services.AddSingleton<OutboxSender>();
+        // Registered before the transport, so it stops after it and drains what the transport settled last.
+        services.AddSingleton<OutboxCleanup>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxCleanup>());
         services.AddSingleton<OutboxSweeper>();
 
         // The transport is chosen from configuration at registration time: a hosted service cannot be added later.

@@ -3,8 +3,9 @@ using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Messaging;
 
-/// An outbox message as a row in the booking's partition. The row is deleted once the message is sent;
-/// a row that is still there is a message that has not (provably) been sent yet.
+/// An outbox message as a row in the booking's partition. The row is deleted once the message is settled
+/// (see <see cref="ITopicPublisher.SettlesOutboxRows"/>); a row that is still there is a message that has not
+/// (provably) been delivered yet.
 public static class OutboxRow
 {
     public static TableEntity ToEntity(OutboxMessage message, string causationId) =>
@@ -23,5 +24,6 @@ public static class OutboxRow
         Type: entity.GetString("Type")!,
         Subject: entity.GetString("Subject")!,
         BookingId: entity.PartitionKey,
-        Body: entity.GetString("Body")!);
+        Body: entity.GetString("Body")!,
+        RowKey: entity.RowKey);
 }

@@ -4,10 +4,10 @@ using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Messaging;
 
-/// Sends the outbox rows one cause left behind, then deletes them. Safe to run any number of times and
-/// concurrently: MessageIds are deterministic (Service Bus drops the resend) and a row already deleted by
-/// another sender is simply gone.
-public sealed class OutboxSender(PaymentTables tables, ITopicPublisher publisher, FaultInjection faults, ILogger<OutboxSender> logger)
+/// Sends the outbox rows one cause left behind; their deletion is OutboxCleanup's, off the request path. Safe to
+/// run any number of times and concurrently: MessageIds are deterministic (the transport drops the resend) and a
+/// row already deleted is simply gone.
+public sealed class OutboxSender(PaymentTables tables, ITopicPublisher publisher, OutboxCleanup cleanup, FaultInjection faults, ILogger<OutboxSender> logger)
 {
     /// Finds what is still in the outbox for this cause (a redelivery, a sweep) and sends it.
     public async Task<int> SendPendingAsync(string bookingId, string causationId, CancellationToken cancellationToken)
@@ -32,10 +32,9 @@ public sealed class OutboxSender(PaymentTables tables, ITopicPublisher publisher
         }
 
         faults.Reached(FaultInjection.OutboxAfterPublish);
-        foreach (var row in rows)
+        if (!publisher.SettlesOutboxRows)
         {
-            // Deleting is only housekeeping: if this fails the row is sent again later and de-duplicated.
-            await tables.Bookings.DeleteEntityAsync(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken);
+            cleanup.Release(rows.Select(r => new OutboxRowKey(r.PartitionKey, r.RowKey)));
         }
 
         if (rows.Count > 0)

@@ -11,6 +11,9 @@ public sealed class ServiceBusTopicPublisher(ServiceBusClient client) : ITopicPu
     // Senders are thread-safe and own an AMQP link each; one per topic for the life of the app, as the SDK advises.
     private readonly ConcurrentDictionary<string, ServiceBusSender> _senders = new();
 
+    /// Service Bus stores what it accepted: the outbox rows can go once PublishAsync returns.
+    public bool SettlesOutboxRows => false;
+
     /// The messages of one call go out in as few batches as the broker's size limit allows, usually one: one
     /// round trip instead of one per message. If a later batch fails, the earlier ones were sent; the caller keeps
     /// every row and resends them all, and duplicate detection drops what had arrived.

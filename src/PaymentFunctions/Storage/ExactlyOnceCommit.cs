@@ -8,7 +8,7 @@ namespace PaymentFunctions.Storage;
 /// Add rows...]. The inbox row exists iff the cause was applied, so:
 /// - 409 at the inbox action: already applied earlier (a redelivery); nothing changed, reported as duplicate;
 /// - 409 at the sentinel (an outbox row of the cause, written ahead of the inbox): applied earlier and that row is
-///   still unsent, so the caller knows, without a query, whether a redelivery has anything left to send;
+///   still there (not yet released by the transport), so the caller knows, without a query, whether a redelivery has anything left to send;
 /// - 412 at the state action (or 409 when the state row was new): someone committed first; re-read and retry;
 /// - 404 at a state row merged with ETag.All: the row the cause belongs to does not exist (existence checked in
 ///   the transaction itself instead of by a read before it); nothing written, reported as missing;

@@ -15,6 +15,7 @@ public static class RowKeys
     public const string InboxPrefix = "inbox|";
     public const string OutboxPrefix = "outbox|";
     public const string HistoryPrefix = "history|";
+    public const string DeadLetterPrefix = "deadletter|";
     public const string RefundPrefix = "refund|";
 
     // Lookups table.
@@ -48,6 +49,11 @@ public static class RowKeys
             ? parts[1]
             : throw new ArgumentException($"'{outboxRowKey}' is not an outbox row key.", nameof(outboxRowKey));
     }
+
+    /// A message the in-process transport dead-lettered for one subscription: kept in the booking's partition
+    /// for a person to look at. Outside <see cref="OutboxPrefix"/>, so the sweeper never resends it.
+    public static string DeadLetter(string topic, string subscription, string messageId) =>
+        DeadLetterPrefix + Part(topic) + "|" + Part(subscription) + "|" + Part(messageId);
 
     /// Fixed-width ticks first, so a booking's history reads back in order.
     public static string History(DateTimeOffset at, string causationId) =>

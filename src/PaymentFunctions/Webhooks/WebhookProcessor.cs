@@ -14,11 +14,13 @@ namespace PaymentFunctions.Webhooks;
 /// (Stripe redelivers and we start over) or a committed batch whose unsent outbox row the redelivery finds and
 /// sends. Webhooks and reconciliation both come through here.
 ///
-/// Storage round trips of a new event: the transaction, then the outbox clean-up; nothing is read first (the
+/// Storage round trips of a new event: the transaction; the outbox row's delete is batched off the request path
+/// (OutboxCleanup, once the transport holds the message durably). Nothing is read first (the
 /// booking id comes from our own metadata on our own intent, its existence is checked inside the transaction, and
 /// the payment fact is appended instead of merged into a state row). A redelivery: the same transaction, answered
-/// 409 - at the outbox row when it is still unsent (then it is sent, as on the first delivery), at the inbox row
-/// when it is gone (then there is nothing to send and no query is needed). Should the process die before its
+/// 409 - at the outbox row while it is still there (not yet known to be delivered: it is sent again, and duplicate
+/// detection drops a copy already delivered), at the inbox row when it is gone (then there is nothing to send and
+/// no query is needed). Should the process die before its
 /// outbox row is sent, the redelivery sends it, and if Stripe never redelivers, the outbox sweeper does.
 public sealed class WebhookProcessor(
     PaymentTables tables,

@@ -69,7 +69,7 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
 
         var published = Assert.Single(_host.ServiceBus.Messages(EventTypes.BookingsTopic));
         Assert.Equal("booking_confirmed", published.Subject);
-        Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.OutboxPrefix));
+        Assert.Empty(await TestBookings.OutboxAfterCleanupAsync(_host, booking.Id));
         Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.HistoryPrefix));
     }
 
@@ -84,7 +84,7 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
 
         Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
         Assert.Single(_host.ServiceBus!.Messages(EventTypes.BookingsTopic));
-        Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.OutboxPrefix));
+        Assert.Empty(await TestBookings.OutboxAfterCleanupAsync(_host, booking.Id));
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
 
         Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
         Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.HistoryPrefix));
-        Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.OutboxPrefix));
+        Assert.Empty(await TestBookings.OutboxAfterCleanupAsync(_host, booking.Id));
         Assert.Single(_host.ServiceBus.Messages(EventTypes.BookingsTopic));
     }
 

@@ -48,6 +48,11 @@ public static class TestBookings
         return rows;
     }
 
+    /// The booking's outbox rows once the background OutboxCleanup has deleted what was settled (deletion is off
+    /// the request path, so "sent" and "row gone" are not the same moment).
+    public static Task<List<TableEntity>> OutboxAfterCleanupAsync(PaymentAppHost host, string bookingId) =>
+        EventuallyAsync(() => RowsAsync(host, bookingId, RowKeys.OutboxPrefix), rows => rows.Count == 0);
+
     /// Polls until the condition holds (asynchronous paths: webhooks, in-process delivery), or fails after the timeout.
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan? timeout = null)
     {

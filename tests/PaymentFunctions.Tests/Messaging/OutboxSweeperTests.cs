@@ -23,7 +23,7 @@ public sealed class OutboxSweeperTests
 
         sweep.AssertSucceeded();
         Assert.Equal("payment_succeeded", Assert.Single(host.ServiceBus!.Messages(EventTypes.PaymentsTopic)).Subject);
-        Assert.Empty(await TestBookings.RowsAsync(host, booking.Id, RowKeys.OutboxPrefix));
+        Assert.Empty(await TestBookings.OutboxAfterCleanupAsync(host, booking.Id));
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class OutboxSweeperTests
         var sent = Assert.Single(Assert.Single(host.ServiceBus.Batches).Messages);
         Assert.Equal($"{stripeEvent["id"]}:payment_intent.succeeded", sent.MessageId);
         Assert.Equal(booking.Id, sent.SessionId);
-        Assert.Empty(await TestBookings.RowsAsync(host, booking.Id, RowKeys.OutboxPrefix));
+        Assert.Empty(await TestBookings.OutboxAfterCleanupAsync(host, booking.Id));
     }
 
     [Fact]

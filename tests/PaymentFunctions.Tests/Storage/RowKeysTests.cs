@@ -14,7 +14,7 @@ public sealed class RowKeysTests
     {
         var keys = new[]
         {
-            RowKeys.Inbox(id), RowKeys.StripeInbox(id), RowKeys.OutboxFor(id), RowKeys.Outbox(id, id), RowKeys.History(DateTimeOffset.UnixEpoch, id),
+            RowKeys.Inbox(id), RowKeys.StripeInbox(id), RowKeys.OutboxFor(id), RowKeys.Outbox(id, id), RowKeys.DeadLetter(id, id, id), RowKeys.History(DateTimeOffset.UnixEpoch, id),
             RowKeys.IntentIndexPartition(id), RowKeys.StripeEventRecordPartition(id, id), RowKeys.StripeEventRecordRow(id),
             RowKeys.IdempotencyPartition(id), RowKeys.IdempotencyRow(id),
         };

@@ -44,7 +44,7 @@ public sealed class StorageTables
         return rows;
     }
 
-    private sealed class RequestCounter : HttpPipelineSynchronousPolicy
+    internal sealed class RequestCounter : HttpPipelineSynchronousPolicy
     {
         private int _count;
 

@@ -33,12 +33,13 @@ public sealed class WebhookRoundTripTests : IAsyncLifetime
 
         _storage.Clear();
         Assert.Equal(HttpStatusCode.OK, (await StripeEvents.PostAsync(_host.Client, stripeEvent)).StatusCode);
-        var first = _storage.Calls;
+        // The outbox row is deleted off the request path by OutboxCleanup, one batched transaction per partition.
+        var first = await TestBookings.EventuallyAsync(() => Task.FromResult(_storage.Calls), calls => calls.Count >= 2);
         _storage.Clear();
         Assert.Equal(HttpStatusCode.OK, (await StripeEvents.PostAsync(_host.Client, stripeEvent)).StatusCode);
         var redelivery = _storage.Calls;
 
-        Assert.Equal(["POST $batch", "DELETE entity"], first);
+        Assert.Equal(["POST $batch", "POST $batch"], first);
         Assert.Equal(["POST $batch"], redelivery);
         Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic), m => m.CorrelationId == booking.Id);
     }
