@@ -5,6 +5,8 @@
 #   bench/run.sh webhooks   only the ingest bench (issue 10): COUNT webhooks (600) at each of SENDERS (1,16,64,256)
 #                           for (a) the app end to end, (b) its ingest path alone, (c) a plain-SDK baseline, plus
 #                           create-intent latency and a ReadyToRun publish's start to first 200
+#   bench/run.sh runtime-settings   the app end to end (a) once per documented runtime setting (GC flavour,
+#                           GCConserveMemory, DATAS, tiering, W^X), in turns at SENDERS (16,64): peak RSS and throughput
 # Everything binds 127.0.0.1; the load starts its own Azurite, emulator and servers and stops them when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,4 +39,10 @@ if [ "$mode" = all ] || [ "$mode" = webhooks ]; then
   echo "==> ingest bench ($(date -u +%FT%TZ), nproc $(nproc))"
   timeout 1500 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
     webhooks "${COUNT:-600}" "${SENDERS:-1,16,64,256}"
+fi
+
+if [ "$mode" = runtime-settings ]; then
+  echo "==> runtime-settings bench ($(date -u +%FT%TZ), nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  timeout 1200 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
+    runtime-settings "${COUNT:-600}" "${SENDERS:-16,64}"
 fi

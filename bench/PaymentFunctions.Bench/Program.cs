@@ -15,11 +15,24 @@ public static class BenchmarkEntry
             return await IngestBench.RunAsync(rest);
         }
 
+        if (args is ["runtime-settings", .. var settings])
+        {
+            return await RuntimeSettingsBench.RunAsync(settings);
+        }
+
         if (args is ["serve", .. var server])
         {
             return await BenchServer.RunAsync(server);
         }
 
+        return RunMicroBenchmarks(args);
+    }
+
+    // Apart, so that a server process ("serve") never loads BenchmarkDotNet's assemblies: the JIT loads the
+    // assemblies a method refers to when it compiles it, and those mapped files would count in the server's RSS.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static int RunMicroBenchmarks(string[] args)
+    {
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntry).Assembly).Run(args);
         return 0;
     }

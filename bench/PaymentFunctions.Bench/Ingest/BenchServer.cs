@@ -41,6 +41,7 @@ internal static class BenchServer
         if (kind == "baseline")
         {
             app = builder.Build();
+            app.Use(CountAsRequestPath);
             var table = new TableServiceClient(storage, counter.Options()).GetTableClient(prefix + "Bookings");
             await table.CreateIfNotExistsAsync();
             BaselineWebhook.Map(app, table, LoadData.WebhookSecret);
@@ -57,16 +58,23 @@ internal static class BenchServer
             }
 
             app = builder.Build();
+            app.Use(CountAsRequestPath);
             app.UseStandaloneHost();
         }
 
-        app.MapGet("/bench/stats", () => new BenchStats(counter.Snapshot(), publisher?.Messages ?? -1));
+        app.MapGet("/bench/stats", () => new BenchStats(counter.Snapshot(), counter.OnRequestPath, publisher?.Messages ?? -1));
         await app.RunAsync();
         return 0;
     }
+
+    private static async Task CountAsRequestPath(HttpContext context, RequestDelegate next)
+    {
+        RoundTripCounter.EnterRequest();
+        await next(context);
+    }
 }
 
-internal sealed record BenchStats(IReadOnlyDictionary<string, long> RoundTrips, long Published)
+internal sealed record BenchStats(IReadOnlyDictionary<string, long> RoundTrips, long OnRequestPath, long Published)
 {
     public long Total => RoundTrips.Values.Sum();
 }

@@ -18,15 +18,23 @@ internal sealed class ServerHandle(string kind, string tablePrefix, BenchProcess
     public async Task<BenchStats> StatsAsync(CancellationToken ct) =>
         (await Http.GetFromJsonAsync<BenchStats>("/bench/stats", ct))!;
 
-    public static async Task<ServerHandle> StartAsync(LoadEnvironment environment, string kind, string tablePrefix)
+    /// Starts a server; <paramref name="runtimeSettings"/> are DOTNET_* environment variables for its runtime
+    /// (the runtime-settings bench compares them), on top of workstation GC, the bench's default.
+    public static async Task<ServerHandle> StartAsync(LoadEnvironment environment, string kind, string tablePrefix, IReadOnlyDictionary<string, string>? runtimeSettings = null)
     {
         var port = LoadEnvironment.FreePort();
         var benchDll = typeof(ServerHandle).Assembly.Location;
-        var process = environment.Start(new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { benchDll, "serve", kind, port.ToString(System.Globalization.CultureInfo.InvariantCulture), environment.StorageConnectionString, tablePrefix, environment.StripeEmulator.ToString(), environment.AppDirectory },
             Environment = { ["DOTNET_gcServer"] = "0" },
-        });
+        };
+        foreach (var (name, value) in runtimeSettings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = environment.Start(start);
         await BenchProcess.WaitForPortAsync(port, process, TimeSpan.FromSeconds(60));
         return new ServerHandle(kind, tablePrefix, process, SenderLoad.Client(new Uri($"http://127.0.0.1:{port}")));
     }
