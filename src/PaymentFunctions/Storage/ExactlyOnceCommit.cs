@@ -21,26 +21,16 @@ public static class ExactlyOnceCommit
 
     // Causes for one partition that arrive together in this process (Stripe sends several events for one intent
     // within milliseconds) take turns instead of racing: without it, 16 at once starve one of them past
-    // MaxAttempts. Striped, so no per-booking lock has to be created or cleaned up; races with other processes
-    // are still settled by the ETag and the retry below.
-    private static readonly SemaphoreSlim[] Stripes = [.. Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1))];
+    // MaxAttempts. Races with other processes are still settled by the ETag and the retry below.
+    private static readonly KeyedGates Turns = new(256);
 
-    public static async Task<CommitResult<T>> RunAsync<T>(
+    public static Task<CommitResult<T>> RunAsync<T>(
         TableClient table, string partitionKey, Func<CancellationToken, Task<CommitPlan<T>>> plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(partitionKey);
         ArgumentNullException.ThrowIfNull(plan);
-        var stripe = Stripes[(uint)StringComparer.Ordinal.GetHashCode(partitionKey) % (uint)Stripes.Length];
-        await stripe.WaitAsync(cancellationToken);
-        try
-        {
-            return await CommitAsync(table, partitionKey, plan, cancellationToken);
-        }
-        finally
-        {
-            stripe.Release();
-        }
+        return Turns.RunAsync(partitionKey, () => CommitAsync(table, partitionKey, plan, cancellationToken), cancellationToken);
     }
 
     private static async Task<CommitResult<T>> CommitAsync<T>(
