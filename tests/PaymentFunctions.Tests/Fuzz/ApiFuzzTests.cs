@@ -73,7 +73,8 @@ public sealed class ApiFuzzTests(ITestOutputHelper output)
         callers[user] = input.Endpoint;
         // No own booking for a user id too long to store (the app refuses such a token anyway).
         var own = input.Endpoint == Endpoint.CreateBooking || user.Length > 1024 ? null : (await TestBookings.SeedAsync(host, userId: user)).Id;
-        var other = (await TestBookings.SeedAsync(host, userId: "fz-other-" + user)).Id;
+        // Another user's booking, named after the caller's short random id (the hostile user id may be too long to store).
+        var other = (await TestBookings.SeedAsync(host, userId: "fz-other-" + caller)).Id;
         string Fill(string text) => text.Replace(OwnBooking, own ?? "bk_zzzzzzzzzzzzzzzzzzzzzzzzzz", StringComparison.Ordinal).Replace(OtherBooking, other, StringComparison.Ordinal);
 
         using var request = new HttpRequestMessage(
