@@ -45,9 +45,9 @@ public sealed class InProcessTransport(
     public async Task PublishAsync(string topic, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var topicSubscriptions = subscriptions.Where(s => s.Topic == topic).ToList();
         foreach (var message in messages)
         {
-            var topicSubscriptions = subscriptions.Where(s => s.Topic == topic).ToList();
             var fresh = new InProcessSettlement(now, topicSubscriptions.Count);
             var settlement = _seen.AddOrUpdate((topic, message.MessageId), fresh, (_, seen) => now - seen.FirstSeen < options.DuplicateDetectionWindow ? seen : fresh);
             var isNew = ReferenceEquals(settlement, fresh);

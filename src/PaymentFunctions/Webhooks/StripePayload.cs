@@ -74,5 +74,5 @@ internal static class StripePayload
     }
 
     public static bool IsEventId(string? id) =>
-        id is not null && id.Length is > 4 and <= MaxEventIdLength && id.StartsWith("evt_", StringComparison.Ordinal) && id.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+        id is not null && id.Length is > 4 and <= MaxEventIdLength && id.StartsWith("evt_", StringComparison.Ordinal) && StripeEventShape.IsObjectId(id);
 }

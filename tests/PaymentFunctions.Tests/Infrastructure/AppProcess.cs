@@ -46,17 +46,11 @@ public sealed class AppProcess : IAsyncDisposable
 
         var app = new AppProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start."), new Uri($"http://127.0.0.1:{port}"));
         using var client = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + StartLimit;
-        while (!await IsHealthyAsync(client))
+        if (!await TestBookings.EventuallyAsync(() => IsHealthyAsync(client), healthy => healthy || app.HasExited, StartLimit))
         {
-            if (app.HasExited || DateTime.UtcNow > deadline)
-            {
-                var tail = app.OutputTail;
-                await app.DisposeAsync();
-                throw new InvalidOperationException($"The app did not become healthy:\n{tail}");
-            }
-
-            await Task.Delay(100);
+            var tail = app.OutputTail;
+            await app.DisposeAsync();
+            throw new InvalidOperationException($"The app did not become healthy:\n{tail}");
         }
 
         return app;
