@@ -62,7 +62,9 @@ internal static class BenchServer
             app.UseStandaloneHost();
         }
 
-        app.MapGet("/bench/stats", () => new BenchStats(counter.Snapshot(), counter.OnRequestPath, publisher?.Messages ?? -1));
+        // A plain RequestDelegate: a minimal-API handler would compile expression trees in every server process
+        // and load System.Linq.Expressions, which would count in the app's memory.
+        app.MapGet("/bench/stats", http => http.Response.WriteAsJsonAsync(new BenchStats(counter.Snapshot(), counter.OnRequestPath, publisher?.Messages ?? -1, GC.GetGCMemoryInfo().TotalCommittedBytes, GC.GetGCMemoryInfo().HeapSizeBytes)));
         await app.RunAsync();
         return 0;
     }
@@ -74,7 +76,9 @@ internal static class BenchServer
     }
 }
 
-internal sealed record BenchStats(IReadOnlyDictionary<string, long> RoundTrips, long OnRequestPath, long Published)
+/// <param name="GcCommittedBytes">What the GC has committed now (a part of the process's anonymous memory).</param>
+/// <param name="GcHeapBytes">The managed heap's size at the last collection.</param>
+internal sealed record BenchStats(IReadOnlyDictionary<string, long> RoundTrips, long OnRequestPath, long Published, long GcCommittedBytes, long GcHeapBytes)
 {
     public long Total => RoundTrips.Values.Sum();
 }

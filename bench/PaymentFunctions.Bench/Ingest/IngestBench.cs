@@ -45,7 +45,7 @@ internal static class IngestBench
         }
 
         Console.WriteLine("\n## Load (~10 % duplicates, two events per booking)\n");
-        Console.WriteLine("| senders | server | webhooks | webhooks/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | bookings CONFIRMED | round trips per webhook (all / request path) | ratio to (c) |\n|---:|---|---:|---:|---:|---:|---:|---:|---|---|---|---:|");
+        Console.WriteLine("| senders | server | webhooks | webhooks/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | bookings CONFIRMED | round trips per webhook (all / request path) | ratio to (c) | peak RSS so far MiB |\n|---:|---|---:|---:|---:|---:|---:|---:|---|---|---|---:|---:|");
         var ok = true;
         foreach (var senders in levels)
         {
@@ -60,14 +60,16 @@ internal static class IngestBench
                 baseline ??= outcome.PerSecond;
                 ok &= server.Kind != "e2e" || confirmed.EndsWith("(all)", StringComparison.Ordinal);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {senders} | {Name(server)} | {n} | {outcome.PerSecond:F1} | {outcome.Percentile(50):F0} | {outcome.Percentile(95):F0} | {outcome.Percentile(99):F0} | {outcome.MaxMs:F0} | {(outcome.NonSuccess is { Length: > 0 } bad ? bad : "none")} | {confirmed} | {roundTrips} | {outcome.PerSecond / baseline:F2} |"));
+                    $"| {senders} | {Name(server)} | {n} | {outcome.PerSecond:F1} | {outcome.Percentile(50):F0} | {outcome.Percentile(95):F0} | {outcome.Percentile(99):F0} | {outcome.MaxMs:F0} | {(outcome.NonSuccess is { Length: > 0 } bad ? bad : "none")} | {confirmed} | {roundTrips} | {outcome.PerSecond / baseline:F2} | {server.Process.PeakWorkingSetBytes() / 1048576.0:F0} |"));
             }
         }
 
         Console.WriteLine("\n## Peak RSS (VmHWM) per server process\n");
         foreach (var server in servers)
         {
-            Console.WriteLine($"- {Name(server)}: {server.Process.PeakWorkingSetBytes() / 1048576.0:F0} MiB (resident now: {server.Process.ResidentBreakdown()})");
+            var gc = await server.StatsAsync(ct);
+            Console.WriteLine($"- {Name(server)}: {server.Process.PeakWorkingSetBytes() / 1048576.0:F0} MiB (resident now: {server.Process.ResidentBreakdown()}; GC committed {gc.GcCommittedBytes / 1048576.0:F0} MiB, heap {gc.GcHeapBytes / 1048576.0:F0} MiB)");
+            Console.WriteLine($"  - mapped files resident: {server.Process.LargestMappedFiles(500)}");
         }
 
         await IntentAndStartupBench.RunAsync(environment, servers[2], ct);

@@ -32,7 +32,7 @@ internal static class IntentAndStartupBench
 
         var measured = latencies.Skip(10).Order().ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"\n## Create intent (POST /api/payments/intents, app (a), Stripe emulator, serial, {measured.Length} after 10 warm-up)\n\np50 {Pct(measured, 50):F1} ms, p99 {Pct(measured, 99):F1} ms, max {measured[^1]:F1} ms"));
+            $"\n## Create intent (POST /api/payments/intents, app (a), Stripe emulator, serial, {measured.Length} after 10 warm-up)\n\np50 {Pct(measured, 50):F1} ms, p99 {Pct(measured, 99):F1} ms, max {measured[^1]:F1} ms; (a)'s peak RSS after these calls (auth and the Stripe client now loaded too) {app.Process.PeakWorkingSetBytes() / 1048576.0:F0} MiB"));
 
         var published = Environment.GetEnvironmentVariable("PUBLISH_DIR");
         if (published is null || !File.Exists(Path.Combine(published, "PaymentFunctions.dll")))

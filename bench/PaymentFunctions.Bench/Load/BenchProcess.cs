@@ -45,6 +45,29 @@ internal sealed class BenchProcess : IDisposable
         return string.Join(", ", fields.Select(f => f.Key == "Threads" ? $"{f.Value} threads" : $"{f.Key[3..].ToLowerInvariant()} {f.Value / 1024.0:F0} MiB"));
     }
 
+    /// The mapped files that hold the most resident memory now (from /proc/PID/smaps), largest first: which
+    /// assemblies and native libraries the "file" part of <see cref="ResidentBreakdown"/> is made of.
+    public string LargestMappedFiles(int top)
+    {
+        var perFile = new Dictionary<string, long>(StringComparer.Ordinal);
+        string? current = null;
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/smaps"))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length >= 5 && parts[0].Contains('-', StringComparison.Ordinal) && !parts[0].EndsWith(':'))
+            {
+                current = parts.Length >= 6 && parts[5].StartsWith('/') ? Path.GetFileName(parts[5]) : null;
+            }
+            else if (current is not null && parts is ["Rss:", var kb, "kB"])
+            {
+                perFile[current] = perFile.GetValueOrDefault(current) + long.Parse(kb, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return string.Join(", ", perFile.OrderByDescending(f => f.Value).Take(top).Select(f => $"{f.Key} {f.Value / 1024.0:F1}"))
+            + $" (MiB; {perFile.Count} files, {perFile.Values.Sum() / 1024.0:F0} MiB in all)";
+    }
+
     public static async Task WaitForPortAsync(int port, BenchProcess owner, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

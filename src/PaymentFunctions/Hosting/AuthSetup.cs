@@ -28,6 +28,12 @@ public static class AuthSetup
             .Validate<IHostEnvironment, IConfiguration>((o, env, config) => StandIns.AllowedIn(env, config) || !o.HasDevSigningKey, StandIns.Refused("Auth:DevSigningKey (HS256 development tokens)"))
             .ValidateOnStart();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // AddAuthentication also adds ASP.NET Core data protection, whose hosted service loads (on a first start,
+        // creates and writes) an XML key ring on disk at every start. Bearer tokens protect no data: not started.
+        foreach (var keyRingLoader in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService").ToList())
+        {
+            services.Remove(keyRingLoader);
+        }
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>, IHostEnvironment, IConfiguration>((jwt, auth, env, config) => ConfigureJwt(jwt, auth.Value, env, config));
         services.AddAuthorizationBuilder()

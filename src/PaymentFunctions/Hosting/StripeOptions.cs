@@ -33,7 +33,7 @@ public sealed class StripeOptions : IValidatableObject
     [Range(1, 60, ErrorMessage = "Stripe:WebhookTimeoutSeconds must be between 1 and 60.")]
     public int WebhookTimeoutSeconds { get; set; } = 10;
 
-    /// Webhooks working against storage at once (<see cref="Webhooks.WebhookAdmission"/>); the others wait for a turn.
+    /// Webhooks processed at once (<see cref="Webhooks.WebhookAdmission"/>); the others wait for a turn, unread.
     [Range(1, 4096, ErrorMessage = "Stripe:MaxConcurrentWebhooks must be between 1 and 4096.")]
     public int MaxConcurrentWebhooks { get; set; } = 32;
 

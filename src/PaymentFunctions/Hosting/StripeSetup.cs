@@ -16,6 +16,8 @@ public static class StripeSetup
             .Validate<IHostEnvironment, IConfiguration>((o, env, config) => StandIns.AllowedIn(env, config) || !StandIns.IsLoopback(o.ApiBase), StandIns.Refused("Stripe:ApiBase (a loopback Stripe emulator)"))
             .ValidateOnStart();
         services.AddSingleton(sp => CreateClient(sp.GetRequiredService<IOptions<StripeOptions>>().Value));
+        // For code on a hot path that needs Stripe only now and then (BookingResolver's last resort).
+        services.AddSingleton(sp => new Lazy<StripeClient>(sp.GetRequiredService<StripeClient>));
         return services;
     }
 

@@ -3,12 +3,13 @@ namespace PaymentFunctions.Messaging;
 /// One message of the in-process transport (one MessageId within the duplicate-detection window) on its way
 /// through the subscriptions of its topic: which outbox rows wait for it, and which subscriptions dead-lettered
 /// it. Settled once every subscription has either succeeded or dead-lettered; a topic without subscribers is
-/// settled from the start.
+/// settled from the start. The transport remembers one of these per message for the whole duplicate-detection
+/// window, so the collections are made only when needed and the rows are dropped once released.
 public sealed class InProcessSettlement(DateTimeOffset firstSeen, int subscriptions)
 {
     private readonly Lock _gate = new();
-    private readonly HashSet<OutboxRowKey> _rows = [];
-    private readonly List<InProcessTransport.DeadLetter> _deadLetters = [];
+    private HashSet<OutboxRowKey>? _rows;
+    private List<InProcessTransport.DeadLetter>? _deadLetters;
     private int _unsettled = subscriptions;
 
     public DateTimeOffset FirstSeen { get; } = firstSeen;
@@ -19,7 +20,7 @@ public sealed class InProcessSettlement(DateTimeOffset firstSeen, int subscripti
         {
             lock (_gate)
             {
-                return [.. _deadLetters];
+                return _deadLetters is null ? [] : [.. _deadLetters];
             }
         }
     }
@@ -36,7 +37,7 @@ public sealed class InProcessSettlement(DateTimeOffset firstSeen, int subscripti
 
             if (row is { } held)
             {
-                _rows.Add(held);
+                (_rows ??= []).Add(held);
             }
 
             return true;
@@ -50,7 +51,7 @@ public sealed class InProcessSettlement(DateTimeOffset firstSeen, int subscripti
         {
             if (deadLetter is not null)
             {
-                _deadLetters.Add(deadLetter);
+                (_deadLetters ??= []).Add(deadLetter);
             }
 
             if (--_unsettled > 0)
@@ -58,9 +59,9 @@ public sealed class InProcessSettlement(DateTimeOffset firstSeen, int subscripti
                 return null;
             }
 
-            List<OutboxRowKey> rows = [.. _rows];
-            _rows.Clear();
-            return (rows, [.. _deadLetters]);
+            List<OutboxRowKey> rows = _rows is null ? [] : [.. _rows];
+            _rows = null;
+            return (rows, _deadLetters is null ? [] : [.. _deadLetters]);
         }
     }
 }

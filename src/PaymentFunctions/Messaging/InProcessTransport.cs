@@ -23,20 +23,21 @@ public sealed class InProcessTransport(
     ILogger<InProcessTransport> logger,
     InProcessTransportOptions options) : BackgroundService, ITopicPublisher
 {
+    private const int RecentlyKept = 256;
     private static readonly TimeSpan MaxResendRetryDelay = TimeSpan.FromSeconds(30);
     private readonly Channel<Delivery> _deliveries = Channel.CreateUnbounded<Delivery>();
     private readonly ConcurrentDictionary<(string Topic, string MessageId), InProcessSettlement> _seen = new();
-    private readonly ConcurrentQueue<DeadLetter> _deadLetters = new();
-    private readonly ConcurrentQueue<OutboxMessage> _published = new();
+    private readonly RecentCollection<DeadLetter> _deadLetters = new(RecentlyKept);
+    private readonly RecentCollection<OutboxMessage> _published = new(RecentlyKept);
     private readonly TaskCompletionSource _outboxResent = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// Completes once the start-up resend of the outbox has been handed to the subscriptions (or the host stopped).
     public Task OutboxResent => _outboxResent.Task;
 
-    /// Dead-lettered messages of this process, for tests; the durable record is the dead-letter row.
+    /// The last dead-lettered messages of this process, for tests; the durable record is the dead-letter row.
     public IReadOnlyCollection<DeadLetter> DeadLetters => _deadLetters;
 
-    /// Every message accepted, in order, for inspection in development and tests.
+    /// The last messages accepted (up to 256), in order, for inspection in development and tests.
     public IReadOnlyCollection<OutboxMessage> Published => _published;
 
     /// Memory is not durable: the outbox rows stay until the message is settled, and this transport releases them.
@@ -54,7 +55,7 @@ public sealed class InProcessTransport(
             if (isNew)
             {
                 ForgetOutsideTheWindow(now);
-                _published.Enqueue(message);
+                _published.Add(message);
             }
 
             if (!settlement.HoldUntilSettled(message.Row))
@@ -184,7 +185,7 @@ public sealed class InProcessTransport(
             if (delivery.DeliveryCount >= options.MaxDeliveryCount)
             {
                 var deadLetter = new DeadLetter(delivery.Subscription.Topic, delivery.Subscription.Name, delivery.Message, ex.Message);
-                _deadLetters.Enqueue(deadLetter);
+                _deadLetters.Add(deadLetter);
                 logger.LogError(ex, "Dead-lettered message {MessageId} on {Topic}/{Subscription} after {Count} deliveries", delivery.Message.MessageId, delivery.Subscription.Topic, delivery.Subscription.Name, delivery.DeliveryCount);
                 await SettleAsync(delivery, deadLetter);
                 return;

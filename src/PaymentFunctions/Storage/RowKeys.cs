@@ -97,8 +97,11 @@ public static class RowKeys
         ArgumentNullException.ThrowIfNull(id);
         return id.Length is > 0 and <= 200 && IsPlainText(id) && !id.Any(c => c is '/' or '\\' or '#' or '?' or '|')
             ? id
-            : "sha256-" + Sha256(id);
+            : Hashed(id);
     }
+
+    /// An id as its SHA-256, for where the id itself cannot go (a table key, an HTTP header).
+    public static string Hashed(string id) => "sha256-" + Sha256(id);
 
     /// Well-formed UTF-16 (no lone surrogate) without control characters: what can be stored, logged and
     /// compared as the same text after a round trip through UTF-8.

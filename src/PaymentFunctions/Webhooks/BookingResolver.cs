@@ -10,7 +10,9 @@ namespace PaymentFunctions.Webhooks;
 /// Finds the booking a Stripe event names: the intent's metadata (we always set bookingId), else the
 /// PaymentIntent -> booking index written when the intent was created, else Stripe itself (the intent's
 /// metadata), which covers events about charges and disputes whose objects carry no booking id.
-public sealed class BookingResolver(PaymentTables tables, StripeClient stripe)
+/// The Stripe client is taken only for that last step: most webhooks never need it, and building it is not free
+/// (Stripe.net composes its user agent with Newtonsoft.Json and reads assembly file versions from disk).
+public sealed class BookingResolver(PaymentTables tables, Lazy<StripeClient> stripe)
 {
     /// A well-formed booking id, or null when the event names none. Metadata can come from anywhere on a shared
     /// Stripe account (other environments, other integrations), so the booking may still not exist: that is checked
@@ -41,7 +43,7 @@ public sealed class BookingResolver(PaymentTables tables, StripeClient stripe)
 
         try
         {
-            var intent = await stripe.V1.PaymentIntents.GetAsync(intentId, cancellationToken: cancellationToken);
+            var intent = await stripe.Value.V1.PaymentIntents.GetAsync(intentId, cancellationToken: cancellationToken);
             return intent.Metadata?.GetValueOrDefault("bookingId");
         }
         catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.NotFound)

@@ -17,6 +17,21 @@ public sealed class StripeWebhookFunction(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/stripe")] HttpRequest request, CancellationToken cancellationToken)
     {
         var settings = options.Value;
+
+        // Answer before Stripe gives up on us: a slow store is better reported as 503 (Stripe redelivers, the
+        // inbox makes that safe) than left to time out at Stripe's end while we keep working.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(settings.WebhookTimeoutSeconds));
+
+        // A turn before the body is even read: a webhook waiting for one holds only its connection (no body, no
+        // parsed event that would outlive collections while it waits), and one refused was not read at all.
+        using var turn = await TryEnterAsync(deadline, cancellationToken);
+        if (turn is null)
+        {
+            logger.LogWarning("Refused a Stripe webhook with 503: {Limit} webhooks were already being processed", settings.MaxConcurrentWebhooks);
+            return Unavailable(request, "Too many webhooks at once", $"The webhook was not read: {settings.MaxConcurrentWebhooks} webhooks are being processed; redeliver it.");
+        }
+
         var body = await RawBody.ReadAsync(request, settings.MaxWebhookBytes, cancellationToken);
         if (body is null)
         {
@@ -81,25 +96,27 @@ public sealed class StripeWebhookFunction(
 
         faults.Reached(FaultInjection.WebhookAfterVerify);
 
-        // Answer before Stripe gives up on us: a slow store is better reported as 503 (Stripe redelivers, the
-        // inbox makes that safe) than left to time out at Stripe's end while we keep working.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(settings.WebhookTimeoutSeconds));
         try
         {
-            using var turn = await admission.TryEnterAsync(deadline.Token);
-            if (turn is null)
-            {
-                logger.LogWarning("Refused Stripe event {EventId} with 503: {Limit} webhooks were already working against storage", stripeEvent.Id, settings.MaxConcurrentWebhooks);
-                return Unavailable(request, "Too many webhooks at once", $"{stripeEvent.Id} was not stored: {settings.MaxConcurrentWebhooks} webhooks are being processed; redeliver it.");
-            }
-
             var outcome = await processor.ProcessAsync(stripeEvent, deadline.Token);
             return TypedResults.Ok(new WebhookAnswer(true, stripeEvent.Id, outcome.ToString().ToLowerInvariant()));
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             return Unavailable(request, "Webhook processing timed out", $"{stripeEvent.Id} was not fully processed within {settings.WebhookTimeoutSeconds} s; redeliver it.");
+        }
+    }
+
+    /// No turn within the queue time, or the webhook's deadline came first: null, answered with 503.
+    private async Task<IDisposable?> TryEnterAsync(CancellationTokenSource deadline, CancellationToken requestAborted)
+    {
+        try
+        {
+            return await admission.TryEnterAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !requestAborted.IsCancellationRequested)
+        {
+            return null;
         }
     }
 

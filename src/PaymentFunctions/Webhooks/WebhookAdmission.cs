@@ -3,8 +3,8 @@ using PaymentFunctions.Hosting;
 
 namespace PaymentFunctions.Webhooks;
 
-/// Bounds how many webhooks work against storage at once. Past the bound a webhook waits briefly for a turn and is
-/// then refused with 503 + Retry-After before it stored anything: Stripe redelivers it later (the inbox makes that
+/// Bounds how many webhooks are processed at once (read, verified, stored). Past the bound a webhook waits briefly
+/// for a turn, before its body is read, and is then refused with 503 + Retry-After before it stored anything: Stripe redelivers it later (the inbox makes that
 /// safe), and the webhooks admitted keep their latency. Without it, a burst queues every request in the storage
 /// client until all of them hit the 10 s deadline together (seen at 256 concurrent senders: p99 above 10 s and
 /// dropped connections).
@@ -12,7 +12,7 @@ public sealed class WebhookAdmission(IOptions<StripeOptions> options) : IDisposa
 {
     private readonly SemaphoreSlim _turns = new(options.Value.MaxConcurrentWebhooks, options.Value.MaxConcurrentWebhooks);
 
-    /// A turn to hold while the webhook talks to storage, or null when none came free within the queue time.
+    /// A turn to hold while the webhook is processed, or null when none came free within the queue time.
     public async Task<IDisposable?> TryEnterAsync(CancellationToken cancellationToken) =>
         await _turns.WaitAsync(options.Value.WebhookQueueMilliseconds, cancellationToken) ? new Turn(_turns) : null;
 

@@ -32,6 +32,18 @@ public sealed class ApiFuzzFindingsTests : IAsyncLifetime
         Assert.False(fixedRequest.Replayed);
     }
 
+    /// Seed b4BJ7ZEmBm53: the customer's Stripe Idempotency-Key carried the user id, and an HTTP header carries
+    /// ASCII only, so a user whose id has an "é" could never create a PaymentIntent (503 "Stripe is unavailable").
+    [Fact]
+    public async Task AUserWhoseIdIsNotAsciiCanCreateAPaymentIntent()
+    {
+        using var user = _host.ClientFor("fuzz-finding-jos\u00e9");
+
+        var intent = await CreateIntentAsync(user, await NewBookingIdAsync(user));
+
+        Assert.Equal(HttpStatusCode.Created, intent.Status);
+    }
+
     [Fact]
     public async Task ABodyOverTheAppsLimitSentInChunksIsA413ProblemFromTheApp()
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using PaymentFunctions.Hosting;
@@ -70,5 +69,8 @@ public sealed class StripeCustomers(PaymentTables tables, StripeClient stripe, F
     /// Everything the app sends to create a customer (the contract test checks it against Stripe's spec).
     internal static CustomerCreateOptions CreateOptions(string userId) => new() { Metadata = new Dictionary<string, string> { ["userId"] = userId } };
 
-    public static string IdempotencyKey(string userId) => string.Create(CultureInfo.InvariantCulture, $"customer-create:{RowKeys.Part(userId)}");
+    /// Stripe takes the key as an HTTP header, which carries ASCII only: a user id with other characters (the
+    /// identity provider's choice) is keyed by its hash.
+    public static string IdempotencyKey(string userId) =>
+        "customer-create:" + (RowKeys.Part(userId) is var part && System.Text.Ascii.IsValid(part) ? part : RowKeys.Hashed(userId));
 }
