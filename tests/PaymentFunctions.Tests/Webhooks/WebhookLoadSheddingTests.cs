@@ -9,9 +9,31 @@ namespace PaymentFunctions.Tests.Webhooks;
 
 /// Under overload the webhook endpoint sheds load instead of queueing every request towards storage: with its one
 /// turn taken by a webhook whose storage call is held open, the next webhook is answered 503 with Retry-After at
-/// once, stores nothing, and is stored when Stripe redelivers it.
+/// once, stores nothing, and is stored when Stripe redelivers it. A webhook waits for its turn before its body is read.
 public sealed class WebhookLoadSheddingTests
 {
+    [Fact]
+    public async Task ASaturatedEndpointRefusesAWebhookWithoutReadingIt()
+    {
+        var azurite = await AzuriteServer.Shared;
+        var hold = new HoldRequests(r => r.Uri.Path.EndsWith("$batch", StringComparison.Ordinal));
+        await using var host = await PaymentAppHost.StartAsync(
+            settings: new Dictionary<string, string?> { ["Stripe:MaxConcurrentWebhooks"] = "1", ["Stripe:WebhookQueueMilliseconds"] = "0" },
+            services: s => s.AddSingleton(new TableServiceClient(azurite.ConnectionString, hold.Options())));
+        var held = await TestBookings.SeedAsync(host);
+
+        hold.Arm();
+        var heldPost = StripeEvents.PostAsync(host.Client, StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_held_unread", held.Id));
+        await hold.Entered;
+        // Unsigned: read and verified, it would be a 400. Waiting unread for a turn, it is the 503 of a full endpoint.
+        var unread = await StripeEvents.PostRawAsync(host.Client, "not a Stripe event"u8.ToArray(), "t=1,v1=00");
+        hold.Release();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, unread.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await heldPost).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await StripeEvents.PostRawAsync(host.Client, "not a Stripe event"u8.ToArray(), "t=1,v1=00")).StatusCode);
+    }
+
     [Fact]
     public async Task ASaturatedEndpointAnswers503WithRetryAfterAndStoresNothing()
     {
