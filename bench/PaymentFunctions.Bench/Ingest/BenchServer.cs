@@ -64,7 +64,11 @@ internal static class BenchServer
 
         // A plain RequestDelegate: a minimal-API handler would compile expression trees in every server process
         // and load System.Linq.Expressions, which would count in the app's memory.
-        app.MapGet("/bench/stats", http => http.Response.WriteAsJsonAsync(new BenchStats(counter.Snapshot(), counter.OnRequestPath, publisher?.Messages ?? -1, GC.GetGCMemoryInfo().TotalCommittedBytes, GC.GetGCMemoryInfo().HeapSizeBytes)));
+        app.MapGet("/bench/stats", http =>
+        {
+            var gc = GC.GetGCMemoryInfo();
+            return http.Response.WriteAsJsonAsync(new BenchStats(counter.Snapshot(), counter.OnRequestPath, publisher?.Messages ?? -1, gc.TotalCommittedBytes, gc.HeapSizeBytes));
+        });
         await app.RunAsync();
         return 0;
     }

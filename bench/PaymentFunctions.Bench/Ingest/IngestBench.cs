@@ -69,7 +69,7 @@ internal static class IngestBench
         {
             var gc = await server.StatsAsync(ct);
             Console.WriteLine($"- {Name(server)}: {server.Process.PeakWorkingSetBytes() / 1048576.0:F0} MiB (resident now: {server.Process.ResidentBreakdown()}; GC committed {gc.GcCommittedBytes / 1048576.0:F0} MiB, heap {gc.GcHeapBytes / 1048576.0:F0} MiB)");
-            Console.WriteLine($"  - mapped files resident: {server.Process.LargestMappedFiles(500)}");
+            Console.WriteLine($"  - mapped files resident: {server.Process.LargestMappedFiles(12)}");
         }
 
         await IntentAndStartupBench.RunAsync(environment, servers[2], ct);
