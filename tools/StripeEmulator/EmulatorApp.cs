@@ -45,6 +45,7 @@ public static partial class EmulatorApp
         builder.Services.AddSingleton<StripeApi>();
         builder.Services.AddSingleton<PaymentIntentService>();
         builder.Services.AddSingleton<RefundService>();
+        builder.Services.AddSingleton<RefundFailure>();
         builder.Services.AddSingleton<CustomerService>();
         builder.Services.AddSingleton<PaymentMethodService>();
         builder.Services.AddSingleton<EventQuery>();

@@ -24,6 +24,9 @@ public sealed class EmulatorOptions
 
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// How long after its creation a refund of a pm_card_refundFail charge fails (Stripe: "some time later").
+    public TimeSpan RefundFailureDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
     public TimeSpan IdempotencyKeyLifetime { get; set; } = TimeSpan.FromHours(24);
 
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

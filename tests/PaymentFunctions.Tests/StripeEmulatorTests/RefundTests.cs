@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using static PaymentFunctions.Tests.StripeEmulatorTests.EmulatorHost;
 
 namespace PaymentFunctions.Tests.StripeEmulatorTests;
@@ -61,4 +62,50 @@ public sealed class RefundTests
         Assert.Equal("parameter_missing", (string?)(await ReadAsync(nothing))["error"]!["code"]);
         Assert.Empty(emulator.State.Refunds);
     }
+
+    [Fact]
+    public async Task ARefundOfTheRefundFailCardIsAnsweredSucceededAndFailsLaterWithItsEvents()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero));
+        await using var emulator = await StartAsync(o => { o.TimeProvider = clock; o.RefundFailureDelay = TimeSpan.FromMinutes(5); });
+        var intent = await emulator.CreateIntentAsync(2500);
+        using var confirm = await emulator.PostAsync($"/v1/payment_intents/{Id(intent)}/confirm", null, ("payment_method", "pm_card_refundFail"));
+        var chargeId = (string)(await ReadAsync(confirm))["latest_charge"]!;
+
+        using var response = await emulator.PostAsync("/v1/refunds", null, ("payment_intent", Id(intent)));
+        var answered = await ReadAsync(response);
+        var beforeFailure = await emulator.GetAsync($"/v1/charges/{chargeId}");
+        var eventsBefore = emulator.State.Events.Count;
+        clock.Advance(TimeSpan.FromMinutes(5));
+        var failed = await EventuallyFailedAsync(emulator, Id(answered));
+        var charge = await emulator.GetAsync($"/v1/charges/{chargeId}");
+
+        Assert.Equal("succeeded", (string?)answered["status"]);
+        Assert.Equal(2500, (long)beforeFailure["amount_refunded"]!);
+        Assert.Equal("expired_or_canceled_card", (string?)failed["failure_reason"]);
+        Assert.Matches("^txn_", (string?)failed["failure_balance_transaction"]);
+        Assert.Equal(0, (long)charge["amount_refunded"]!);
+        Assert.False((bool)charge["refunded"]!);
+        var later = emulator.State.Events.Skip(eventsBefore).ToList();
+        Assert.Equal(["refund.failed", "charge.refund.updated", "refund.updated"], later.Select(e => (string?)e["type"]));
+        Assert.All(later, e => Assert.Equal(("refund", "failed"), ((string?)e["data"]!["object"]!["object"], (string?)e["data"]!["object"]!["status"])));
+    }
+
+    [Fact]
+    public async Task ARefundOfAnyOtherCardNeverFails()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero));
+        await using var emulator = await StartAsync(o => o.TimeProvider = clock);
+        var intent = await emulator.SucceededIntentAsync(2500);
+
+        using var response = await emulator.PostAsync("/v1/refunds", null, ("payment_intent", Id(intent)));
+        clock.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal("pending", (string?)(await ReadAsync(response))["status"]);
+        Assert.Equal("succeeded", (string?)Assert.Single(emulator.State.Refunds)["status"]);
+        Assert.DoesNotContain(emulator.State.Events, e => (string?)e["type"] is "refund.failed" or "charge.refund.updated");
+    }
+
+    private static async Task<System.Text.Json.Nodes.JsonObject> EventuallyFailedAsync(EmulatorHost emulator, string refundId) =>
+        await Infrastructure.TestBookings.EventuallyAsync(() => emulator.GetAsync($"/v1/refunds/{refundId}"), r => (string?)r["status"] == "failed");
 }

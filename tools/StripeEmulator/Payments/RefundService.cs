@@ -1,13 +1,15 @@
 using System.Text.Json.Nodes;
 using StripeEmulator.Api;
+using StripeEmulator.Customers;
 using StripeEmulator.Fixtures;
 
 namespace StripeEmulator.Payments;
 
 /// Refunds of a succeeded charge (named directly or through its PaymentIntent), full or partial, never more than
 /// is left. A card refund is answered "pending" and settles to "succeeded" right after, so the events are Stripe's:
-/// charge.refunded (the charge with its new amount_refunded), refund.created, refund.updated.
-internal sealed class RefundService(EmulatorState state)
+/// charge.refunded (the charge with its new amount_refunded), refund.created, refund.updated. A refund of a
+/// pm_card_refundFail charge is answered "succeeded" and fails later (<see cref="RefundFailure"/>), as in test mode.
+internal sealed class RefundService(EmulatorState state, PaymentMethodService paymentMethods, RefundFailure failure)
 {
     private static readonly string[] Reasons = ["duplicate", "fraudulent", "requested_by_customer"];
 
@@ -72,7 +74,8 @@ internal sealed class RefundService(EmulatorState state)
 
             var refund = StripeFixtures.Refund();
             refund["id"] = state.NewId("re_");
-            refund["status"] = "pending";
+            var fails = charge["payment_method"]?.GetValue<string>() is { } paymentMethod && paymentMethods.CardOf(paymentMethod).RefundFails;
+            refund["status"] = fails ? "succeeded" : "pending";
             refund["amount"] = refundAmount;
             refund["charge"] = chargeId;
             refund["created"] = state.Now();
@@ -88,6 +91,11 @@ internal sealed class RefundService(EmulatorState state)
             state.RecordEvent("charge.refunded", charge, request);
             state.RecordEvent("refund.created", refund, request);
             var answer = ApiResult.Ok((JsonObject)refund.DeepClone());
+            if (fails)
+            {
+                failure.Schedule(refund["id"]!.GetValue<string>(), request);
+                return answer;
+            }
 
             refund["status"] = "succeeded";
             refund["balance_transaction"] = state.NewId("txn_");
