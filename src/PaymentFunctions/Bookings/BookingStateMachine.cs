@@ -2,7 +2,7 @@ using PaymentFunctions.Payments.Events;
 
 namespace PaymentFunctions.Bookings;
 
-/// The booking's life: PENDING -> CONFIRMED / PAYMENT_FAILED / CANCELLED / DISPUTED, derived from merged
+/// The booking's life: PENDING -> CONFIRMED / PAYMENT_FAILED / CANCELLED / DISPUTED / REFUND_FAILED, derived from merged
 /// payment facts. Facts only accumulate, and every status but PENDING rests on a fact, so a booking never
 /// returns to PENDING whatever the order of its events. Pure functions only, unit- and property-tested.
 public static class BookingStateMachine
@@ -19,6 +19,12 @@ public static class BookingStateMachine
             return BookingStatus.DISPUTED;
         }
 
+        // Ahead of the refunded check: a failed refund leaves the money with us, and the booking must say so.
+        if (facts.UnresolvedRefundFailure is not null)
+        {
+            return BookingStatus.REFUND_FAILED;
+        }
+
         if (facts.RefundedAmount > 0 && facts.RefundedAmount >= bookingAmount)
         {
             return BookingStatus.CANCELLED;
@@ -26,7 +32,7 @@ public static class BookingStateMachine
 
         // A refund or a dispute is evidence of a successful charge even before its success event arrives; without
         // this, "dispute opened, dispute won" ahead of a late success would lead from DISPUTED back to PENDING.
-        if (facts.Succeeded is not null || facts.RefundedAmount > 0 || !facts.Disputes.IsEmpty)
+        if (facts.Succeeded is not null || facts.ChargeRefundedHighWater > 0 || !facts.Refunds.IsEmpty || !facts.Disputes.IsEmpty)
         {
             return BookingStatus.CONFIRMED;
         }
@@ -59,7 +65,8 @@ public static class BookingStateMachine
                 ? facts with { LastFailure = stamp, LastFailureCode = f.DeclineCode ?? f.FailureCode, LastFailureMessage = f.FailureMessage }
                 : facts,
             PaymentCanceled => facts with { Canceled = Stamp.Earliest(facts.Canceled, stamp) },
-            PaymentRefunded r => facts with { RefundedAmount = Math.Max(facts.RefundedAmount, r.AmountRefunded) },
+            PaymentRefunded r => facts with { ChargeRefundedHighWater = Math.Max(facts.ChargeRefundedHighWater, r.AmountRefunded) },
+            RefundUpdated r => facts with { Refunds = facts.Refunds.SetItem(r.RefundId, RefundFact.Merge(facts.Refunds.GetValueOrDefault(r.RefundId), RefundFact.Of(r))) },
             DisputeOpened d => WithDispute(facts, d.DisputeId, existing => existing with { Opened = Stamp.Earliest(existing.Opened, stamp) }),
             DisputeClosed d => WithDispute(facts, d.DisputeId, existing => Stamp.IsLater(stamp, existing.Closed)
                 ? existing with { Closed = stamp, Outcome = d.Outcome }

@@ -10,4 +10,7 @@ public enum BookingStatus
     PAYMENT_FAILED,
     CANCELLED,
     DISPUTED,
+
+    /// Paid, and its newest refund failed after Stripe had accepted it: not refunded, staff must act.
+    REFUND_FAILED,
 }

@@ -7,7 +7,8 @@ namespace PaymentFunctions.Bookings;
 
 /// Changes a booking's payment facts exactly once per cause, through the one inbox + state + outbox commit
 /// (<see cref="ExactlyOnceCommit"/>): the inbox row for the cause, the booking (ETag-checked; a lost race re-reads
-/// and re-applies), a history row and the booking event in the outbox when the status changes. The outbox rows
+/// and re-applies), a history row and the booking event in the outbox when the status changes, and the status of
+/// each of our refund rows whose refund changed (<see cref="RefundStatusRow"/>). The outbox rows
 /// are sent after the commit.
 public sealed class BookingUpdater(
     PaymentTables tables,
@@ -66,11 +67,13 @@ public sealed class BookingUpdater(
         };
         StateWrite? state = null;
         var added = new List<TableEntity>();
+        var merged = new List<TableEntity>();
         var outboxRows = new List<TableEntity>();
         if (!facts.Equals(booking.Facts))
         {
             var changed = booking with { Facts = facts, Status = status, UpdatedAt = now };
             state = new StateWrite(changed.ToEntity(), booking.ETag);
+            merged.AddRange(RefundStatusRow.Changed(bookingId, booking.Facts, facts));
             if (status != booking.Status)
             {
                 var reason = status == BookingStatus.CANCELLED ? BookingStateMachine.CancellationReason(facts, booking.Amount) : null;
@@ -80,7 +83,7 @@ public sealed class BookingUpdater(
             }
         }
 
-        return new((new BookingUpdate(booking.Status, status, Duplicate: false), outboxRows), new CommitWrites(inbox, state, added));
+        return new((new BookingUpdate(booking.Status, status, Duplicate: false), outboxRows), new CommitWrites(inbox, state, added, Merged: merged));
     }
 }
 

@@ -15,13 +15,19 @@ public sealed record BookingView(
     string? PaymentIntentId,
     DateTimeOffset CreatedAt,
     DateTimeOffset HoldExpiresAt,
-    IReadOnlyList<BookingHistoryView> History)
+    IReadOnlyList<BookingHistoryView> History,
+    IReadOnlyList<BookingRefundView> Refunds)
 {
     public static BookingView Of(Booking booking, IEnumerable<BookingHistoryEntry> history) => new(
         booking.Id, booking.Status, booking.TicketTypeId, booking.Quantity, booking.Amount, booking.Currency,
         booking.Facts.RefundedAmount, booking.PaymentIntentId, booking.CreatedAt, booking.HoldExpiresAt,
-        [.. history.Select(h => new BookingHistoryView(h.At, h.From, h.To, h.Cause, h.CausationId, h.Reason))]);
+        [.. history.Select(h => new BookingHistoryView(h.At, h.From, h.To, h.Cause, h.CausationId, h.Reason))],
+        [.. booking.Facts.Refunds.OrderBy(r => r.Value.CreatedAt).Select(r => new BookingRefundView(r.Key, r.Value.Amount, r.Value.Status, r.Value.FailureReason, r.Value.CreatedAt))]);
 }
+
+/// A refund as Stripe last reported it (its refund.* events): Status pending, succeeded, failed, canceled or
+/// requires_action; FailureReason Stripe's failure_reason when it failed.
+public sealed record BookingRefundView(string Id, long Amount, string Status, string? FailureReason, DateTimeOffset CreatedAt);
 
 /// Cause is the kind of event (e.g. bookticket.payments.payment_succeeded.v1), EventId the event itself (its message id).
 public sealed record BookingHistoryView(DateTimeOffset At, BookingStatus? From, BookingStatus To, string Cause, string EventId, string? Reason);

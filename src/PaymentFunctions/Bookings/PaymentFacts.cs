@@ -1,10 +1,11 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace PaymentFunctions.Bookings;
 
 /// Everything a booking has learnt about its payment, merged so that the result does not depend on the order
 /// or number of deliveries: earliest time wins for one-off facts, latest for "last failure", max() for the
-/// cumulative refund, and per-dispute open/close records. The status is then a pure function of these facts
+/// charge's cumulative refund, per-refund statuses (a failed refund stays failed) and per-dispute open/close records. The status is then a pure function of these facts
 /// (<see cref="BookingStateMachine.StatusOf"/>), which is what makes stale or reordered events harmless.
 public sealed record PaymentFacts
 {
@@ -27,7 +28,40 @@ public sealed record PaymentFacts
     /// The owner cancelled the unpaid booking (POST /api/bookings/{id}/cancel), after its intent was canceled at Stripe.
     public Stamp? CustomerCancelled { get; init; }
 
-    public long RefundedAmount { get; init; }
+    /// The highest charge.amount_refunded seen. Stored under its old name so that bookings written before per-refund
+    /// facts existed keep it.
+    [JsonPropertyName("refundedAmount")]
+    public long ChargeRefundedHighWater { get; init; }
+
+    public ImmutableSortedDictionary<string, RefundFact> Refunds { get; init; } =
+        ImmutableSortedDictionary<string, RefundFact>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// What Stripe currently reports as refunded: the refunds known one by one that did not fail, or, for refunds known
+    /// only through the charge (charge.refunded ahead of their refund.* events), the charge's high-water mark less every
+    /// failed refund, whichever is more. The second is a lower bound (a failed refund may have been counted in no
+    /// charge.refunded at all); once every refund's own event has arrived the first is exact.
+    [JsonIgnore]
+    public long RefundedAmount
+    {
+        get
+        {
+            var live = Refunds.Values.Where(r => !r.Failed).Sum(r => r.Amount);
+            var failed = Refunds.Values.Where(r => r.Failed).Sum(r => r.Amount);
+            return Math.Max(live, ChargeRefundedHighWater - failed);
+        }
+    }
+
+    /// The newest failed refund, unless a refund created after it did not fail (staff refunded again): the booking
+    /// then must not look refunded, and a person has to act.
+    [JsonIgnore]
+    public KeyValuePair<string, RefundFact>? UnresolvedRefundFailure
+    {
+        get
+        {
+            var newest = Refunds.OrderBy(r => r.Value.CreatedAt).ThenBy(r => r.Key, StringComparer.Ordinal).LastOrDefault();
+            return newest.Value is { Failed: true } ? newest : null;
+        }
+    }
 
     public ImmutableSortedDictionary<string, DisputeFact> Disputes { get; init; } =
         ImmutableSortedDictionary<string, DisputeFact>.Empty.WithComparers(StringComparer.Ordinal);
@@ -40,10 +74,10 @@ public sealed record PaymentFacts
         other is not null
         && Succeeded == other.Succeeded && SucceededIntentId == other.SucceededIntentId
         && LastFailure == other.LastFailure && LastFailureCode == other.LastFailureCode && LastFailureMessage == other.LastFailureMessage
-        && Canceled == other.Canceled && Expired == other.Expired && CustomerCancelled == other.CustomerCancelled && RefundedAmount == other.RefundedAmount
-        && Disputes.SequenceEqual(other.Disputes);
+        && Canceled == other.Canceled && Expired == other.Expired && CustomerCancelled == other.CustomerCancelled && ChargeRefundedHighWater == other.ChargeRefundedHighWater
+        && Refunds.SequenceEqual(other.Refunds) && Disputes.SequenceEqual(other.Disputes);
 
-    public override int GetHashCode() => HashCode.Combine(Succeeded, LastFailure, Canceled, Expired, CustomerCancelled, RefundedAmount, Disputes.Count);
+    public override int GetHashCode() => HashCode.Combine(Succeeded, LastFailure, Canceled, Expired, CustomerCancelled, ChargeRefundedHighWater, Refunds.Count, Disputes.Count);
 }
 
 /// A point in time with the id of the event that established it; the id breaks ties between events

@@ -18,12 +18,14 @@ public static class EventTypes
         (typeof(PaymentProcessing), "bookticket.payments.payment_processing.v1", PaymentsTopic),
         (typeof(PaymentRequiresAction), "bookticket.payments.payment_requires_action.v1", PaymentsTopic),
         (typeof(PaymentRefunded), "bookticket.payments.payment_refunded.v1", PaymentsTopic),
+        (typeof(RefundUpdated), "bookticket.payments.refund_updated.v1", PaymentsTopic),
         (typeof(DisputeOpened), "bookticket.payments.dispute_opened.v1", PaymentsTopic),
         (typeof(DisputeClosed), "bookticket.payments.dispute_closed.v1", PaymentsTopic),
         (typeof(BookingConfirmed), "bookticket.bookings.booking_confirmed.v1", BookingsTopic),
         (typeof(BookingPaymentFailed), "bookticket.bookings.booking_payment_failed.v1", BookingsTopic),
         (typeof(BookingCancelled), "bookticket.bookings.booking_cancelled.v1", BookingsTopic),
         (typeof(BookingDisputed), "bookticket.bookings.booking_disputed.v1", BookingsTopic),
+        (typeof(BookingRefundFailed), "bookticket.bookings.booking_refund_failed.v1", BookingsTopic),
     ];
 
     public static string TypeOf(Type clrType) =>

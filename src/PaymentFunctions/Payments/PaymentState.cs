@@ -1,5 +1,6 @@
 using System.Text;
 using Azure.Data.Tables;
+using PaymentFunctions.Bookings;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Payments.Events;
 using PaymentFunctions.Storage;
@@ -28,7 +29,11 @@ public sealed record PaymentState
 
     public required string Currency { get; init; }
 
-    public long AmountRefunded { get; init; }
+    /// What Stripe currently reports as refunded, folded exactly as the booking folds it.
+    public long AmountRefunded => Refunds.RefundedAmount;
+
+    /// The refund facts only (the booking's fold, so a failed refund stops counting here too).
+    public PaymentFacts Refunds { get; init; } = PaymentFacts.None;
 
     public string? FailureCode { get; init; }
 
@@ -48,7 +53,7 @@ public sealed record PaymentState
 
         return e switch
         {
-            PaymentRefunded r => state with { AmountRefunded = Math.Max(state.AmountRefunded, r.AmountRefunded) },
+            PaymentRefunded or RefundUpdated => state with { Refunds = BookingStateMachine.Apply(state.Refunds, e) },
             DisputeOpened => state.DisputeStatus is "won" or "lost" ? state : state with { DisputeStatus = "open" },
             DisputeClosed c => state with { DisputeStatus = c.Outcome },
             _ when IsNewer(state, e) => state with

@@ -5,7 +5,7 @@ namespace PaymentFunctions.Storage;
 
 /// THE inbox + state + outbox commit, used by the webhook pipeline and the booking consumer alike. One entity
 /// group transaction in one partition: [Add sentinel?, Add inbox, Add / UpdateReplace(ETag) / UpdateMerge(*) state,
-/// Add rows...]. The inbox row exists iff the cause was applied, so:
+/// Add rows..., UpsertMerge rows...]. The inbox row exists iff the cause was applied, so:
 /// - 409 at the inbox action: already applied earlier (a redelivery); nothing changed, reported as duplicate;
 /// - 409 at the sentinel (an outbox row of the cause, written ahead of the inbox): applied earlier and that row is
 ///   still there (not yet released by the transport), so the caller knows, without a query, whether a redelivery has anything left to send;
@@ -87,7 +87,8 @@ public sealed record CommitPlan<T>(T Value, CommitWrites? Writes);
 /// The rows of one commit. <paramref name="State"/> is null when the cause changes no state (only the inbox row).
 /// <paramref name="Sentinel"/>: an outbox row of the cause written ahead of the inbox row (see <see cref="ExactlyOnceCommit"/>);
 /// only for plans that write the same outbox row on every attempt and redelivery, i.e. that read nothing first.
-public sealed record CommitWrites(TableEntity Inbox, StateWrite? State, IReadOnlyList<TableEntity> Added, TableEntity? Sentinel = null)
+/// <paramref name="Merged"/>: rows upserted with merge (columns another writer owns stay as they are).
+public sealed record CommitWrites(TableEntity Inbox, StateWrite? State, IReadOnlyList<TableEntity> Added, TableEntity? Sentinel = null, IReadOnlyList<TableEntity>? Merged = null)
 {
     internal int InboxIndex => Sentinel is null ? 0 : 1;
 
@@ -110,6 +111,7 @@ public sealed record CommitWrites(TableEntity Inbox, StateWrite? State, IReadOnl
         }
 
         actions.AddRange(Added.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)));
+        actions.AddRange((Merged ?? []).Select(row => new TableTransactionAction(TableTransactionActionType.UpsertMerge, row)));
         return actions;
     }
 

@@ -14,6 +14,8 @@ public static class StripeEventMapper
         "payment_intent.succeeded", "payment_intent.payment_failed", "payment_intent.canceled",
         "payment_intent.processing", "payment_intent.requires_action",
         "charge.refunded", "charge.dispute.created", "charge.dispute.closed",
+        // Every refund's own status, so that one that fails after it was accepted stops counting as refunded.
+        "refund.created", "refund.updated", "refund.failed", "charge.refund.updated",
     };
 
     /// The PaymentIntent an event is about: the object itself for payment_intent.*, its payment_intent field
@@ -23,6 +25,7 @@ public static class StripeEventMapper
         PaymentIntent intent => intent.Id,
         Charge charge => charge.PaymentIntentId,
         Dispute dispute => dispute.PaymentIntentId,
+        Refund refund => refund.PaymentIntentId,
         _ => null,
     };
 
@@ -51,6 +54,7 @@ public static class StripeEventMapper
                 ChargeId = charge.Id ?? throw new FormatException($"charge.refunded {stripeEvent.Id} has no charge id."),
                 AmountRefunded = charge.AmountRefunded,
             },
+            Refund refund when stripeEvent.Type.StartsWith("refund.", StringComparison.Ordinal) || stripeEvent.Type == "charge.refund.updated" => FromRefund(stripeEvent, refund, id, at, bookingId, intentId),
             Dispute dispute when stripeEvent.Type == "charge.dispute.created" => new DisputeOpened { Id = id, OccurredAt = at, BookingId = bookingId, PaymentIntentId = intentId, StripeEventId = stripeEvent.Id, Amount = dispute.Amount, Currency = Currency(dispute.Currency, stripeEvent), DisputeId = DisputeId(dispute, stripeEvent), Reason = dispute.Reason },
             Dispute dispute when stripeEvent.Type == "charge.dispute.closed" => new DisputeClosed { Id = id, OccurredAt = at, BookingId = bookingId, PaymentIntentId = intentId, StripeEventId = stripeEvent.Id, Amount = dispute.Amount, Currency = Currency(dispute.Currency, stripeEvent), DisputeId = DisputeId(dispute, stripeEvent), Outcome = dispute.Status ?? "unknown" },
             var other => throw new FormatException($"{stripeEvent.Type} {stripeEvent.Id} carries a {other?.Object ?? "missing"} object."),
@@ -75,6 +79,16 @@ public static class StripeEventMapper
             _ => new PaymentRequiresAction { Id = id, OccurredAt = at, BookingId = bookingId, PaymentIntentId = o.Id, StripeEventId = stripeEvent.Id, Amount = o.Amount, Currency = currency },
         };
     }
+
+    private static RefundUpdated FromRefund(Event stripeEvent, Refund refund, string id, DateTimeOffset at, string bookingId, string intentId) => new()
+    {
+        Id = id, OccurredAt = at, BookingId = bookingId, PaymentIntentId = intentId, StripeEventId = stripeEvent.Id, Amount = refund.Amount, Currency = Currency(refund.Currency, stripeEvent),
+        RefundId = refund.Id ?? throw new FormatException($"{stripeEvent.Type} {stripeEvent.Id} has no refund id."),
+        RefundStatus = refund.Status ?? throw new FormatException($"{stripeEvent.Type} {stripeEvent.Id} has no refund status."),
+        FailureReason = refund.FailureReason,
+        RefundCreatedAt = new DateTimeOffset(DateTime.SpecifyKind(refund.Created, DateTimeKind.Utc)),
+        Kind = refund.Metadata?.GetValueOrDefault("kind"),
+    };
 
     // Stripe writes "eur"; the contract uses ISO 4217's upper case, as the bookings do.
     private static string Currency(string? currency, Event stripeEvent) =>

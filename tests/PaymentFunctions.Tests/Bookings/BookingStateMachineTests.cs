@@ -113,6 +113,53 @@ public sealed class BookingStateMachineTests
     }
 
     [Fact]
+    public void ARefundThatFailsAfterItSucceededNoLongerCountsAndFlagsTheBooking()
+    {
+        var cancelled = FactsAfter(Succeeded(1), Refunded(2, Amount), RefundReport(2, "re_1", "succeeded"));
+        var failed = BookingStateMachine.Apply(cancelled, RefundReport(9, "re_1", "failed"));
+
+        Assert.Equal(BookingStatus.CANCELLED, BookingStateMachine.StatusOf(cancelled, Amount));
+        Assert.Equal(0, failed.RefundedAmount);
+        Assert.Equal(BookingStatus.REFUND_FAILED, BookingStateMachine.StatusOf(failed, Amount));
+        Assert.Equal("re_1", failed.UnresolvedRefundFailure?.Key);
+        Assert.Equal("expired_or_canceled_card", failed.UnresolvedRefundFailure?.Value.FailureReason);
+    }
+
+    [Fact]
+    public void AFailedRefundStaysFailedWhateverArrivesAfterIt()
+    {
+        var failedFirst = FactsAfter(RefundReport(9, "re_1", "failed"), RefundReport(2, "re_1", "succeeded"), Refunded(2, Amount), Succeeded(1), RefundReport(2, "re_1", "pending"));
+
+        Assert.Equal("failed", failedFirst.Refunds["re_1"].Status);
+        Assert.Equal(0, failedFirst.RefundedAmount);
+        Assert.Equal(BookingStatus.REFUND_FAILED, BookingStateMachine.StatusOf(failedFirst, Amount));
+    }
+
+    [Fact]
+    public void ANewerRefundAnswersAFailedOneAndTheBookingFollowsItsAmountsAgain()
+    {
+        var failed = FactsAfter(Succeeded(1), Refunded(2, Amount), RefundReport(2, "re_1", "failed"));
+        var partial = BookingStateMachine.Apply(failed, RefundReport(5, "re_2", "pending", amount: 1000));
+        var full = BookingStateMachine.Apply(failed, RefundReport(5, "re_2", "succeeded"));
+
+        Assert.Equal(BookingStatus.CONFIRMED, BookingStateMachine.StatusOf(partial, Amount));
+        Assert.Equal(1000, partial.RefundedAmount);
+        Assert.Equal(BookingStatus.CANCELLED, BookingStateMachine.StatusOf(full, Amount));
+        Assert.Equal(BookingStatus.REFUND_FAILED, BookingStateMachine.StatusOf(BookingStateMachine.Apply(full, RefundReport(8, "re_2", "failed")), Amount));
+    }
+
+    [Fact]
+    public void ARefundKnownOnlyByTheChargeStillCountsUntilItsOwnEventsArrive()
+    {
+        // charge.refunded can come ahead of refund.created: the charge's amount counts, less what is known to have failed.
+        var chargeOnly = FactsAfter(Succeeded(1), Refunded(2, 1000), Refunded(3, 3000));
+        var oneFailed = BookingStateMachine.Apply(chargeOnly, RefundReport(2, "re_1", "failed", amount: 1000));
+
+        Assert.Equal(3000, chargeOnly.RefundedAmount);
+        Assert.Equal(2000, oneFailed.RefundedAmount);
+    }
+
+    [Fact]
     public void ADisputeWonBeforeTheLateSuccessEventKeepsTheBookingConfirmed()
     {
         Assert.Equal(BookingStatus.DISPUTED, StatusAfter(DisputeOpen(1, "dp_1")));
@@ -128,8 +175,9 @@ public sealed class BookingStateMachineTests
         {
             // Small time range on purpose: many events share a second, as Stripe's do.
             var second = random.Next(0, 6);
-            events.Add(random.Next(8) switch
+            events.Add(random.Next(10) switch
             {
+                8 or 9 => RefundReport(second, "re_" + random.Next(3), random.Next(5) switch { 0 => "pending", 1 or 2 => "succeeded", 3 => "failed", _ => "canceled" }),
                 0 => Succeeded(second),
                 1 => Failed(second, random.Next(2) == 0 ? "card_declined" : "insufficient_funds"),
                 2 => Canceled(second),
@@ -159,6 +207,13 @@ public sealed class BookingStateMachineTests
     private static PaymentCanceled Canceled(int second) => new() { Id = "c", OccurredAt = T0.AddSeconds(second), BookingId = "b", PaymentIntentId = "pi_1", StripeEventId = NextEventId(), Amount = Amount, Currency = "eur" };
 
     private static PaymentRefunded Refunded(int second, long refunded) => new() { Id = "r", OccurredAt = T0.AddSeconds(second), BookingId = "b", PaymentIntentId = "pi_1", StripeEventId = NextEventId(), Amount = Amount, Currency = "eur", ChargeId = "ch_1", AmountRefunded = refunded };
+
+    private static RefundUpdated RefundReport(int second, string refundId, string status, long amount = Amount) => new()
+    {
+        Id = "ru", OccurredAt = T0.AddSeconds(second), BookingId = "b", PaymentIntentId = "pi_1", StripeEventId = NextEventId(), Amount = amount, Currency = "eur",
+        RefundId = refundId, RefundStatus = status, FailureReason = status == "failed" ? "expired_or_canceled_card" : null,
+        RefundCreatedAt = T0.AddSeconds(int.Parse(refundId[3..], System.Globalization.CultureInfo.InvariantCulture)), Kind = "staff",
+    };
 
     private static DisputeOpened DisputeOpen(int second, string id) => new() { Id = "do", OccurredAt = T0.AddSeconds(second), BookingId = "b", PaymentIntentId = "pi_1", StripeEventId = NextEventId(), Amount = Amount, Currency = "eur", DisputeId = id };
 

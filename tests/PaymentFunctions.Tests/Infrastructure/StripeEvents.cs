@@ -49,6 +49,23 @@ public static class StripeEvents
         return Event("charge.refunded", charge, created);
     }
 
+    /// A refund event (refund.created, refund.updated, refund.failed, charge.refund.updated) carrying the refund as
+    /// Stripe's fixture shapes it; our own refunds carry bookingId and kind in their metadata.
+    public static JsonObject Refund(string type, string refundId, string intentId, string? bookingId, long amount, string status, DateTimeOffset refundCreated, string? failureReason = null, DateTimeOffset? created = null)
+    {
+        var refund = Fixture("refund");
+        refund["id"] = refundId;
+        refund["payment_intent"] = intentId;
+        refund["charge"] = "ch_" + refundId[3..];
+        refund["amount"] = amount;
+        refund["currency"] = "eur";
+        refund["status"] = status;
+        refund["failure_reason"] = failureReason;
+        refund["created"] = refundCreated.ToUnixTimeSeconds();
+        refund["metadata"] = bookingId is null ? new JsonObject() : new JsonObject { ["bookingId"] = bookingId, ["kind"] = "cancel" };
+        return Event(type, refund, created);
+    }
+
     public static JsonObject Dispute(string type, string disputeId, string intentId, long amount, string status, DateTimeOffset? created = null)
     {
         var dispute = Fixture("dispute");

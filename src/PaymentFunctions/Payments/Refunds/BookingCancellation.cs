@@ -10,7 +10,8 @@ namespace PaymentFunctions.Payments.Refunds;
 /// no longer be paid), then the booking is CANCELLED through the exactly-once update. Paid (CONFIRMED, or an intent
 /// Stripe reports succeeded): one full refund under the key "refund-cancel:{booking}", recorded, answered 202; the
 /// booking becomes CANCELLED (refunded) when Stripe's charge.refunded arrives through the webhook pipeline. Repeats
-/// and concurrent cancels get the same answer and never a second refund.
+/// and concurrent cancels get the same answer and never a second refund. A refund that failed later (REFUND_FAILED)
+/// is a 409: the cancel does not refund again (see <see cref="RefundFailedConflict"/>).
 public sealed class BookingCancellation(
     PaymentTables tables,
     BookingService bookings,
@@ -53,12 +54,15 @@ public sealed class BookingCancellation(
             var recorded = await RefundRecord.ListAsync(tables, bookingId, cancellationToken);
             if (recorded.Find(r => r.Kind == RefundRecord.CancelKind) is { } earlier)
             {
-                return new RefundResult(RefundOutcome.Refunding, RefundIssuer.Answer(booking, recorded, earlier));
+                return earlier.Failed
+                    ? RefundFailedConflict(earlier.RefundId, earlier.FailureReason)
+                    : new RefundResult(RefundOutcome.Refunding, RefundIssuer.Answer(booking, recorded, earlier));
             }
 
             var result = booking.Status switch
             {
                 BookingStatus.DISPUTED => RefundResult.Conflict("The booking's payment is disputed; it cannot be cancelled while the dispute is open."),
+                BookingStatus.REFUND_FAILED when booking.Facts.UnresolvedRefundFailure is { } failed => RefundFailedConflict(failed.Key, failed.Value.FailureReason),
                 BookingStatus.CANCELLED => await AlreadyCancelledAsync(booking, userId, recorded, cancellationToken),
                 BookingStatus.CONFIRMED => await RefundAsync(booking, userId, recorded, cancellationToken),
                 _ => await CancelUnpaidAsync(booking, userId, recorded, cancellationToken),
@@ -83,6 +87,12 @@ public sealed class BookingCancellation(
             "dispute_lost" => RefundResult.Conflict("The booking was lost in a dispute; there is nothing left to cancel."),
             _ => new RefundResult(RefundOutcome.Cancelled, RefundIssuer.Answer(booking, recorded, null)),
         };
+
+    /// The cancel never asks Stripe again: its key would only replay the failed refund (Stripe keeps an answer under its
+    /// key for 24 h), and a new refund to the same card would most likely fail the same way. Staff refund it again
+    /// (POST /api/admin/bookings/{id}/refunds, a new key), to the card or another way.
+    private static RefundResult RefundFailedConflict(string refundId, string? failureReason) =>
+        RefundResult.Conflict($"The booking's refund {refundId} failed at Stripe ({failureReason ?? "unknown"}): nothing was refunded. Our staff have been told and will refund it another way.");
 
     /// Always through Stripe, even when our facts say nothing is left: only the key tells our own refund from others'.
     private Task<RefundResult> RefundAsync(Booking booking, string userId, List<RefundRecord> recorded, CancellationToken cancellationToken) =>

@@ -25,7 +25,7 @@ public sealed class RefundIssuer(PaymentTables tables, StripeClient stripe, Faul
     public static long RefundedSoFar(Booking booking, IEnumerable<RefundRecord> records)
     {
         ArgumentNullException.ThrowIfNull(booking);
-        return Math.Max(booking.Facts.RefundedAmount, records.Where(r => r.Status is not ("failed" or "canceled")).Sum(r => r.Amount));
+        return Math.Max(booking.Facts.RefundedAmount, records.Where(r => !r.Failed).Sum(r => r.Amount));
     }
 
     /// Refunds <paramref name="amount"/> (null: everything left) of the booking's paid intent.

@@ -3,10 +3,11 @@ using PaymentFunctions.Bookings;
 namespace PaymentFunctions.Payments.Refunds;
 
 /// A refund as the SPA and staff see it. Amount in minor units of Currency; Status is Stripe's refund status
-/// (pending, succeeded, failed, canceled, requires_action) as of the moment Stripe answered.
-public sealed record RefundView(string Id, long Amount, string Currency, string Status, string? Reason, string Kind, DateTimeOffset CreatedAt)
+/// (pending, succeeded, failed, canceled, requires_action) as last reported by Stripe (its answer, then its events);
+/// FailureReason is Stripe's failure_reason of a failed refund.
+public sealed record RefundView(string Id, long Amount, string Currency, string Status, string? Reason, string Kind, DateTimeOffset CreatedAt, string? FailureReason)
 {
-    public static RefundView Of(RefundRecord record) => new(record.RefundId, record.Amount, record.Currency, record.Status, record.Reason, record.Kind, record.CreatedAt);
+    public static RefundView Of(RefundRecord record) => new(record.RefundId, record.Amount, record.Currency, record.Status, record.Reason, record.Kind, record.CreatedAt, record.FailureReason);
 }
 
 /// POST /api/bookings/{id}/cancel and POST /api/admin/bookings/{id}/refunds. Refund is null for an unpaid booking's

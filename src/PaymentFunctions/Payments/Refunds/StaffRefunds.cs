@@ -36,7 +36,8 @@ public sealed class StaffRefunds(PaymentTables tables, BookingService bookings, 
             return new RefundResult(RefundOutcome.NotFound);
         }
 
-        if (booking.Status != BookingStatus.CONFIRMED)
+        // REFUND_FAILED: an earlier refund failed at Stripe and staff refund again, under their new Idempotency-Key.
+        if (booking.Status is not (BookingStatus.CONFIRMED or BookingStatus.REFUND_FAILED))
         {
             return RefundResult.Conflict(booking.Status switch
             {

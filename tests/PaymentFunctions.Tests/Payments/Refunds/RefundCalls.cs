@@ -16,14 +16,14 @@ public static class RefundCalls
         PostAsync(client, $"/api/admin/bookings/{bookingId}/refunds", $$"""{"amount":{{amount}},"reason":"{{reason}}"}""", idempotencyKey ?? $"test-{Guid.NewGuid():N}");
 
     /// Booking created and paid through the app and the emulator, CONFIRMED by the webhook pipeline.
-    public static async Task<(string BookingId, string IntentId)> PaidBookingAsync(PaymentAppHost host, HttpClient client, int quantity = 2)
+    public static async Task<(string BookingId, string IntentId)> PaidBookingAsync(PaymentAppHost host, HttpClient client, int quantity = 2, string paymentMethod = "pm_card_visa")
     {
         var bookingId = await NewBookingIdAsync(client, "standard", quantity);
         var intent = await CreateIntentAsync(client, bookingId);
         Assert.Equal(HttpStatusCode.Created, intent.Status);
         var intentId = intent.Text("paymentIntentId");
         using var stripe = host.StripeClientForTests();
-        Assert.Equal(HttpStatusCode.OK, (await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_visa")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await EmulatorCalls.ConfirmAsync(stripe, intentId, paymentMethod)).StatusCode);
         await StatusEventuallyAsync(client, bookingId, BookingStatus.CONFIRMED);
         return (bookingId, intentId);
     }

@@ -1,0 +1,83 @@
+using System.Net;
+using PaymentFunctions.Bookings;
+using PaymentFunctions.Messaging;
+using PaymentFunctions.Storage;
+using PaymentFunctions.Tests.Infrastructure;
+using static PaymentFunctions.Tests.Payments.Refunds.RefundCalls;
+using static PaymentFunctions.Tests.Payments.SpaCalls;
+
+namespace PaymentFunctions.Tests.Payments.Refunds;
+
+/// A refund Stripe accepted and that failed later (test card pm_card_refundFail), through the whole app.
+[Collection(AppHostGroup.Name)]
+public sealed class RefundFailureTests
+{
+    private const string Reason = "expired_or_canceled_card";
+
+    [Fact]
+    public async Task ACancelWhoseRefundFailsLaterLeavesTheBookingRefundFailedNotRefunded()
+    {
+        await using var host = await PaymentAppHost.StartAsync();
+        using var alice = host.ClientFor("alice");
+        var (bookingId, _) = await PaidBookingAsync(host, alice, paymentMethod: "pm_card_refundFail");
+
+        var cancel = await CancelAsync(alice, bookingId);
+        var flagged = await StatusEventuallyAsync(alice, bookingId, BookingStatus.REFUND_FAILED);
+        var again = await CancelAsync(alice, bookingId);
+        var payment = await GetAsync(alice, $"/api/payments/{bookingId}");
+
+        Assert.Equal(HttpStatusCode.Accepted, cancel.Status);
+        Assert.Equal("succeeded", cancel.Json.GetProperty("refund").GetProperty("status").GetString());
+        var refundId = cancel.Json.GetProperty("refund").GetProperty("id").GetString()!;
+        Assert.Equal(0, flagged.Number("amountRefunded"));
+        var shown = Assert.Single(flagged.Json.GetProperty("refunds").EnumerateArray());
+        Assert.Equal(refundId, shown.GetProperty("id").GetString());
+        Assert.Equal("failed", shown.GetProperty("status").GetString());
+        Assert.Equal(Reason, shown.GetProperty("failureReason").GetString());
+        Assert.Equal(0, payment.Json.GetProperty("payment").GetProperty("amountRefunded").GetInt64());
+
+        var row = Assert.Single(await TestBookings.RowsAsync(host, bookingId, RowKeys.RefundPrefix));
+        Assert.Equal("failed", row.GetString("Status"));
+        Assert.Equal(Reason, row.GetString("FailureReason"));
+        Assert.Equal("cancel", row.GetString("Kind"));
+        Assert.Equal("alice", row.GetString("RequestedBy"));
+
+        var events = host.InProcess!.Published.Where(m => m.Topic == EventTypes.BookingsTopic && m.BookingId == bookingId).ToList();
+        var flag = Assert.Single(events, m => m.Subject == "booking_refund_failed");
+        Assert.Contains(refundId, flag.Body, StringComparison.Ordinal);
+        Assert.Contains(Reason, flag.Body, StringComparison.Ordinal);
+
+        // The cancel does not ask Stripe again (its key would replay the failed refund): a 409 naming the failure.
+        again.AssertProblem(HttpStatusCode.Conflict);
+        Assert.Contains(Reason, again.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Single(host.EmulatorState.Refunds);
+    }
+
+    [Fact]
+    public async Task StaffRefundABookingWhoseRefundFailedAgainUnderANewKey()
+    {
+        await using var host = await PaymentAppHost.StartAsync();
+        using var alice = host.ClientFor("alice");
+        using var staff = host.ClientFor("staff-1", "payments.admin");
+        var (bookingId, _) = await PaidBookingAsync(host, alice, paymentMethod: "pm_card_refundFail");
+        Assert.Equal(HttpStatusCode.Accepted, (await CancelAsync(alice, bookingId)).Status);
+        await StatusEventuallyAsync(alice, bookingId, BookingStatus.REFUND_FAILED);
+
+        var retry = await StaffRefundAsync(staff, bookingId, 5000);
+        // The same card fails again: the booking stays flagged, now for the newer refund.
+        var secondId = retry.Json.GetProperty("refund").GetProperty("id").GetString()!;
+        var booking = await TestBookings.EventuallyAsync(
+            () => GetAsync(alice, $"/api/bookings/{bookingId}"),
+            b => b.Json.GetProperty("refunds").EnumerateArray().Count(r => r.GetProperty("status").GetString() == "failed") == 2);
+
+        Assert.True(retry.Status == HttpStatusCode.Accepted, retry.Body);
+        Assert.Equal("REFUND_FAILED", retry.Text("bookingStatus"));
+        Assert.Equal(5000, retry.Number("amountRefunded")); // Stripe answered the new refund "succeeded"; it fails later
+        Assert.Equal(2, host.EmulatorState.Refunds.Count);
+        Assert.Equal("REFUND_FAILED", booking.Text("status"));
+        Assert.Equal([secondId], booking.Json.GetProperty("refunds").EnumerateArray().Skip(1).Select(r => r.GetProperty("id").GetString()));
+        var rows = await TestBookings.RowsAsync(host, bookingId, RowKeys.RefundPrefix);
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.Equal("failed", r.GetString("Status")));
+    }
+}
