@@ -22,7 +22,7 @@ public sealed record BookingView(
         booking.Id, booking.Status, booking.TicketTypeId, booking.Quantity, booking.Amount, booking.Currency,
         booking.Facts.RefundedAmount, booking.PaymentIntentId, booking.CreatedAt, booking.HoldExpiresAt,
         [.. history.Select(h => new BookingHistoryView(h.At, h.From, h.To, h.Cause, h.CausationId, h.Reason))],
-        [.. booking.Facts.Refunds.OrderBy(r => r.Value.CreatedAt).Select(r => new BookingRefundView(r.Key, r.Value.Amount, r.Value.Status, r.Value.FailureReason, r.Value.CreatedAt))]);
+        [.. booking.Facts.Refunds.OrderBy(r => r.Value.CreatedAt).ThenBy(r => r.Key, StringComparer.Ordinal).Select(r => new BookingRefundView(r.Key, r.Value.Amount, r.Value.Status, r.Value.FailureReason, r.Value.CreatedAt))]);
 }
 
 /// A refund as Stripe last reported it (its refund.* events): Status pending, succeeded, failed, canceled or

@@ -52,13 +52,14 @@ public sealed record PaymentFacts
     }
 
     /// The newest failed refund, unless a refund created after it did not fail (staff refunded again): the booking
-    /// then must not look refunded, and a person has to act.
+    /// then must not look refunded, and a person has to act. Stripe's creation times have whole seconds; within one
+    /// second a failed refund counts as the newer, so that a tie flags the booking rather than hide a failure.
     [JsonIgnore]
     public KeyValuePair<string, RefundFact>? UnresolvedRefundFailure
     {
         get
         {
-            var newest = Refunds.OrderBy(r => r.Value.CreatedAt).ThenBy(r => r.Key, StringComparer.Ordinal).LastOrDefault();
+            var newest = Refunds.OrderBy(r => r.Value.CreatedAt).ThenBy(r => r.Value.Failed).ThenBy(r => r.Key, StringComparer.Ordinal).LastOrDefault();
             return newest.Value is { Failed: true } ? newest : null;
         }
     }

@@ -149,6 +149,15 @@ public sealed class BookingStateMachineTests
     }
 
     [Fact]
+    public void WithinOneSecondAFailedRefundCountsAsTheNewerSoTheTieFlagsTheBooking()
+    {
+        var tie = FactsAfter(Succeeded(1), RefundReport(2, "re_5", "succeeded", amount: 1000), RefundReport(3, "re_5b", "failed", amount: 1000));
+
+        Assert.Equal(BookingStatus.REFUND_FAILED, BookingStateMachine.StatusOf(tie, Amount));
+        Assert.Equal("re_5b", tie.UnresolvedRefundFailure?.Key);
+    }
+
+    [Fact]
     public void ARefundKnownOnlyByTheChargeStillCountsUntilItsOwnEventsArrive()
     {
         // charge.refunded can come ahead of refund.created: the charge's amount counts, less what is known to have failed.
@@ -212,7 +221,7 @@ public sealed class BookingStateMachineTests
     {
         Id = "ru", OccurredAt = T0.AddSeconds(second), BookingId = "b", PaymentIntentId = "pi_1", StripeEventId = NextEventId(), Amount = amount, Currency = "eur",
         RefundId = refundId, RefundStatus = status, FailureReason = status == "failed" ? "expired_or_canceled_card" : null,
-        RefundCreatedAt = T0.AddSeconds(int.Parse(refundId[3..], System.Globalization.CultureInfo.InvariantCulture)), Kind = "staff",
+        RefundCreatedAt = T0.AddSeconds(int.Parse(refundId[3..4], System.Globalization.CultureInfo.InvariantCulture)), Kind = "staff",
     };
 
     private static DisputeOpened DisputeOpen(int second, string id) => new() { Id = "do", OccurredAt = T0.AddSeconds(second), BookingId = "b", PaymentIntentId = "pi_1", StripeEventId = NextEventId(), Amount = Amount, Currency = "eur", DisputeId = id };

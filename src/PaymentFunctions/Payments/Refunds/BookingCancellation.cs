@@ -52,17 +52,16 @@ public sealed class BookingCancellation(
             }
 
             var recorded = await RefundRecord.ListAsync(tables, bookingId, cancellationToken);
-            if (recorded.Find(r => r.Kind == RefundRecord.CancelKind) is { } earlier)
+            // A failed cancel refund that staff have since answered with a newer refund is still the cancel's answer.
+            if (recorded.Find(r => r.Kind == RefundRecord.CancelKind) is { } earlier && booking.Status != BookingStatus.REFUND_FAILED)
             {
-                return earlier.Failed
-                    ? RefundFailedConflict(earlier.RefundId, earlier.FailureReason)
-                    : new RefundResult(RefundOutcome.Refunding, RefundIssuer.Answer(booking, recorded, earlier));
+                return new RefundResult(RefundOutcome.Refunding, RefundIssuer.Answer(booking, recorded, earlier));
             }
 
             var result = booking.Status switch
             {
                 BookingStatus.DISPUTED => RefundResult.Conflict("The booking's payment is disputed; it cannot be cancelled while the dispute is open."),
-                BookingStatus.REFUND_FAILED when booking.Facts.UnresolvedRefundFailure is { } failed => RefundFailedConflict(failed.Key, failed.Value.FailureReason),
+                BookingStatus.REFUND_FAILED => RefundFailedConflict(booking.Facts.UnresolvedRefundFailure),
                 BookingStatus.CANCELLED => await AlreadyCancelledAsync(booking, userId, recorded, cancellationToken),
                 BookingStatus.CONFIRMED => await RefundAsync(booking, userId, recorded, cancellationToken),
                 _ => await CancelUnpaidAsync(booking, userId, recorded, cancellationToken),
@@ -91,8 +90,8 @@ public sealed class BookingCancellation(
     /// The cancel never asks Stripe again: its key would only replay the failed refund (Stripe keeps an answer under its
     /// key for 24 h), and a new refund to the same card would most likely fail the same way. Staff refund it again
     /// (POST /api/admin/bookings/{id}/refunds, a new key), to the card or another way.
-    private static RefundResult RefundFailedConflict(string refundId, string? failureReason) =>
-        RefundResult.Conflict($"The booking's refund {refundId} failed at Stripe ({failureReason ?? "unknown"}): nothing was refunded. Our staff have been told and will refund it another way.");
+    private static RefundResult RefundFailedConflict(KeyValuePair<string, RefundFact>? failed) =>
+        RefundResult.Conflict($"The booking's refund {failed?.Key} failed at Stripe ({failed?.Value.FailureReason ?? "unknown"}): nothing was refunded. Our staff have been told and will refund it another way.");
 
     /// Always through Stripe, even when our facts say nothing is left: only the key tells our own refund from others'.
     private Task<RefundResult> RefundAsync(Booking booking, string userId, List<RefundRecord> recorded, CancellationToken cancellationToken) =>

@@ -107,7 +107,8 @@ public sealed class RefundIssuer(PaymentTables tables, StripeClient stripe, Faul
     public static RefundAnswer Answer(Booking booking, IReadOnlyList<RefundRecord> records, RefundRecord? refund)
     {
         ArgumentNullException.ThrowIfNull(booking);
-        return new(booking.Id, booking.Status, booking.Amount, RefundedSoFar(booking, records), booking.Currency, refund is null ? null : RefundView.Of(refund));
+        return new(booking.Id, booking.Status, booking.Amount, RefundedSoFar(booking, records), booking.Currency, refund is null ? null : RefundView.Of(refund),
+            [.. records.OrderBy(r => r.CreatedAt).Select(RefundView.Of)]);
     }
 
     /// Everything the app sends to create a refund (the contract test checks it against Stripe's spec).

@@ -11,8 +11,9 @@ public sealed record RefundView(string Id, long Amount, string Currency, string 
 }
 
 /// POST /api/bookings/{id}/cancel and POST /api/admin/bookings/{id}/refunds. Refund is null for an unpaid booking's
-/// cancel; AmountRefunded counts every refund recorded or reported by Stripe so far.
-public sealed record RefundAnswer(string BookingId, BookingStatus BookingStatus, long Amount, long AmountRefunded, string Currency, RefundView? Refund);
+/// cancel; AmountRefunded counts every refund recorded or reported by Stripe so far. Refunds: every refund we asked
+/// for on the booking, oldest first, each with its status as Stripe last reported it (a failed one with its reason).
+public sealed record RefundAnswer(string BookingId, BookingStatus BookingStatus, long Amount, long AmountRefunded, string Currency, RefundView? Refund, IReadOnlyList<RefundView> Refunds);
 
 public enum RefundOutcome
 {

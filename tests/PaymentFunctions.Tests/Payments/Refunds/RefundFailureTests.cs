@@ -73,11 +73,15 @@ public sealed class RefundFailureTests
         Assert.True(retry.Status == HttpStatusCode.Accepted, retry.Body);
         Assert.Equal("REFUND_FAILED", retry.Text("bookingStatus"));
         Assert.Equal(5000, retry.Number("amountRefunded")); // Stripe answered the new refund "succeeded"; it fails later
+        // Staff see the refund that failed, and why, in their answer.
+        var first = Assert.Single(retry.Json.GetProperty("refunds").EnumerateArray(), r => r.GetProperty("id").GetString() != secondId);
+        Assert.Equal(("failed", Reason), (first.GetProperty("status").GetString(), first.GetProperty("failureReason").GetString()));
         Assert.Equal(2, host.EmulatorState.Refunds.Count);
         Assert.Equal("REFUND_FAILED", booking.Text("status"));
-        Assert.Equal([secondId], booking.Json.GetProperty("refunds").EnumerateArray().Skip(1).Select(r => r.GetProperty("id").GetString()));
+        Assert.Contains(secondId, booking.Json.GetProperty("refunds").EnumerateArray().Select(r => r.GetProperty("id").GetString()));
         var rows = await TestBookings.RowsAsync(host, bookingId, RowKeys.RefundPrefix);
         Assert.Equal(2, rows.Count);
         Assert.All(rows, r => Assert.Equal("failed", r.GetString("Status")));
+        (await CancelAsync(alice, bookingId)).AssertProblem(HttpStatusCode.Conflict);
     }
 }
