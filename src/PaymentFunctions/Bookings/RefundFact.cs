@@ -14,7 +14,10 @@ public sealed record RefundFact(long Amount, string Status, string? FailureReaso
         return new(reported.Amount, reported.RefundStatus, reported.FailureReason, reported.RefundCreatedAt, reported.Kind);
     }
 
-    public bool Failed => Status is "failed" or "canceled";
+    public bool Failed => IsFailed(Status);
+
+    /// Stripe's terminal refund statuses in which nothing reached the customer.
+    public static bool IsFailed(string status) => status is "failed" or "canceled";
 
     public static RefundFact Merge(RefundFact? current, RefundFact reported)
     {

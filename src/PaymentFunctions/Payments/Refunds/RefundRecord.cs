@@ -20,7 +20,7 @@ public sealed record RefundRecord(string BookingId, string RefundId, long Amount
         bookingId, refund.Id, refund.Amount, refund.Currency.ToUpperInvariant(), refund.Status, refund.Reason, kind, requestedBy,
         new DateTimeOffset(DateTime.SpecifyKind(refund.Created, DateTimeKind.Utc)), refund.FailureReason);
 
-    public bool Failed => Status is "failed" or "canceled";
+    public bool Failed => RefundFact.IsFailed(Status);
 
     public TableEntity ToEntity()
     {
