@@ -84,13 +84,15 @@ public sealed class BookingService(
         return stored is not null && Booking.FromEntity(stored) is { } found && found.UserId == booking.UserId && found.CreatedAt == booking.CreatedAt;
     }
 
-    public async Task<BookingView?> GetAsync(string userId, string bookingId, CancellationToken cancellationToken)
-    {
-        if (await FindOwnedAsync(userId, bookingId, cancellationToken) is not { } booking)
-        {
-            return null;
-        }
+    public async Task<BookingView?> GetAsync(string userId, string bookingId, CancellationToken cancellationToken) =>
+        await FindOwnedAsync(userId, bookingId, cancellationToken) is { } booking ? await ViewAsync(booking, cancellationToken) : null;
 
+    /// Any user's booking as its owner sees it, for staff: a refund that failed is theirs to answer.
+    public async Task<BookingView?> GetForStaffAsync(string bookingId, CancellationToken cancellationToken) =>
+        await FindAsync(bookingId, cancellationToken) is { } booking ? await ViewAsync(booking, cancellationToken) : null;
+
+    private async Task<BookingView> ViewAsync(Booking booking, CancellationToken cancellationToken)
+    {
         var history = new List<BookingHistoryEntry>();
         var filter = KeyFilters.InPartitionStartingWith(booking.Id, RowKeys.HistoryPrefix);
         await foreach (var row in tables.Bookings.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))

@@ -17,6 +17,7 @@ public sealed class FunctionsMetadataTests
         { "GetBooking", "get", "bookings/{id}", "Anonymous" },
         { "CancelBooking", "post", "bookings/{id}/cancel", "Anonymous" },
         { "StaffRefund", "post", "admin/bookings/{id}/refunds", "Anonymous" },
+        { "StaffGetBooking", "get", "admin/bookings/{id}", "Anonymous" },
         { "ListPaymentMethods", "get", "payment-methods", "Anonymous" },
         { "DetachPaymentMethod", "delete", "payment-methods/{id}", "Anonymous" },
         { "CreatePaymentIntent", "post", "payments/intents", "Anonymous" },
@@ -28,7 +29,7 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void TheMetadataDeclaresExactlyTheAppsFunctions() =>
         Assert.Equal(
-            ["BookingExpiry", "BookingPaymentEvents", "CancelBooking", "CreateBooking", "CreatePaymentIntent", "DetachPaymentMethod", "GetBooking", "GetPaymentStatus", "Health", "ListPaymentMethods", "OutboxSweeper", "StaffRefund", "StripeReconciliation", "StripeWebhook"],
+            ["BookingExpiry", "BookingPaymentEvents", "CancelBooking", "CreateBooking", "CreatePaymentIntent", "DetachPaymentMethod", "GetBooking", "GetPaymentStatus", "Health", "ListPaymentMethods", "OutboxSweeper", "StaffGetBooking", "StaffRefund", "StripeReconciliation", "StripeWebhook"],
             Triggers.Keys.Order(StringComparer.Ordinal));
 
     [Theory]

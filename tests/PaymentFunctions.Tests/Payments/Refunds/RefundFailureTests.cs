@@ -54,6 +54,29 @@ public sealed class RefundFailureTests
     }
 
     [Fact]
+    public async Task StaffReadAnyBookingWithItsFailedRefundAndOthersCannot()
+    {
+        await using var host = await PaymentAppHost.StartAsync();
+        using var alice = host.ClientFor("alice");
+        using var bob = host.ClientFor("bob");
+        using var staff = host.ClientFor("staff-1", "payments.admin");
+        var (bookingId, _) = await PaidBookingAsync(host, alice, paymentMethod: "pm_card_refundFail");
+        Assert.Equal(HttpStatusCode.Accepted, (await CancelAsync(alice, bookingId)).Status);
+        var owners = await StatusEventuallyAsync(alice, bookingId, BookingStatus.REFUND_FAILED);
+
+        var staffs = await GetAsync(staff, $"/api/admin/bookings/{bookingId}");
+        var notStaff = await GetAsync(bob, $"/api/admin/bookings/{bookingId}");
+        var unknown = await GetAsync(staff, "/api/admin/bookings/bk_00000000000000000000000000");
+
+        Assert.Equal(HttpStatusCode.OK, staffs.Status);
+        Assert.Equal(owners.Json.GetRawText(), staffs.Json.GetRawText());
+        var refund = Assert.Single(staffs.Json.GetProperty("refunds").EnumerateArray());
+        Assert.Equal(("failed", Reason), (refund.GetProperty("status").GetString(), refund.GetProperty("failureReason").GetString()));
+        notStaff.AssertProblem(HttpStatusCode.Forbidden);
+        unknown.AssertProblem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task StaffRefundABookingWhoseRefundFailedAgainUnderANewKey()
     {
         await using var host = await PaymentAppHost.StartAsync();
