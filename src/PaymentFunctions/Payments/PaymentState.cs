@@ -30,10 +30,10 @@ public sealed record PaymentState
     public required string Currency { get; init; }
 
     /// What Stripe currently reports as refunded, folded exactly as the booking folds it.
-    public long AmountRefunded => Refunds.RefundedAmount;
+    public long AmountRefunded => RefundFacts.RefundedAmount;
 
     /// The refund facts only (the booking's fold, so a failed refund stops counting here too).
-    public PaymentFacts Refunds { get; init; } = PaymentFacts.None;
+    public PaymentFacts RefundFacts { get; init; } = PaymentFacts.None;
 
     public string? FailureCode { get; init; }
 
@@ -53,7 +53,7 @@ public sealed record PaymentState
 
         return e switch
         {
-            PaymentRefunded or RefundUpdated => state with { Refunds = BookingStateMachine.Apply(state.Refunds, e) },
+            PaymentRefunded or RefundUpdated => state with { RefundFacts = BookingStateMachine.Apply(state.RefundFacts, e) },
             DisputeOpened => state.DisputeStatus is "won" or "lost" ? state : state with { DisputeStatus = "open" },
             DisputeClosed c => state with { DisputeStatus = c.Outcome },
             _ when IsNewer(state, e) => state with
