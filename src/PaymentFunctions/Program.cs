@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker.Builder;
+using PaymentFunctions;
 using PaymentFunctions.Hosting;
 using PaymentFunctions.Hosting.Standalone;
 
@@ -8,7 +9,7 @@ if (FunctionsHostArguments.StartedByFunctionsHost(args))
     var worker = FunctionsApplication.CreateBuilder(args);
     worker.ConfigureFunctionsWebApplication();
     worker.UseMiddleware<FunctionProblemsMiddleware>();
-    worker.Services.AddPaymentFunctions(worker.Configuration, worker.Environment);
+    worker.Services.AddPaymentFunctions(worker.Configuration);
     worker.AddAzureMonitor();
     worker.Build().Run();
 }
@@ -16,7 +17,7 @@ else
 {
     // Standalone (./run.sh, tests, CI): the same functions behind Kestrel.
     var builder = WebApplication.CreateBuilder(args);
-    builder.Services.AddPaymentFunctions(builder.Configuration, builder.Environment);
+    builder.Services.AddPaymentFunctions(builder.Configuration);
     builder.Services.AddStandaloneHost(builder.Configuration);
     var app = builder.Build();
     app.UseStandaloneHost();

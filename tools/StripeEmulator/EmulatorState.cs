@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using StripeEmulator.Api;
 
 namespace StripeEmulator;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Azure.Data.Tables;
-using PaymentFunctions.Hosting;
 using PaymentFunctions.Hosting.Standalone;
 using PaymentFunctions.Messaging;
 
@@ -48,7 +47,7 @@ internal static class BenchServer
         }
         else
         {
-            builder.Services.AddPaymentFunctions(builder.Configuration, builder.Environment);
+            builder.Services.AddPaymentFunctions(builder.Configuration);
             builder.Services.AddStandaloneHost(builder.Configuration);
             // Registered after the app's own, so these are the ones resolved.
             builder.Services.AddSingleton(new TableServiceClient(storage, counter.Options()));
@@ -80,6 +79,9 @@ internal static class BenchServer
     }
 }
 
+/// <param name="RoundTrips">Storage round trips by operation, counted by a pipeline policy.</param>
+/// <param name="OnRequestPath">The round trips made while a request was being answered.</param>
+/// <param name="Published">Messages the publisher counted.</param>
 /// <param name="GcCommittedBytes">What the GC has committed now (a part of the process's anonymous memory).</param>
 /// <param name="GcHeapBytes">The managed heap's size at the last collection.</param>
 internal sealed record BenchStats(IReadOnlyDictionary<string, long> RoundTrips, long OnRequestPath, long Published, long GcCommittedBytes, long GcHeapBytes)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Azure.Data.Tables;
 using PaymentFunctions.Bench.Load;
-using PaymentFunctions.Bookings;
+using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Bench.Ingest;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure.Data.Tables;
 using PaymentFunctions.Bookings;
+using PaymentFunctions.Bookings.Domain;
 
 namespace PaymentFunctions.Bench.Ingest;
 

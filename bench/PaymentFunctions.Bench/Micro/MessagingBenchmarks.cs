@@ -1,8 +1,9 @@
+using Azure.Data.Tables;
 using BenchmarkDotNet.Attributes;
 using PaymentFunctions.Bookings;
-using Azure.Data.Tables;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Contracts;
 using PaymentFunctions.Messaging;
-using PaymentFunctions.Payments.Events;
 
 namespace PaymentFunctions.Bench.Micro;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using PaymentFunctions.Payments.Events;
+using PaymentFunctions.Contracts;
 using PaymentFunctions.Webhooks;
 using Stripe;
 

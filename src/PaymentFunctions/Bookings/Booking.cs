@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Bookings;

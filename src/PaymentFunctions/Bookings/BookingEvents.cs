@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using PaymentFunctions.Bookings.Events;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Contracts;
 
 namespace PaymentFunctions.Bookings;
 

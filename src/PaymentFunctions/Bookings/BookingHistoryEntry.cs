@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Bookings;

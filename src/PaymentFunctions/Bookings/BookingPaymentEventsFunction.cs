@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Contracts;
 using PaymentFunctions.Messaging;
-using PaymentFunctions.Payments.Events;
 
 namespace PaymentFunctions.Bookings;
 

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Bookings;

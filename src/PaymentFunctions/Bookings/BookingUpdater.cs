@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Storage;
 

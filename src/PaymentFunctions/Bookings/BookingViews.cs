@@ -1,3 +1,4 @@
+using PaymentFunctions.Bookings.Domain;
 namespace PaymentFunctions.Bookings;
 
 /// POST /api/bookings. Nullable so that a missing field is a validation error, not a default value.

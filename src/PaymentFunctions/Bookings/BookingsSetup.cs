@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Bookings.Domain;
 
 namespace PaymentFunctions.Bookings;
 
@@ -12,7 +12,7 @@ public static class BookingsSetup
         services.AddSingleton<Catalog>();
         services.AddSingleton<BookingIds>();
         services.AddSingleton<BookingService>();
-        services.AddIdempotencyKeys();
+        services.AddSingleton<BookingUpdater>();
         return services;
     }
 

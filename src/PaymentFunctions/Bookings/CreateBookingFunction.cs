@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Http;
 
 namespace PaymentFunctions.Bookings;
 

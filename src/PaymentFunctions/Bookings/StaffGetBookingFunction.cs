@@ -1,5 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Http;
 
 namespace PaymentFunctions.Bookings;
 

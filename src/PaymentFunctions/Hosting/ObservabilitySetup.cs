@@ -1,6 +1,5 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
-using OpenTelemetry;
 
 namespace PaymentFunctions.Hosting;
 

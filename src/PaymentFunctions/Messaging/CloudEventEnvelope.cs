@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using PaymentFunctions.Bookings.Events;
-using PaymentFunctions.Payments.Events;
+using PaymentFunctions.Contracts;
 
 namespace PaymentFunctions.Messaging;
 

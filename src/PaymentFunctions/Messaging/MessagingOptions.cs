@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Azure.Messaging.ServiceBus;
+using PaymentFunctions.Contracts;
 
 namespace PaymentFunctions.Messaging;
 

@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using PaymentFunctions.Hosting;
 using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Messaging;

@@ -1,13 +1,15 @@
 using Microsoft.Azure.Functions.Worker;
-using PaymentFunctions.Hosting;
 
 namespace PaymentFunctions.Messaging;
 
 /// Sends outbox rows a crashed process left behind.
 public sealed class OutboxSweeperFunction(OutboxSweeper sweeper, ILogger<OutboxSweeperFunction> logger)
 {
+    /// The app setting holding the NCRONTAB schedule (six fields, seconds first); see docs/configuration.md.
+    public const string Schedule = "Timers:OutboxSweepSchedule";
+
     [Function(OutboxSweeper.Name)]
-    public async Task RunAsync([TimerTrigger("%" + TimerSchedules.OutboxSweep + "%")] TimerInfo timer, CancellationToken ct)
+    public async Task RunAsync([TimerTrigger("%" + Schedule + "%")] TimerInfo timer, CancellationToken ct)
     {
         var sent = await sweeper.RunAsync(ct);
         logger.LogInformation("Sent {Count} left-over outbox message(s).", sent);

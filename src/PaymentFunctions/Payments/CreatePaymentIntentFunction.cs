@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PaymentFunctions.Bookings;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Http;
 
 namespace PaymentFunctions.Payments;
 

@@ -1,6 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using PaymentFunctions.Bookings;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Http;
 
 namespace PaymentFunctions.Payments;
 

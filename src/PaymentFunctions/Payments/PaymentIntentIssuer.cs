@@ -3,8 +3,9 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using PaymentFunctions.Bookings;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Payments.Customers;
+using PaymentFunctions.Payments.StripeApi;
 using PaymentFunctions.Storage;
 using Stripe;
 

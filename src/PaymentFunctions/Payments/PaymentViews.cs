@@ -1,4 +1,5 @@
 using PaymentFunctions.Bookings;
+using PaymentFunctions.Bookings.Domain;
 using Stripe;
 
 namespace PaymentFunctions.Payments;

@@ -1,4 +1,3 @@
-using PaymentFunctions.Hosting;
 using PaymentFunctions.Payments.Customers;
 using PaymentFunctions.Payments.Refunds;
 
@@ -15,7 +14,7 @@ public static class PaymentsSetup
         services.AddSingleton<RefundIssuer>();
         services.AddSingleton<BookingCancellation>();
         services.AddSingleton<StaffRefunds>();
-        services.AddIdempotencyKeys();
+        services.AddSingleton<BookingExpiry>();
         return services;
     }
 }

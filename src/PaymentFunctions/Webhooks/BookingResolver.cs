@@ -1,8 +1,7 @@
 using System.Net;
-using PaymentFunctions.Bookings;
+using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Payments;
 using PaymentFunctions.Storage;
-using PaymentFunctions.Hosting;
 using Stripe;
 
 namespace PaymentFunctions.Webhooks;

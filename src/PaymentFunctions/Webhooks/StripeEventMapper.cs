@@ -1,4 +1,4 @@
-using PaymentFunctions.Payments.Events;
+using PaymentFunctions.Contracts;
 using Stripe;
 
 namespace PaymentFunctions.Webhooks;

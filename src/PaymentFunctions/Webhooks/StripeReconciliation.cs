@@ -1,6 +1,5 @@
 using Azure.Data.Tables;
 using PaymentFunctions.Storage;
-using PaymentFunctions.Hosting;
 using Stripe;
 
 namespace PaymentFunctions.Webhooks;

@@ -1,5 +1,4 @@
 using Microsoft.Azure.Functions.Worker;
-using PaymentFunctions.Hosting;
 
 namespace PaymentFunctions.Webhooks;
 
@@ -7,8 +6,11 @@ namespace PaymentFunctions.Webhooks;
 /// resumes from the checkpoint.
 public sealed class StripeReconciliationFunction(StripeReconciliation reconciliation, ILogger<StripeReconciliationFunction> logger)
 {
+    /// The app setting holding the NCRONTAB schedule (six fields, seconds first); see docs/configuration.md.
+    public const string Schedule = "Timers:ReconciliationSchedule";
+
     [Function(StripeReconciliation.Name)]
-    public async Task RunAsync([TimerTrigger("%" + TimerSchedules.Reconciliation + "%")] TimerInfo timer, CancellationToken ct)
+    public async Task RunAsync([TimerTrigger("%" + Schedule + "%")] TimerInfo timer, CancellationToken ct)
     {
         var run = await reconciliation.RunAsync(ct);
         logger.LogInformation("Listed {Listed} Stripe event(s), stored {Stored} missing one(s).", run.Listed, run.Stored);

@@ -2,7 +2,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Http;
+using PaymentFunctions.Payments.StripeApi;
+using PaymentFunctions.Storage;
 using Stripe;
 
 namespace PaymentFunctions.Webhooks;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Payments.StripeApi;
 
 namespace PaymentFunctions.Webhooks;
 

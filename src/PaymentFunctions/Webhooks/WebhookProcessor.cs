@@ -1,8 +1,7 @@
 using Azure.Data.Tables;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Contracts;
 using PaymentFunctions.Messaging;
-using PaymentFunctions.Payments;
-using PaymentFunctions.Payments.Events;
 using PaymentFunctions.Storage;
 using Stripe;
 

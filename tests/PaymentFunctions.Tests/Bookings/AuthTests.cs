@@ -9,6 +9,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Hosting;
+using PaymentFunctions.Http;
 using PaymentFunctions.Tests.Infrastructure;
 using PaymentFunctions.Tests.Payments;
 using static PaymentFunctions.Tests.Payments.SpaCalls;
@@ -176,7 +177,8 @@ public sealed class AuthTests : IAsyncLifetime
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(config);
-        builder.Services.AddSpaAuth(builder.Configuration, builder.Environment);
+        builder.Services.AddSpaAuth();
+        builder.Services.RefuseStandInsWhereLive();
         builder.Services.AddBookings();
         using var app = builder.Build();
         var failure = Record.Exception(() => app.StartAsync().GetAwaiter().GetResult());

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using PaymentFunctions.Bookings;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Contracts;
 using PaymentFunctions.Messaging;
-using PaymentFunctions.Payments.Events;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
 

@@ -1,5 +1,5 @@
-using PaymentFunctions.Bookings;
-using PaymentFunctions.Payments.Events;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Contracts;
 
 namespace PaymentFunctions.Tests.Bookings;
 

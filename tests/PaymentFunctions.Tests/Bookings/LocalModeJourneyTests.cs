@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using PaymentFunctions.Bookings;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Contracts;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Payments;
 using PaymentFunctions.Storage;
@@ -132,7 +134,7 @@ public sealed class LocalModeJourneyTests : IAsyncLifetime
     {
         using var stripe = _host.StripeClientForTests();
         var (booking, intentId) = await SeedExpiredBookingWithAnIntentAsync(stripe);
-        _host.Faults.Rule = p => p == PaymentFunctions.Hosting.FaultInjection.WebhookAfterVerify; // the success webhook is "late"
+        _host.Faults.Rule = p => p == PaymentFunctions.Storage.FaultInjection.WebhookAfterVerify; // the success webhook is "late"
         await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_visa");
 
         await FunctionsHostCalls.FireTimerAsync(_host, BookingExpiry.Name);

@@ -12,7 +12,7 @@ namespace PaymentFunctions.Tests.Fuzz;
 public static class FuzzHost
 {
     /// Inputs per fuzz test = its default x FUZZ_SCALE (bench/fuzz.sh runs a larger scale). A failure prints the
-    /// CsCheck seed; rerun with CsCheck_Seed=<seed> to reproduce it.
+    /// CsCheck seed; rerun with CsCheck_Seed=&lt;seed&gt; to reproduce it.
     public static long Iterations(long suiteDefault) =>
         suiteDefault * (long.TryParse(Environment.GetEnvironmentVariable("FUZZ_SCALE"), out var scale) && scale > 0 ? scale : 1);
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Contracts;
 using PaymentFunctions.Hosting.Standalone;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Storage;
@@ -49,9 +49,9 @@ public sealed class StandaloneTimersTests
     [InlineData("every five minutes", "six-field NCRONTAB")]
     public void AScheduleTheHostWouldRefuseIsRefusedNamingTheFunction(string schedule, string named)
     {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [TimerSchedules.OutboxSweep] = schedule }).Build();
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [OutboxSweeperFunction.Schedule] = schedule }).Build();
 
-        var error = Assert.Throws<InvalidOperationException>(() => TimerSchedule.Resolve("OutboxSweeper", "%" + TimerSchedules.OutboxSweep + "%", config));
+        var error = Assert.Throws<InvalidOperationException>(() => TimerSchedule.Resolve("OutboxSweeper", "%" + OutboxSweeperFunction.Schedule + "%", config));
 
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
         Assert.Contains("OutboxSweeper", error.Message, StringComparison.Ordinal);
@@ -60,7 +60,7 @@ public sealed class StandaloneTimersTests
     [Fact]
     public void AMissingScheduleSettingNamesTheAppSettingToSet()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => TimerSchedule.Resolve("OutboxSweeper", "%" + TimerSchedules.OutboxSweep + "%", new ConfigurationBuilder().Build()));
+        var error = Assert.Throws<InvalidOperationException>(() => TimerSchedule.Resolve("OutboxSweeper", "%" + OutboxSweeperFunction.Schedule + "%", new ConfigurationBuilder().Build()));
 
         Assert.Contains("Timers__OutboxSweepSchedule", error.Message, StringComparison.Ordinal);
     }

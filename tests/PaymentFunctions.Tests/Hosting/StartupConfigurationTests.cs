@@ -52,7 +52,7 @@ public sealed class StartupConfigurationTests
     public void AnEmptyWebhookSecretEntryIsRefusedNamingTheSetting()
     {
         // "WebhookSecrets": [ null ] in a settings file binds as a null element; it must not end in a NullReferenceException.
-        var options = new PaymentFunctions.Hosting.StripeOptions { SecretKey = "sk_test_config_check", WebhookSecrets = [null!] };
+        var options = new PaymentFunctions.Payments.StripeApi.StripeOptions { SecretKey = "sk_test_config_check", WebhookSecrets = [null!] };
 
         var failures = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).Select(r => r.ErrorMessage);
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using PaymentFunctions.Hosting;
 
 namespace PaymentFunctions.Tests.Infrastructure;
 
@@ -29,7 +28,7 @@ internal static class FailedStart
                 });
                 // A null value means the test leaves the setting out (it is not an element of value null).
                 builder.Configuration.AddInMemoryCollection(settings.Where(s => s.Value is not null));
-                builder.Services.AddPaymentFunctions(builder.Configuration, builder.Environment);
+                builder.Services.AddPaymentFunctions(builder.Configuration);
                 // What both modes' hosts add themselves (WebApplication, ConfigureFunctionsWebApplication); the
                 // authorization services need it, and Development validates every registration at Build().
                 builder.Services.AddRouting();

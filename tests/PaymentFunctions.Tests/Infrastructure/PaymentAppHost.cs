@@ -1,13 +1,11 @@
 using System.Net.Http.Headers;
+using Azure.Messaging.ServiceBus;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Configuration;
-using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.DependencyInjection;
-using PaymentFunctions.Hosting;
-using PaymentFunctions.Messaging;
+using PaymentFunctions.Messaging.Local;
 using PaymentFunctions.Storage;
 using StripeEmulator;
 

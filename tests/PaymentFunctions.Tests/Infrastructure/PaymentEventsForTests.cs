@@ -1,4 +1,4 @@
-using PaymentFunctions.Payments.Events;
+using PaymentFunctions.Contracts;
 
 namespace PaymentFunctions.Tests.Infrastructure;
 

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using PaymentFunctions.Bookings;
+using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Tests.Infrastructure;

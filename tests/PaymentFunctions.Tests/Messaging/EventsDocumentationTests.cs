@@ -2,9 +2,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using PaymentFunctions.Bookings.Events;
+using PaymentFunctions.Contracts;
 using PaymentFunctions.Messaging;
-using PaymentFunctions.Payments.Events;
 using PaymentFunctions.Tests.Infrastructure;
 
 namespace PaymentFunctions.Tests.Messaging;

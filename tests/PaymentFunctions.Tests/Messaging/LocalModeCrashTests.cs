@@ -5,7 +5,7 @@ using Azure.Data.Tables;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 using PaymentFunctions.Bookings;
-using PaymentFunctions.Payments;
+using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
 using PaymentFunctions.Tests.Payments;

@@ -1,5 +1,5 @@
 using System.Net;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Contracts;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;

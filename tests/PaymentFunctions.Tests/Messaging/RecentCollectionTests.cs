@@ -1,4 +1,4 @@
-using PaymentFunctions.Messaging;
+using PaymentFunctions.Messaging.Local;
 
 namespace PaymentFunctions.Tests.Messaging;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure.Messaging.ServiceBus;
+using PaymentFunctions.Contracts;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Tests.Infrastructure;
 

@@ -1,5 +1,5 @@
-using PaymentFunctions.Bookings;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Http;
 
 namespace PaymentFunctions.Tests.Payments;
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Http;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
 

@@ -1,4 +1,4 @@
-using PaymentFunctions.Payments;
+using PaymentFunctions.Bookings.Domain;
 
 namespace PaymentFunctions.Tests.Payments;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using PaymentFunctions.Hosting;
 using PaymentFunctions.Payments;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;

@@ -1,5 +1,5 @@
 using System.Net;
-using PaymentFunctions.Bookings;
+using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Tests.Infrastructure;
 using static PaymentFunctions.Tests.Payments.Refunds.RefundCalls;
 using static PaymentFunctions.Tests.Payments.SpaCalls;
@@ -92,7 +92,7 @@ public sealed class SavedCardsTests
         using var alice = host.ClientFor("alice");
         var bookingId = await NewBookingIdAsync(alice);
         var fired = 0;
-        host.Faults.Rule = point => point == PaymentFunctions.Hosting.FaultInjection.IntentAfterStripe && Interlocked.Exchange(ref fired, 1) == 0;
+        host.Faults.Rule = point => point == PaymentFunctions.Storage.FaultInjection.IntentAfterStripe && Interlocked.Exchange(ref fired, 1) == 0;
 
         var crashed = await CreateSavingIntentAsync(alice, bookingId, save: false);
         var retried = await CreateSavingIntentAsync(alice, bookingId);

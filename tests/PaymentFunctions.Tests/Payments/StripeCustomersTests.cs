@@ -1,7 +1,6 @@
 using System.Net;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
-using PaymentFunctions.Hosting;
 using PaymentFunctions.Payments.Customers;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Payments.StripeApi;
 using PaymentFunctions.Tests.Infrastructure;
 using StripeEmulator;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using Stripe;
 using static PaymentFunctions.Tests.StripeEmulatorTests.EmulatorHost;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Payments.StripeApi;
 using PaymentFunctions.Tests.Infrastructure;
 using Stripe;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using PaymentFunctions.Payments;
+using PaymentFunctions.Payments.StripeApi;
 using Stripe;
 
 namespace PaymentFunctions.Tests.StripeNet;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using PaymentFunctions.Bookings;
+using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Payments;
 using PaymentFunctions.Payments.Customers;
 using PaymentFunctions.Payments.Refunds;

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using PaymentFunctions.Bookings;
-using PaymentFunctions.Messaging;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Contracts;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
 using PaymentFunctions.Tests.Payments;

@@ -1,7 +1,5 @@
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using PaymentFunctions.Bookings;
-using PaymentFunctions.Payments;
+using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
 using PaymentFunctions.Webhooks;
@@ -48,7 +46,7 @@ public sealed class StripeReconciliationTests : IAsyncLifetime
         using var stripe = _host.StripeClientForTests();
         var intentId = await EmulatorCalls.CreateIntentAsync(stripe, booking.Id);
         await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_visa");
-        _host.Faults.Rule = p => p == PaymentFunctions.Hosting.FaultInjection.WebhookAfterBatch;
+        _host.Faults.Rule = p => p == PaymentFunctions.Storage.FaultInjection.WebhookAfterBatch;
 
         var failed = await FunctionsHostCalls.FireTimerAsync(_host, StripeReconciliation.Name);
 

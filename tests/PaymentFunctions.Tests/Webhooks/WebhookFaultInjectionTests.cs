@@ -1,6 +1,6 @@
 using System.Net;
-using PaymentFunctions.Hosting;
-using PaymentFunctions.Messaging;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Contracts;
 using PaymentFunctions.Payments;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using PaymentFunctions.Messaging;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Contracts;
 using PaymentFunctions.Payments;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;

@@ -1,7 +1,7 @@
 using System.Net;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
-using PaymentFunctions.Messaging;
+using PaymentFunctions.Contracts;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
-using PaymentFunctions.Bookings;
-using PaymentFunctions.Messaging;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Contracts;
 using PaymentFunctions.Tests.Infrastructure;
 
 namespace PaymentFunctions.Tests.Webhooks;

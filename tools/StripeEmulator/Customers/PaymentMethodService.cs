@@ -20,7 +20,7 @@ internal sealed class PaymentMethodService(EmulatorState state)
         }
     }
 
-    /// GET /v1/payment_methods?customer=&type= and GET /v1/customers/{id}/payment_methods.
+    /// GET /v1/payment_methods?customer=&amp;type= and GET /v1/customers/{id}/payment_methods.
     public ApiResult List(StripeForm query, string? customerFromPath = null)
     {
         var customer = customerFromPath ?? query["customer"];

@@ -1,4 +1,5 @@
-using PaymentFunctions.Messaging;
+using PaymentFunctions.Http;
+using PaymentFunctions.Messaging.Local;
 
 namespace PaymentFunctions.Hosting.Standalone;
 
@@ -33,7 +34,7 @@ public static class StandaloneSetup
         app.UseProblemDetailsResponses();
         // In Azure the platform answers CORS (infra/main.bicep siteConfig.cors); here ASP.NET Core does.
         app.UseCors();
-        app.MapHttpFunctions(HostJson.RoutePrefix(app.Environment.ContentRootPath));
+        app.MapHttpFunctions(HostJson.RoutePrefix());
         return app;
     }
 }

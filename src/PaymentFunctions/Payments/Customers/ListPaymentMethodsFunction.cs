@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Http;
+using PaymentFunctions.Payments.StripeApi;
 using Stripe;
 
 namespace PaymentFunctions.Payments.Customers;

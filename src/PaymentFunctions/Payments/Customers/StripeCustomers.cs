@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using PaymentFunctions.Hosting;
 using PaymentFunctions.Storage;
 using Stripe;
 

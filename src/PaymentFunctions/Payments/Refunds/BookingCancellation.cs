@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using PaymentFunctions.Bookings;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Payments.StripeApi;
 using PaymentFunctions.Storage;
 using Stripe;
 

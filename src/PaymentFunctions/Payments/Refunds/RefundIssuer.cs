@@ -1,5 +1,5 @@
 using PaymentFunctions.Bookings;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Payments.StripeApi;
 using PaymentFunctions.Storage;
 using Stripe;
 

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using PaymentFunctions.Bookings;
+using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Storage;
 using Stripe;
 

@@ -1,4 +1,4 @@
-using PaymentFunctions.Bookings;
+using PaymentFunctions.Bookings.Domain;
 
 namespace PaymentFunctions.Payments.Refunds;
 

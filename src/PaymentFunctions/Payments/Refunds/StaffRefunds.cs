@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using PaymentFunctions.Bookings;
+using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Storage;
 using Stripe;
 

@@ -1,6 +1,6 @@
 using System.Net;
-using PaymentFunctions.Bookings;
-using PaymentFunctions.Messaging;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Contracts;
 using PaymentFunctions.Payments.Refunds;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
@@ -38,7 +38,7 @@ public sealed class CancelBookingTests
         Assert.Equal(["PENDING", "CONFIRMED", "CANCELLED"], history.Select(h => h.GetProperty("to").GetString()));
         Assert.Equal("refunded", history[^1].GetProperty("reason").GetString());
         // charge.refunded or the refund's own refund.created, whichever the consumer applied first.
-        Assert.Contains(history[^1].GetProperty("cause").GetString(), new[] { typeof(PaymentFunctions.Payments.Events.PaymentRefunded), typeof(PaymentFunctions.Payments.Events.RefundUpdated) }.Select(EventTypes.TypeOf));
+        Assert.Contains(history[^1].GetProperty("cause").GetString(), new[] { typeof(PaymentFunctions.Contracts.PaymentRefunded), typeof(PaymentFunctions.Contracts.RefundUpdated) }.Select(EventTypes.TypeOf));
         Assert.Equal(5000, cancelled.Number("amountRefunded"));
         Assert.Contains(host.InProcess!.Published, m => m.Topic == EventTypes.BookingsTopic && m.Subject == "booking_cancelled" && m.BookingId == bookingId);
 

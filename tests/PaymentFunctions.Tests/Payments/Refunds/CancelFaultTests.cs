@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using PaymentFunctions.Bookings;
-using PaymentFunctions.Hosting;
+using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Payments.Refunds;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;

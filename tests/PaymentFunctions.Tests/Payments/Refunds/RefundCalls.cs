@@ -1,5 +1,5 @@
 using System.Net;
-using PaymentFunctions.Bookings;
+using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Tests.Infrastructure;
 using static PaymentFunctions.Tests.Payments.SpaCalls;
 

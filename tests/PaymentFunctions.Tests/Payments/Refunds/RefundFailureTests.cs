@@ -1,6 +1,6 @@
 using System.Net;
-using PaymentFunctions.Bookings;
-using PaymentFunctions.Messaging;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Contracts;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
 using static PaymentFunctions.Tests.Payments.Refunds.RefundCalls;

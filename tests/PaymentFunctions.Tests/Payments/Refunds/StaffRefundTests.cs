@@ -1,9 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using PaymentFunctions.Bookings;
-using PaymentFunctions.Hosting;
-using PaymentFunctions.Messaging;
-using PaymentFunctions.Payments.Events;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Contracts;
+using PaymentFunctions.Http;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
 using static PaymentFunctions.Tests.Payments.Refunds.RefundCalls;

@@ -1,6 +1,0 @@
-namespace PaymentFunctions.Bookings.Events;
-
-public sealed record BookingConfirmed : BookingEvent
-{
-    public string? PaymentIntentId { get; init; }
-}

@@ -1,0 +1,6 @@
+namespace PaymentFunctions.Contracts;
+
+public sealed record BookingDisputed : BookingEvent
+{
+    public string? DisputeId { get; init; }
+}

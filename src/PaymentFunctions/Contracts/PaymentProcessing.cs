@@ -1,0 +1,3 @@
+namespace PaymentFunctions.Contracts;
+
+public sealed record PaymentProcessing : PaymentEvent;

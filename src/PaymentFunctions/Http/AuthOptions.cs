@@ -1,0 +1,61 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text;
+
+namespace PaymentFunctions.Http;
+
+/// Section "Auth". In Azure the SPA's tokens come from an OIDC issuer (Entra ID or any other), found through
+/// Authority's discovery document. Outside Production the app also accepts HS256 tokens signed with
+/// DevSigningKey, so a developer can call the API without an identity provider.
+public sealed class AuthOptions : IValidatableObject
+{
+    public const string Section = "Auth";
+
+    /// The issuer of development tokens; nothing else signs with the dev key.
+    public const string DevIssuer = "paymentfunctions-dev";
+
+    /// HS256 needs a 256-bit key; IdentityModel refuses shorter ones at the first request, we refuse them at start.
+    private const int MinDevKeyBytes = 32;
+
+    public Uri? Authority { get; set; }
+
+    [Required(ErrorMessage = "Auth:Audience is required (the API's application id URI or client id the SPA's tokens are issued for).")]
+    public string Audience { get; set; } = "";
+
+    public string? DevSigningKey { get; set; }
+
+    public bool HasDevSigningKey => !string.IsNullOrEmpty(DevSigningKey);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Authority is null && !HasDevSigningKey)
+        {
+            yield return new ValidationResult(
+                "Auth:Authority is required (the OIDC issuer of the SPA's tokens, e.g. https://login.microsoftonline.com/{tenant}/v2.0); outside Production Auth:DevSigningKey may be used instead.");
+        }
+
+        if (Authority is { } authority && (!authority.IsAbsoluteUri || (authority.Scheme != Uri.UriSchemeHttps && !authority.IsLoopback)))
+        {
+            yield return new ValidationResult("Auth:Authority must be an absolute https URI.");
+        }
+
+        // The key itself never appears in a message.
+        if (HasDevSigningKey && Encoding.UTF8.GetByteCount(DevSigningKey!) < MinDevKeyBytes)
+        {
+            yield return new ValidationResult($"Auth:DevSigningKey must be at least {MinDevKeyBytes} bytes long (HS256).");
+        }
+    }
+}
+
+/// Section "Cors": the SPA's origins, e.g. https://tickets.example.com. Nothing else may call the API from a browser.
+public sealed class SpaCorsOptions
+{
+    public const string Section = "Cors";
+
+    public string[] AllowedOrigins { get; set; } = [];
+
+    public static bool IsOrigin(string origin) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && uri.AbsolutePath == "/" && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.UserInfo)
+        && !origin.EndsWith('/') && !origin.Contains('*', StringComparison.Ordinal);
+}

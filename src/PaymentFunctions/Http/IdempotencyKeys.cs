@@ -1,0 +1,202 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using PaymentFunctions.Storage;
+
+namespace PaymentFunctions.Http;
+
+/// The Idempotency-Key header (draft-ietf-httpapi-idempotency-key-header) for any POST endpoint, backed by the
+/// IdempotencyKeys table (PartitionKey = user id, RowKey = SHA-256 of the key, so keys of any shape are
+/// table-safe and scoped per user). The first request claims the key with a lease; its answer is stored
+/// when it is a success. A 4xx changed nothing, so nothing is kept for it: a repeat runs again and meets the same
+/// refusal, and a client that fixes its request may retry under the same key (as Stripe does for validation
+/// errors); a 5xx is not kept either, so the client may retry. A repeat with the same method, path and body gets the
+/// stored answer with Idempotent-Replayed: true, a different request under the key 422, a repeat while the
+/// first is still running 409.
+public sealed partial class IdempotencyKeys(PaymentTables tables, TimeProvider time, IOptions<IdempotencyOptions> options, ILogger<IdempotencyKeys> logger)
+{
+    public const string HeaderName = "Idempotency-Key";
+    public const string ReplayedHeader = "Idempotent-Replayed";
+    private const int MaxClaimAttempts = 5;
+
+    /// Runs handler at most once per (user, key) within the key lifetime; without the header it just runs it.
+    public async Task<IResult> ExecuteAsync(HttpContext http, string userId, byte[] body, Func<Task<IResult>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(handler);
+        if (!http.Request.Headers.TryGetValue(HeaderName, out var header))
+        {
+            return await handler();
+        }
+
+        if (!IdempotencyKeyHeader.TryParse(header, out var key))
+        {
+            return JsonBody.Invalid(HeaderName, $"{HeaderName} must be one string of 1 to {IdempotencyKeyHeader.MaxLength} printable ASCII characters, quoted (\"...\") or bare.");
+        }
+
+        var ct = http.RequestAborted;
+        await tables.EnsureCreatedAsync(ct);
+        var partition = RowKeys.IdempotencyPartition(userId);
+        var rowKey = RowKeys.IdempotencyRow(key);
+        var fingerprint = Fingerprint(http.Request, body);
+        var claim = await ClaimAsync(partition, rowKey, fingerprint, ct);
+        switch (claim.Outcome)
+        {
+            case ClaimOutcome.Replay:
+                return StoredResponse.FromEntity(claim.Row!).AsReplay();
+            case ClaimOutcome.Mismatch:
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status422UnprocessableEntity,
+                    title: "Idempotency-Key reused",
+                    detail: "This Idempotency-Key was already used with a different request (method, path or body). Use a new key for a new request.");
+            case ClaimOutcome.InFlight:
+                http.Response.Headers.RetryAfter = "1";
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status409Conflict,
+                    title: "Request in progress",
+                    detail: "A request with this Idempotency-Key is still being processed. Retry shortly to get its answer.");
+        }
+
+        StoredResponse response;
+        try
+        {
+            response = await StoredResponse.CaptureAsync(http, await handler());
+        }
+        catch
+        {
+            await ReleaseAsync(partition, rowKey, claim.ETag);
+            throw;
+        }
+
+        await FinishAsync(partition, rowKey, fingerprint, claim, response);
+        return response;
+    }
+
+    private async Task FinishAsync(string partition, string rowKey, string fingerprint, Claim claim, StoredResponse response)
+    {
+        if (response.Status >= 400 || !response.FitsInRow)
+        {
+            await ReleaseAsync(partition, rowKey, claim.ETag);
+            return;
+        }
+
+        try
+        {
+            var row = response.ToEntity(partition, rowKey, fingerprint, claim.ExpiresAt);
+            await tables.Idempotency.UpdateCheckedAsync(row, claim.ETag, TableUpdateMode.Replace, CancellationToken.None);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            logger.LogWarning("Idempotency key {KeyHash} was taken over after its lease ran out; the answer ({Status}) is not stored", rowKey, response.Status);
+        }
+        catch (RequestFailedException ex)
+        {
+            // The work is done; answering 500 would only make the client repeat it. The key frees up when the lease ends.
+            logger.LogError(ex, "Storing the answer for idempotency key {KeyHash} failed: {Error}", rowKey, ex.Message);
+        }
+    }
+
+    private async Task<Claim> ClaimAsync(string partition, string rowKey, string fingerprint, CancellationToken ct)
+    {
+        // One id for every attempt: a retried write whose first answer was lost then recognises its own row.
+        var claimId = Guid.NewGuid().ToString("N");
+        for (var attempt = 1; attempt <= MaxClaimAttempts; attempt++)
+        {
+            var now = time.GetUtcNow();
+            var claim = new Claim(ClaimOutcome.Claimed, null, default, now + options.Value.KeyLifetime);
+            var row = InFlightRow(partition, rowKey, fingerprint, now, claim.ExpiresAt, claimId);
+            try
+            {
+                var added = await tables.Idempotency.AddCheckedAsync(row, ct);
+                return claim with { ETag = added.Headers.ETag ?? throw new InvalidOperationException("The Table service answered an insert without an ETag.") };
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // Someone holds (or held) the key: decide from what is stored.
+            }
+
+            var existing = await tables.Idempotency.FindAsync(partition, rowKey, ct);
+            if (existing is null)
+            {
+                continue; // released between our insert and our read
+            }
+
+            if (existing.GetString("ClaimId") == claimId)
+            {
+                return claim with { ETag = existing.ETag }; // our own insert, whose answer was lost and retried
+            }
+
+            var expired = existing.GetDateTimeOffset("ExpiresAt") is not { } expiresAt || expiresAt <= now;
+            if (!expired && existing.GetString("Fingerprint") != fingerprint)
+            {
+                return new Claim(ClaimOutcome.Mismatch, existing, default, default);
+            }
+
+            if (!expired && existing.GetString("State") == StoredResponse.Completed)
+            {
+                return new Claim(ClaimOutcome.Replay, existing, default, default);
+            }
+
+            if (!expired && existing.GetDateTimeOffset("LeaseUntil") > now)
+            {
+                return new Claim(ClaimOutcome.InFlight, existing, default, default);
+            }
+
+            // Expired, or a request that died holding the lease: take the key over, unless someone else just did.
+            try
+            {
+                var replaced = await tables.Idempotency.UpdateCheckedAsync(row, existing.ETag, TableUpdateMode.Replace, ct);
+                return claim with { ETag = replaced.Headers.ETag ?? throw new InvalidOperationException("The Table service answered an update without an ETag.") };
+            }
+            catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+            {
+                // Someone else took it over (or released it) first: look again.
+            }
+        }
+
+        throw new InvalidOperationException($"Idempotency key {rowKey} kept changing under {MaxClaimAttempts} claim attempts.");
+    }
+
+    private TableEntity InFlightRow(string partition, string rowKey, string fingerprint, DateTimeOffset now, DateTimeOffset expiresAt, string claimId) => new(partition, rowKey)
+    {
+        ["State"] = StoredResponse.InFlight,
+        ["ClaimId"] = claimId,
+        ["Fingerprint"] = fingerprint,
+        ["CreatedAt"] = now,
+        ["LeaseUntil"] = now + options.Value.Lease,
+        ["ExpiresAt"] = expiresAt,
+    };
+
+    /// Frees the key so the client's retry runs again; a failure here only delays that until the lease ends.
+    private async Task ReleaseAsync(string partition, string rowKey, ETag etag)
+    {
+        try
+        {
+            await tables.Idempotency.DeleteEntityAsync(partition, rowKey, etag, CancellationToken.None);
+        }
+        catch (RequestFailedException ex)
+        {
+            logger.LogWarning(ex, "Releasing idempotency key {KeyHash} failed; it frees up when its lease ends", rowKey);
+        }
+    }
+
+    private static string Fingerprint(HttpRequest request, byte[] body)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes($"{request.Method}\n{request.Path.Value}\n"));
+        hash.AppendData(body);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private enum ClaimOutcome
+    {
+        Claimed,
+        Replay,
+        Mismatch,
+        InFlight,
+    }
+
+    private sealed record Claim(ClaimOutcome Outcome, TableEntity? Row, ETag ETag, DateTimeOffset ExpiresAt);
+}

@@ -1,0 +1,279 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Azure;
+using Azure.Data.Tables;
+using PaymentFunctions.Storage;
+
+namespace PaymentFunctions.Messaging.Local;
+
+/// Development stand-in for Service Bus topics, keeping the semantics the handlers rely on: duplicate
+/// detection by MessageId, at-least-once delivery to every subscription, redelivery after a failed
+/// invocation, and dead-lettering after MaxDeliveryCount attempts. It holds messages only in memory, so it
+/// keeps the outbox promise through the outbox itself: a message's row stays until every subscription of its
+/// topic has settled it (invocation succeeded, or dead-lettered - then the row becomes a dead-letter row in
+/// the same transaction), and on start everything still in the outbox is sent again. Duplicate detection is
+/// in memory only: after a restart a resend reaches the consumer, whose inbox drops it.
+/// Refused in Production and with live Stripe; only the standalone host subscribes to it (MessagingSetup).
+public sealed class InProcessTransport(
+    IEnumerable<InProcessSubscription> subscriptions,
+    IServiceProvider services,
+    PaymentTables tables,
+    OutboxCleanup cleanup,
+    TimeProvider time,
+    ILogger<InProcessTransport> logger,
+    InProcessTransportOptions options) : BackgroundService, ITopicPublisher
+{
+    private const int RecentlyKept = 256;
+    private static readonly TimeSpan MaxResendRetryDelay = TimeSpan.FromSeconds(30);
+    private readonly Channel<Delivery> _deliveries = Channel.CreateUnbounded<Delivery>();
+    private readonly ConcurrentDictionary<(string Topic, string MessageId), InProcessSettlement> _seen = new();
+    private readonly RecentCollection<DeadLetter> _deadLetters = new(RecentlyKept);
+    private readonly RecentCollection<OutboxMessage> _published = new(RecentlyKept);
+    private readonly TaskCompletionSource _outboxResent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// Completes once the start-up resend of the outbox has been handed to the subscriptions (or the host stopped).
+    public Task OutboxResent => _outboxResent.Task;
+
+    /// The last dead-lettered messages of this process, for tests; the durable record is the dead-letter row.
+    public IReadOnlyCollection<DeadLetter> DeadLetters => _deadLetters;
+
+    /// The last messages accepted (up to 256), in order, for inspection in development and tests.
+    public IReadOnlyCollection<OutboxMessage> Published => _published;
+
+    /// Memory is not durable: the outbox rows stay until the message is settled, and this transport releases them.
+    public bool SettlesOutboxRows => true;
+
+    public async Task PublishAsync(string topic, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var topicSubscriptions = subscriptions.Where(s => s.Topic == topic).ToList();
+        foreach (var message in messages)
+        {
+            var fresh = new InProcessSettlement(now, topicSubscriptions.Count);
+            var settlement = _seen.AddOrUpdate((topic, message.MessageId), fresh, (_, seen) => now - seen.FirstSeen < options.DuplicateDetectionWindow ? seen : fresh);
+            var isNew = ReferenceEquals(settlement, fresh);
+            if (isNew)
+            {
+                ForgetOutsideTheWindow(now);
+                _published.Add(message);
+            }
+
+            if (!settlement.HoldUntilSettled(message.Row))
+            {
+                // Settled already (a topic no one here subscribes to, or a duplicate of a settled message): the row can go.
+                await ReleaseAsync(message, message.Row is { } row ? [row] : [], settlement.DeadLetters);
+                continue;
+            }
+
+            // A duplicate of a message in flight is dropped here; its row is released when that one settles.
+            if (isNew)
+            {
+                foreach (var subscription in topicSubscriptions)
+                {
+                    _deliveries.Writer.TryWrite(new Delivery(subscription, message, settlement, 1, now));
+                }
+            }
+        }
+    }
+
+    // Like the broker, remember ids only for the duplicate-detection window, so a long dev session stays small.
+    // A message still in flight keeps its settlement through its deliveries.
+    private void ForgetOutsideTheWindow(DateTimeOffset now)
+    {
+        if (_seen.Count < 10_000)
+        {
+            return;
+        }
+
+        foreach (var (id, settlement) in _seen)
+        {
+            if (now - settlement.FirstSeen >= options.DuplicateDetectionWindow)
+            {
+                _seen.TryRemove(id, out _);
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var workers = Enumerable.Range(0, options.MaxConcurrentCalls).Select(_ => Task.Run(() => PumpAsync(stoppingToken), stoppingToken)).ToList();
+        try
+        {
+            await ResendOutboxAsync(stoppingToken);
+        }
+        finally
+        {
+            _outboxResent.TrySetResult();
+        }
+
+        await Task.WhenAll(workers);
+    }
+
+    /// Memory is empty after a start, so every outbox row is a message not yet settled: send it now rather than
+    /// waiting for the sweeper's minimum age. A row a live request is sending at the same time is a duplicate.
+    private async Task ResendOutboxAsync(CancellationToken stoppingToken)
+    {
+        var retryDelay = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                await tables.EnsureCreatedAsync(stoppingToken);
+                var rows = new List<OutboxMessage>();
+                await foreach (var row in tables.Bookings.QueryAsync<TableEntity>(KeyFilters.RowKeyStartingWith(RowKeys.OutboxPrefix), cancellationToken: stoppingToken))
+                {
+                    rows.Add(OutboxRow.FromEntity(row));
+                }
+
+                foreach (var byTopic in rows.GroupBy(m => m.Topic))
+                {
+                    await PublishAsync(byTopic.Key, [.. byTopic], stoppingToken);
+                }
+
+                if (rows.Count > 0)
+                {
+                    logger.LogWarning("Resent {Count} outbox message(s) left undelivered before this start", rows.Count);
+                }
+
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Storage down at start: the app still starts (health reports it); resend once storage answers.
+                logger.LogWarning("Could not resend the outbox at start; retrying in {Delay}: {Error}", retryDelay, ex.Message);
+                try
+                {
+                    await Task.Delay(retryDelay, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxResendRetryDelay.Ticks));
+            }
+        }
+    }
+
+    private async Task PumpAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var delivery in _deliveries.Reader.ReadAllAsync(stoppingToken))
+            {
+                await DeliverAsync(delivery, stoppingToken);
+            }
+        }
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: what is unsettled keeps its outbox row and is sent again at the next start.
+        }
+    }
+
+    private async Task DeliverAsync(Delivery delivery, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await delivery.Subscription.Invoke(services, System.Text.Encoding.UTF8.GetBytes(delivery.Message.Body), BindingData(delivery), stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            if (delivery.DeliveryCount >= options.MaxDeliveryCount)
+            {
+                var deadLetter = new DeadLetter(delivery.Subscription.Topic, delivery.Subscription.Name, delivery.Message, ex.Message);
+                _deadLetters.Add(deadLetter);
+                logger.LogError(ex, "Dead-lettered message {MessageId} on {Topic}/{Subscription} after {Count} deliveries", delivery.Message.MessageId, delivery.Subscription.Topic, delivery.Subscription.Name, delivery.DeliveryCount);
+                await SettleAsync(delivery, deadLetter);
+                return;
+            }
+
+            logger.LogWarning("Delivery {Count} of message {MessageId} to {Subscription} failed; it will be redelivered: {Error}", delivery.DeliveryCount, delivery.Message.MessageId, delivery.Subscription.Name, ex.Message);
+            _ = RedeliverLaterAsync(delivery with { DeliveryCount = delivery.DeliveryCount + 1 }, stoppingToken);
+            return;
+        }
+
+        // The consumer committed its own inbox: this subscription has the message for good.
+        await SettleAsync(delivery, deadLetter: null);
+    }
+
+    private async Task SettleAsync(Delivery delivery, DeadLetter? deadLetter)
+    {
+        if (delivery.Settlement.Settle(deadLetter) is { } settled)
+        {
+            await ReleaseAsync(delivery.Message, settled.Rows, settled.DeadLetters);
+        }
+    }
+
+    /// Hands a settled message's rows to the clean-up; a dead-lettered one instead becomes its dead-letter row(s)
+    /// in one transaction with the outbox row's deletion, so it is neither lost nor resent.
+    private async Task ReleaseAsync(OutboxMessage message, IReadOnlyList<OutboxRowKey> rows, IReadOnlyList<DeadLetter> deadLetters)
+    {
+        if (deadLetters.Count == 0)
+        {
+            cleanup.Release(rows);
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        List<TableTransactionAction> deadLetterRows = [.. deadLetters.Select(d => new TableTransactionAction(TableTransactionActionType.UpsertReplace, DeadLetterRow.ToEntity(d, now)))];
+        try
+        {
+            await tables.EnsureCreatedAsync(CancellationToken.None);
+            try
+            {
+                await tables.Bookings.SubmitCheckedAsync([.. deadLetterRows, .. rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(r.PartitionKey, r.RowKey), ETag.All))], CancellationToken.None);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 404 && rows.Count > 0)
+            {
+                // The outbox row is gone already (released with an earlier copy): only the dead letter is missing.
+                await tables.Bookings.SubmitCheckedAsync(deadLetterRows, CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError("Dead-lettered message {MessageId} of booking {BookingId} could not be stored as a dead-letter row; its outbox row stays and it is sent again: {Error}", message.MessageId, message.BookingId, ex.Message);
+        }
+    }
+
+    private async Task RedeliverLaterAsync(Delivery delivery, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(options.RedeliveryDelay, time, stoppingToken);
+            _deliveries.Writer.TryWrite(delivery);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: the outbox row stays.
+        }
+    }
+
+    private static IReadOnlyDictionary<string, object?> BindingData(Delivery delivery) => new ServiceBusDelivery(
+        delivery.Message.MessageId,
+        delivery.DeliveryCount,
+        SessionId: delivery.Message.BookingId,
+        CorrelationId: delivery.Message.BookingId,
+        delivery.Message.Subject,
+        CloudEventEnvelope.ContentType,
+        delivery.EnqueuedAt,
+        new Dictionary<string, string> { ["type"] = delivery.Message.Type }).ToBindingData();
+
+    private sealed record Delivery(InProcessSubscription Subscription, OutboxMessage Message, InProcessSettlement Settlement, int DeliveryCount, DateTimeOffset EnqueuedAt);
+
+    public sealed record DeadLetter(string Topic, string Subscription, OutboxMessage Message, string Reason);
+}
+
+public sealed class InProcessTransportOptions
+{
+    public int MaxDeliveryCount { get; set; } = 10;
+
+    public int MaxConcurrentCalls { get; set; } = 4;
+
+    public TimeSpan RedeliveryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan DuplicateDetectionWindow { get; set; } = TimeSpan.FromMinutes(10);
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Net;
+using Azure;
+using Azure.Data.Tables;
+using PaymentFunctions.Bookings;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Storage;
+using Stripe;
+
+namespace PaymentFunctions.Payments;
+
+/// Cancels bookings left unpaid past their hold time: first the open PaymentIntent at Stripe (so the customer
+/// can no longer pay for seats we release), then the booking itself through the same exactly-once update.
+/// If Stripe says the intent already succeeded, the booking is left alone: the success event will confirm it.
+public sealed class BookingExpiry(
+    PaymentTables tables,
+    StripeClient stripe,
+    BookingUpdater updater,
+    TimeProvider time,
+    ILogger<BookingExpiry> logger)
+{
+    public const string Name = "BookingExpiry";
+    private static readonly TimeSpan RecheckAfter = TimeSpan.FromHours(1);
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var expired = 0;
+        var failed = new List<string>();
+        await foreach (var entry in HoldIndex.DueAsync(tables, now, cancellationToken))
+        {
+            try
+            {
+                expired += await SettleAsync(entry, now, cancellationToken) ? 1 : 0;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One booking must not hold up the others; the run still fails at the end, so it is not missed.
+                logger.LogError(ex, "Booking {BookingId} could not be expired: {Error}", entry.RowKey, ex.Message);
+                failed.Add(entry.RowKey);
+            }
+        }
+
+        return failed.Count == 0
+            ? expired
+            : throw new InvalidOperationException($"Expired {expired} booking(s); {failed.Count} failed and are retried next run: {string.Join(", ", failed.Take(10))}.");
+    }
+
+    /// Expires the booking behind one index entry if it is still unpaid past its hold, and drops the entry once
+    /// there is nothing left for it to do.
+    private async Task<bool> SettleAsync(TableEntity entry, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var stored = await tables.Bookings.FindAsync(entry.RowKey, RowKeys.Booking, cancellationToken);
+        if (stored is null || Booking.FromEntity(stored) is not { Status: BookingStatus.PENDING or BookingStatus.PAYMENT_FAILED } booking)
+        {
+            await HoldIndex.RemoveAsync(tables, entry, cancellationToken); // gone (creation failed) or settled
+            return false;
+        }
+
+        if (booking.HoldExpiresAt > now)
+        {
+            if (HoldIndex.Bucket(booking.HoldExpiresAt) != entry.PartitionKey)
+            {
+                await HoldIndex.RemoveAsync(tables, entry, cancellationToken); // deferred: indexed under its new hour
+            }
+
+            return false;
+        }
+
+        var expired = await ExpireAsync(booking, now, cancellationToken);
+        if (expired)
+        {
+            await HoldIndex.RemoveAsync(tables, entry, cancellationToken);
+        }
+
+        return expired;
+    }
+
+    private async Task<bool> ExpireAsync(Booking booking, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (booking.PaymentIntentId is { } intentId && !await CancelIntentAsync(booking.Id, intentId, now, cancellationToken))
+        {
+            await DeferAsync(booking, now, cancellationToken);
+            return false;
+        }
+
+        // Expire only the booking as it was when its intent was canceled: if an intent was recorded since,
+        // the next run cancels that one first.
+        var causationId = $"expiry:{booking.Id}:{booking.PaymentIntentId ?? "none"}";
+        var update = await updater.ApplyAsync(
+            booking.Id,
+            causationId,
+            "booking.expired",
+            fresh => fresh.PaymentIntentId == booking.PaymentIntentId ? BookingStateMachine.Expire(fresh.Facts, now, causationId) : null,
+            cancellationToken);
+        return update.To == BookingStatus.CANCELLED && update.From != BookingStatus.CANCELLED;
+    }
+
+    /// The intent is paid or being paid: its event will settle the booking. Until then, look again in an hour
+    /// rather than asking Stripe every minute. ETag-checked, so it never overwrites a concurrent change.
+    private async Task DeferAsync(Booking booking, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var recheckAt = now + RecheckAfter;
+        await HoldIndex.AddAsync(tables, booking.Id, recheckAt, cancellationToken);
+        var deferred = new TableEntity(booking.Id, RowKeys.Booking) { ["HoldExpiresAt"] = recheckAt };
+        try
+        {
+            await tables.Bookings.UpdateCheckedAsync(deferred, booking.ETag, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            // The booking changed meanwhile (its event arrived): the next run looks at it as it is now.
+        }
+    }
+
+    /// Everything the app sends to cancel an intent (the contract test checks it against Stripe's spec).
+    internal static PaymentIntentCancelOptions CancelOptions => new() { CancellationReason = "abandoned" };
+
+    private async Task<bool> CancelIntentAsync(string bookingId, string intentId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Stripe replays the first answer to a key for 24 h, errors included: a key per run lets a cancel that
+            // failed (intent briefly "processing") succeed later. Canceling twice is harmless.
+            var key = $"pi-cancel:{intentId}:{now.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture)}";
+            var intent = await stripe.V1.PaymentIntents.CancelAsync(intentId, CancelOptions, new RequestOptions { IdempotencyKey = key }, cancellationToken);
+            return intent.Status == "canceled";
+        }
+        catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.NotFound)
+        {
+            logger.LogWarning("Booking {BookingId}'s intent {IntentId} does not exist at Stripe; nothing to cancel", bookingId, intentId);
+            return true;
+        }
+        catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.BadRequest && ex.StripeError?.Code == "payment_intent_unexpected_state")
+        {
+            var intent = await stripe.V1.PaymentIntents.GetAsync(intentId, cancellationToken: cancellationToken);
+            logger.LogWarning("Booking {BookingId} is past its hold but its intent {IntentId} is {Status}; waiting for that event (if it succeeded and the booking stays unconfirmed, look for a dead-lettered message)", bookingId, intentId, intent.Status);
+            return intent.Status == "canceled";
+        }
+    }
+}

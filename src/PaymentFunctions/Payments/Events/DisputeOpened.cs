@@ -1,8 +1,0 @@
-namespace PaymentFunctions.Payments.Events;
-
-public sealed record DisputeOpened : PaymentEvent
-{
-    public required string DisputeId { get; init; }
-
-    public string? Reason { get; init; }
-}

@@ -1,3 +1,0 @@
-namespace PaymentFunctions.Payments.Events;
-
-public sealed record PaymentProcessing : PaymentEvent;

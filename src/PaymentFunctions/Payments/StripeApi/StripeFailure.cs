@@ -1,0 +1,38 @@
+using System.Net;
+using Stripe;
+
+namespace PaymentFunctions.Payments.StripeApi;
+
+/// How to read a failed Stripe.net call. Stripe.net throws StripeException for every HTTP answer it did not like,
+/// and lets HttpClient's own exceptions through when, after its retries, no answer came at all.
+internal static class StripeFailure
+{
+    /// No answer after Stripe.net's retries: the connection failed, or each attempt hit the HttpClient timeout.
+    public static bool IsUnreachable(Exception exception, CancellationToken callerToken) => exception switch
+    {
+        HttpRequestException => true,
+        TaskCanceledException { InnerException: TimeoutException } => !callerToken.IsCancellationRequested,
+        _ => false,
+    };
+
+    /// Whether the same request (same Idempotency-Key) may succeed later: 429, 5xx, or a 409 that is a lock
+    /// conflict rather than an idempotency key reused with different parameters.
+    public static bool IsTransient(StripeException exception) => (int)exception.HttpStatusCode switch
+    {
+        0 or 429 or >= 500 => true,
+        409 => exception.StripeError?.Type != "idempotency_error",
+        _ => false,
+    };
+
+    /// Stripe replayed this answer from an earlier request with the same Idempotency-Key (header
+    /// Idempotent-Replayed: true; Stripe.net has no property for it). Stripe keeps a key's first result for 24 h,
+    /// errors included, so that key will keep giving this answer.
+    public static bool IsReplayed(StripeException exception) =>
+        exception.StripeResponse?.Headers is { } headers
+        && headers.TryGetValues("Idempotent-Replayed", out var values)
+        && values.Any(v => string.Equals(v, "true", StringComparison.OrdinalIgnoreCase));
+
+    public static bool IsServerError(StripeException exception) => exception.HttpStatusCode >= HttpStatusCode.InternalServerError;
+
+    public static string? RequestId(StripeException exception) => exception.StripeResponse?.RequestId;
+}

@@ -1,0 +1,71 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PaymentFunctions.Payments.StripeApi;
+
+/// Section "Stripe". Keys come from Key Vault references / user secrets, never from files in the repo.
+public sealed class StripeOptions : IValidatableObject
+{
+    public const string Section = "Stripe";
+
+    [Required(ErrorMessage = "Stripe:SecretKey is required (an sk_test_/sk_live_ or restricted rk_ key).")]
+    public string SecretKey { get; set; } = "";
+
+    public Uri ApiBase { get; set; } = new("https://api.stripe.com");
+
+    /// Not a choice: Stripe.net pins the API version it sends and parses (StripeConfiguration.ApiVersion). Kept
+    /// only so that a leftover setting of another version stops the app instead of being silently ignored.
+    public string? ApiVersion { get; set; }
+
+    /// Retries after the first attempt (connection errors, 409, 5xx), each with the same Idempotency-Key.
+    [Range(0, 5, ErrorMessage = "Stripe:MaxNetworkRetries must be between 0 and 5.")]
+    public int MaxNetworkRetries { get; set; } = 2;
+
+    /// Endpoint signing secrets; more than one while rolling a secret.
+    public string[] WebhookSecrets { get; set; } = [];
+
+    [Range(1, 3600, ErrorMessage = "Stripe:WebhookToleranceSeconds must be between 1 and 3600.")]
+    public int WebhookToleranceSeconds { get; set; } = 300;
+
+    /// Events whose livemode differs are refused: a test-mode event must never confirm a real booking.
+    public bool LiveMode { get; set; }
+
+    /// Stripe waits a limited time for an answer; we answer 503 before that and let it redeliver.
+    [Range(1, 60, ErrorMessage = "Stripe:WebhookTimeoutSeconds must be between 1 and 60.")]
+    public int WebhookTimeoutSeconds { get; set; } = 10;
+
+    /// Webhooks processed at once (<see cref="Webhooks.WebhookAdmission"/>); the others wait for a turn, unread.
+    [Range(1, 4096, ErrorMessage = "Stripe:MaxConcurrentWebhooks must be between 1 and 4096.")]
+    public int MaxConcurrentWebhooks { get; set; } = 32;
+
+    /// How long a webhook waits for a turn before it is answered 503 with Retry-After (0: not at all); the webhook's
+    /// deadline (WebhookTimeoutSeconds) cuts a longer wait short with the same answer.
+    [Range(0, 59_000, ErrorMessage = "Stripe:WebhookQueueMilliseconds must be between 0 and 59000.")]
+    public int WebhookQueueMilliseconds { get; set; } = 2000;
+
+    [Range(1024, 16 * 1024 * 1024, ErrorMessage = "Stripe:MaxWebhookBytes must be between 1 KiB and 16 MiB.")]
+    public int MaxWebhookBytes { get; set; } = 512 * 1024;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ApiVersion is not null && ApiVersion != Stripe.StripeConfiguration.ApiVersion)
+        {
+            yield return new ValidationResult($"Stripe:ApiVersion is {ApiVersion}, but Stripe.net pins {Stripe.StripeConfiguration.ApiVersion}; remove the setting (the SDK decides the version).");
+        }
+
+        if (WebhookSecrets.Length == 0 || WebhookSecrets.Any(s => s is null || !s.StartsWith("whsec_", StringComparison.Ordinal)))
+        {
+            yield return new ValidationResult("Stripe:WebhookSecrets needs at least one endpoint secret, each starting with whsec_.");
+        }
+
+        var live = SecretKey.StartsWith("sk_live_", StringComparison.Ordinal) || SecretKey.StartsWith("rk_live_", StringComparison.Ordinal);
+        var test = SecretKey.StartsWith("sk_test_", StringComparison.Ordinal) || SecretKey.StartsWith("rk_test_", StringComparison.Ordinal);
+        if (SecretKey.Length > 0 && !live && !test)
+        {
+            yield return new ValidationResult("Stripe:SecretKey must be an sk_test_, sk_live_, rk_test_ or rk_live_ key.");
+        }
+        else if (SecretKey.Length > 0 && live != LiveMode)
+        {
+            yield return new ValidationResult($"Stripe:SecretKey is a {(live ? "live" : "test")} key but Stripe:LiveMode is {LiveMode}.");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+using Stripe;
+
+namespace PaymentFunctions.Payments.StripeApi;
+
+public static class StripeSetup
+{
+    // Stripe.net's default is 80 s per attempt; a Stripe call that slow should fail and be retried well inside
+    // the webhook deadline and the Idempotency-Key lease instead. HttpClient.Timeout is per attempt because
+    // Stripe.net's SystemNetHttpClient sends each retry as its own request.
+    internal static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(15);
+
+    public static IServiceCollection AddStripe(this IServiceCollection services)
+    {
+        services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => CreateClient(sp.GetRequiredService<IOptions<StripeOptions>>().Value));
+        // For code on a hot path that needs Stripe only now and then (BookingResolver's last resort).
+        services.AddSingleton(sp => new Lazy<StripeClient>(sp.GetRequiredService<StripeClient>));
+        return services;
+    }
+
+    /// The one StripeClient of the app. Stripe.net retries connection failures, 409 and 5xx (or as
+    /// Stripe-Should-Retry says) with exponential backoff, resending the same Idempotency-Key each time.
+    /// <paramref name="handler"/> and <paramref name="attemptTimeout"/> are test seams at the SDK's own boundary (HttpClient).
+    public static StripeClient CreateClient(StripeOptions options, HttpMessageHandler? handler = null, TimeSpan? attemptTimeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var redaction = new StripeKeyRedaction(options.SecretKey) { InnerHandler = handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) } };
+        var http = new HttpClient(redaction) { Timeout = attemptTimeout ?? AttemptTimeout };
+        return new StripeClient(new StripeClientOptions
+        {
+            ApiKey = options.SecretKey,
+            // Stripe.net appends "/v1/..." to the base as a string.
+            ApiBase = options.ApiBase.AbsoluteUri.TrimEnd('/'),
+            HttpClient = new SystemNetHttpClient(http, options.MaxNetworkRetries, appInfo: new AppInfo { Name = "PaymentFunctions" }, enableTelemetry: false),
+        });
+    }
+}

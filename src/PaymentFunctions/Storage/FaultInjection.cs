@@ -1,0 +1,25 @@
+namespace PaymentFunctions.Storage;
+
+/// Named points in the exactly-once paths where a test (or a chaos drill) can make the process "die".
+/// A no-op unless something sets <see cref="Rule"/>; the points are where a crash would hurt most.
+public sealed class FaultInjection
+{
+    public const string WebhookAfterVerify = "webhook.after-verify";
+    public const string WebhookAfterBatch = "webhook.after-batch";
+    public const string OutboxAfterPublish = "outbox.after-publish";
+    public const string IntentAfterStripe = "intent.after-stripe";
+    public const string ConsumerAfterBatch = "consumer.after-batch";
+    public const string CustomerAfterStripe = "customer.after-stripe";
+    public const string RefundAfterStripe = "refund.after-stripe";
+
+    /// Returns true for a point that should fail now.
+    public Func<string, bool>? Rule { get; set; }
+
+    public void Reached(string point)
+    {
+        if (Rule?.Invoke(point) == true)
+        {
+            throw new InvalidOperationException($"Injected fault at {point}.");
+        }
+    }
+}
