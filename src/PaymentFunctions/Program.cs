@@ -9,6 +9,7 @@ if (FunctionsHostArguments.StartedByFunctionsHost(args))
     var worker = FunctionsApplication.CreateBuilder(args);
     worker.ConfigureFunctionsWebApplication();
     worker.UseMiddleware<FunctionProblemsMiddleware>();
+    worker.UseMiddleware<FunctionAuthorizationMiddleware>();
     worker.Services.AddPaymentFunctions(worker.Configuration);
     worker.AddAzureMonitor();
     worker.Build().Run();

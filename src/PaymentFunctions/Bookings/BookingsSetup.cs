@@ -13,6 +13,7 @@ public static class BookingsSetup
         services.AddSingleton<BookingIds>();
         services.AddSingleton<BookingService>();
         services.AddSingleton<BookingUpdater>();
+        services.AddSingleton<PaymentEventConsumer>();
         return services;
     }
 

@@ -1,29 +1,21 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PaymentFunctions.Http;
 
 namespace PaymentFunctions.Bookings;
 
-public sealed class CreateBookingFunction(SpaAuthorization auth, BookingService service, IdempotencyKeys keys)
+/// POST /api/bookings {ticketTypeId, quantity}: a PENDING booking held for the caller. Idempotency-Key supported.
+public sealed class CreateBookingFunction(BookingService service, IdempotencyKeys keys)
 {
     [Function("CreateBooking")]
-    public async Task<IResult> RunAsync(
+    [Authorize]
+    public async Task<Results<Results<Created<BookingView>, ValidationProblem>, StoredResponse, ProblemHttpResult, ValidationProblem>> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "bookings")] HttpRequest request, CancellationToken ct)
     {
-        var http = request.HttpContext;
-        if (await auth.DenyAsync(http) is { } denied)
-        {
-            return denied;
-        }
-
+        var userId = request.HttpContext.User.UserId();
         var body = await JsonBody.ReadAsync<CreateBookingRequest>(request, ct);
-        if (body.Problem is not null)
-        {
-            return body.Problem;
-        }
-
-        var userId = http.User.UserId();
-        return await keys.ExecuteAsync(http, userId, body.Raw, async () => Created(await service.CreateAsync(userId, body.Value!, ct)));
+        return await keys.ExecuteAsync(request.HttpContext, userId, body, _ => null, async value => Created(await service.CreateAsync(userId, value, ct)));
     }
 
     private static Results<Created<BookingView>, ValidationProblem> Created(BookingCreateResult result) =>

@@ -1,19 +1,16 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PaymentFunctions.Http;
 
 namespace PaymentFunctions.Bookings;
 
-public sealed class GetBookingFunction(SpaAuthorization auth, BookingService service)
+/// GET /api/bookings/{id}: the caller's own booking; another user's is a 404 exactly like a missing one.
+public sealed class GetBookingFunction(BookingService service)
 {
     [Function("GetBooking")]
-    public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bookings/{id}")] HttpRequest request, string id, CancellationToken ct)
-    {
-        if (await auth.DenyAsync(request.HttpContext) is { } denied)
-        {
-            return denied;
-        }
-
-        return await service.GetAsync(request.HttpContext.User.UserId(), id, ct) is { } booking ? TypedResults.Ok(booking) : BookingsSetup.NotFound();
-    }
+    [Authorize]
+    public async Task<Results<Ok<BookingView>, ProblemHttpResult>> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bookings/{id}")] HttpRequest request, string id, CancellationToken ct) =>
+        await service.GetAsync(request.HttpContext.User.UserId(), id, ct) is { } booking ? TypedResults.Ok(booking) : BookingsSetup.NotFound();
 }

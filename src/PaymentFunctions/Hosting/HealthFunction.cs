@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PaymentFunctions.Storage;
@@ -7,6 +8,7 @@ namespace PaymentFunctions.Hosting;
 public sealed class HealthFunction(PaymentTables tables, TimeProvider time, ILogger<HealthFunction> logger)
 {
     [Function("Health")]
+    [AllowAnonymous] // A load balancer's probe carries no token.
     public async Task<Results<Ok<HealthReport>, ProblemHttpResult>> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, CancellationToken cancellationToken)
     {

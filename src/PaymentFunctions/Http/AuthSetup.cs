@@ -11,7 +11,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace PaymentFunctions.Http;
 
 /// Bearer JWTs for the SPA functions and CORS for the SPA's origins. The functions apply the policy themselves
-/// (SpaAuthorization), which also answers 401/403 as problem+json; CORS is ASP.NET Core's only when standalone.
+/// (FunctionAuthorization, from each function's [Authorize]), which also answers 401/403 as problem+json; CORS is ASP.NET Core's only when standalone.
 public static class AuthSetup
 {
     public const string SpaPolicy = "spa";
@@ -25,7 +25,7 @@ public static class AuthSetup
     public static IServiceCollection AddSpaAuth(this IServiceCollection services)
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<SpaAuthorization>();
+        services.AddSingleton<FunctionAuthorization>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         // AddAuthentication also adds ASP.NET Core data protection, whose hosted service loads (on a first start,
         // creates and writes) an XML key ring on disk at every start. Bearer tokens protect no data: not started.
@@ -37,6 +37,8 @@ public static class AuthSetup
             .Configure<IOptions<AuthOptions>>((jwt, auth) => ConfigureJwt(jwt, auth.Value));
         services.AddAuthorizationBuilder()
             .AddPolicy(SpaPolicy, policy => RequireUser(policy))
+            // What a bare [Authorize] on a function means.
+            .SetDefaultPolicy(RequireUser(new AuthorizationPolicyBuilder()).Build())
             .AddPolicy(PaymentsAdminPolicy, policy => RequireUser(policy).RequireRole(PaymentsAdminRole));
 
         services.AddOptions<SpaCorsOptions>().BindConfiguration(SpaCorsOptions.Section)

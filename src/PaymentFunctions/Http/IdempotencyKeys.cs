@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using PaymentFunctions.Storage;
 
@@ -21,8 +22,33 @@ public sealed partial class IdempotencyKeys(PaymentTables tables, TimeProvider t
     public const string ReplayedHeader = "Idempotent-Replayed";
     private const int MaxClaimAttempts = 5;
 
+    /// A JSON body's problems first, then the caller's own validation of it: both are answered before the key is
+    /// claimed (a 4xx changes nothing, so nothing is stored for it). Then as below.
+    public async Task<Results<TAnswer, StoredResponse, ProblemHttpResult, ValidationProblem>> ExecuteAsync<TBody, TAnswer>(
+        HttpContext http, string userId, JsonRequest<TBody> body, Func<TBody, ValidationProblem?> validate, Func<TBody, Task<TAnswer>> handler)
+        where TBody : class
+        where TAnswer : IResult
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(validate);
+        if (body.Problem is { } problem)
+        {
+            return problem.Result switch
+            {
+                ValidationProblem invalid => invalid,
+                ProblemHttpResult refused => refused,
+                _ => throw new InvalidOperationException("JsonBody answers ProblemHttpResult or ValidationProblem."),
+            };
+        }
+
+        var value = body.Value!;
+        return validate(value) is { } validation ? validation : await ExecuteAsync(http, userId, body.Raw, () => handler(value));
+    }
+
     /// Runs handler at most once per (user, key) within the key lifetime; without the header it just runs it.
-    public async Task<IResult> ExecuteAsync(HttpContext http, string userId, byte[] body, Func<Task<IResult>> handler)
+    public async Task<Results<TAnswer, StoredResponse, ProblemHttpResult, ValidationProblem>> ExecuteAsync<TAnswer>(
+        HttpContext http, string userId, byte[] body, Func<Task<TAnswer>> handler)
+        where TAnswer : IResult
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(handler);

@@ -52,10 +52,10 @@ public static class JsonBody
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 
-    private static JsonRequest<T> Failed<T>(IResult problem, byte[]? raw = null)
+    private static JsonRequest<T> Failed<T>(Results<ProblemHttpResult, ValidationProblem> problem, byte[]? raw = null)
         where T : class => new(raw ?? [], null, problem);
 }
 
 /// The body's raw bytes (for the Idempotency-Key fingerprint) and its value, or the problem to answer with.
-public sealed record JsonRequest<T>(byte[] Raw, T? Value, IResult? Problem)
+public sealed record JsonRequest<T>(byte[] Raw, T? Value, Results<ProblemHttpResult, ValidationProblem>? Problem)
     where T : class;

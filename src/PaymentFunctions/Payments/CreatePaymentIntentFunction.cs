@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PaymentFunctions.Bookings;
@@ -5,35 +6,25 @@ using PaymentFunctions.Http;
 
 namespace PaymentFunctions.Payments;
 
-public sealed class CreatePaymentIntentFunction(SpaAuthorization auth, PaymentIntentIssuer issuer, IdempotencyKeys keys)
+public sealed class CreatePaymentIntentFunction(PaymentIntentIssuer issuer, IdempotencyKeys keys)
 {
     /// How long the SPA should wait before retrying when Stripe is unavailable.
     private const string StripeRetryAfterSeconds = "5";
 
     [Function("CreatePaymentIntent")]
-    public async Task<IResult> RunAsync(
+    [Authorize]
+    public async Task<Results<Results<Created<IntentView>, Ok<IntentView>, ProblemHttpResult>, StoredResponse, ProblemHttpResult, ValidationProblem>> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "payments/intents")] HttpRequest request, CancellationToken ct)
     {
         var http = request.HttpContext;
-        if (await auth.DenyAsync(http) is { } denied)
-        {
-            return denied;
-        }
-
-        var body = await JsonBody.ReadAsync<CreateIntentRequest>(request, ct);
-        if (body.Problem is not null)
-        {
-            return body.Problem;
-        }
-
-        if (body.Value!.BookingId is not { Length: > 0 } bookingId)
-        {
-            return JsonBody.Invalid("bookingId", "bookingId is required.");
-        }
-
         var userId = http.User.UserId();
-        return await keys.ExecuteAsync(http, userId, body.Raw, async () => Map(http, await issuer.IssueAsync(userId, bookingId, body.Value.SavePaymentMethod == true, ct)));
+        var body = await JsonBody.ReadAsync<CreateIntentRequest>(request, ct);
+        return await keys.ExecuteAsync(http, userId, body, Validate, async value =>
+            Map(http, await issuer.IssueAsync(userId, value.BookingId!, value.SavePaymentMethod == true, ct)));
     }
+
+    private static ValidationProblem? Validate(CreateIntentRequest body) =>
+        body.BookingId is { Length: > 0 } ? null : JsonBody.Invalid("bookingId", "bookingId is required.");
 
     private static Results<Created<IntentView>, Ok<IntentView>, ProblemHttpResult> Map(HttpContext http, IntentResult result)
     {

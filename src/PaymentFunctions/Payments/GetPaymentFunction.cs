@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Http;
@@ -5,17 +7,11 @@ using PaymentFunctions.Http;
 namespace PaymentFunctions.Payments;
 
 /// The payment state the SPA polls.
-public sealed class GetPaymentFunction(SpaAuthorization auth, PaymentStatusReader reader)
+public sealed class GetPaymentFunction(PaymentStatusReader reader)
 {
     [Function("GetPaymentStatus")]
-    public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "payments/{bookingId}")] HttpRequest request, string bookingId, CancellationToken ct)
-    {
-        if (await auth.DenyAsync(request.HttpContext) is { } denied)
-        {
-            return denied;
-        }
-
-        return await reader.ReadAsync(request.HttpContext.User.UserId(), bookingId, ct) is { } status ? TypedResults.Ok(status) : BookingsSetup.NotFound();
-    }
+    [Authorize]
+    public async Task<Results<Ok<PaymentStatusView>, ProblemHttpResult>> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "payments/{bookingId}")] HttpRequest request, string bookingId, CancellationToken ct) =>
+        await reader.ReadAsync(request.HttpContext.User.UserId(), bookingId, ct) is { } status ? TypedResults.Ok(status) : BookingsSetup.NotFound();
 }

@@ -15,6 +15,8 @@ public static class WebhooksSetup
         services.AddSingleton<BookingResolver>();
         services.AddSingleton<WebhookProcessor>();
         services.AddSingleton<WebhookAdmission>();
+        services.AddSingleton<SignedEventReader>();
+        services.AddSingleton<WebhookReceiver>();
         services.AddSingleton<StripeReconciliation>();
         return services;
     }

@@ -23,7 +23,8 @@ public sealed class ObservabilityTests
         var message = CloudEventEnvelope.ToOutboxMessage(paymentEvent);
         var capture = new ScopeCapture();
         using var loggers = LoggerFactory.Create(logging => logging.AddProvider(capture));
-        var function = new BookingPaymentEventsFunction(host.Services.GetRequiredService<BookingUpdater>(), loggers.CreateLogger<BookingPaymentEventsFunction>());
+        var consumer = new PaymentEventConsumer(host.Services.GetRequiredService<BookingUpdater>(), loggers.CreateLogger<PaymentEventConsumer>());
+        var function = new BookingPaymentEventsFunction(consumer, loggers.CreateLogger<BookingPaymentEventsFunction>());
         var context = new StandaloneFunctionContext(BookingPaymentEventsFunction.Name, host.Services, new Dictionary<string, object?> { ["MessageId"] = message.MessageId, ["DeliveryCount"] = "1" }, CancellationToken.None);
 
         await function.RunAsync(Encoding.UTF8.GetBytes(message.Body), context, CancellationToken.None);

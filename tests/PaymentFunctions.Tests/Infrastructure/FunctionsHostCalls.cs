@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
+using PaymentFunctions.Hosting;
 using PaymentFunctions.Hosting.Standalone;
 using PaymentFunctions.Messaging;
 

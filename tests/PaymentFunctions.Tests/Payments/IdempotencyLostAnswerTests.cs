@@ -30,11 +30,11 @@ public sealed class IdempotencyLostAnswerTests
         var result = await keys.ExecuteAsync(http, "user-1", "{}"u8.ToArray(), () =>
         {
             runs++;
-            return Task.FromResult<IResult>(TypedResults.Created("/api/bookings/1", new { id = 1 }));
+            return Task.FromResult(TypedResults.Created("/api/bookings/1", new { id = 1 }));
         });
 
         Assert.Equal(1, runs);
-        var answer = Assert.IsType<StoredResponse>(result);
+        var answer = Assert.IsType<StoredResponse>(result.Result);
         Assert.Equal(StatusCodes.Status201Created, answer.Status);
         Assert.False(answer.Replayed);
     }

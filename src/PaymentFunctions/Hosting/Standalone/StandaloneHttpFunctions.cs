@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
+using PaymentFunctions.Http;
 
 namespace PaymentFunctions.Hosting.Standalone;
 
@@ -22,6 +23,12 @@ public static class StandaloneHttpFunctions
 
     private static async Task InvokeAsync(FunctionEntry function, HttpContext http)
     {
+        if (await http.RequestServices.GetRequiredService<FunctionAuthorization>().DenyAsync(function.Method, http) is { } denied)
+        {
+            await denied.ExecuteAsync(http);
+            return;
+        }
+
         var result = await FunctionInvoker.InvokeAsync(function, http.RequestServices, p => p.ParameterType switch
         {
             var t when t == typeof(HttpRequest) => http.Request,

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PaymentFunctions.Http;
 using PaymentFunctions.Payments.StripeApi;
@@ -6,20 +8,16 @@ using Stripe;
 namespace PaymentFunctions.Payments.Customers;
 
 /// GET /api/payment-methods: the caller's saved cards (id, brand, last4, expiry month/year).
-public sealed class ListPaymentMethodsFunction(SpaAuthorization auth, SavedCards cards, ILogger<ListPaymentMethodsFunction> logger)
+public sealed class ListPaymentMethodsFunction(SavedCards cards, ILogger<ListPaymentMethodsFunction> logger)
 {
     [Function("ListPaymentMethods")]
-    public async Task<IResult> RunAsync(
+    [Authorize]
+    public async Task<Results<Ok<SavedCardList>, ProblemHttpResult>> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "payment-methods")] HttpRequest request, CancellationToken ct)
     {
-        if (await auth.DenyAsync(request.HttpContext) is { } denied)
-        {
-            return denied;
-        }
-
         try
         {
-            return TypedResults.Ok(new { data = await cards.ListAsync(request.HttpContext.User.UserId(), ct) });
+            return TypedResults.Ok(new SavedCardList(await cards.ListAsync(request.HttpContext.User.UserId(), ct)));
         }
         catch (Exception ex) when (ex is StripeException || StripeFailure.IsUnreachable(ex, ct))
         {
@@ -27,3 +25,6 @@ public sealed class ListPaymentMethodsFunction(SpaAuthorization auth, SavedCards
         }
     }
 }
+
+/// The answer's shape, {"data": [...]}, as Stripe's own lists have it.
+public sealed record SavedCardList(IReadOnlyList<SavedCardView> Data);

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PaymentFunctions.Http;
 
@@ -8,18 +10,14 @@ namespace PaymentFunctions.Payments.Refunds;
 /// required: it is the only thing that tells a retry or a double click from a second refund, so without it the
 /// request is refused (400, as draft-ietf-httpapi-idempotency-key-header asks for a missing required key; 428 is
 /// for conditional requests, If-Match and the like) before anything reaches Stripe or storage.
-public sealed class StaffRefundFunction(SpaAuthorization auth, StaffRefunds staffRefunds, IdempotencyKeys keys)
+public sealed class StaffRefundFunction(StaffRefunds staffRefunds, IdempotencyKeys keys)
 {
     [Function("StaffRefund")]
-    public async Task<IResult> RunAsync(
+    [Authorize(Policy = AuthSetup.PaymentsAdminPolicy)]
+    public async Task<Results<Results<Ok<RefundAnswer>, Accepted<RefundAnswer>, ProblemHttpResult>, StoredResponse, ProblemHttpResult, ValidationProblem>> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/bookings/{id}/refunds")] HttpRequest request, string id, CancellationToken ct)
     {
         var http = request.HttpContext;
-        if (await auth.DenyAsync(http, AuthSetup.PaymentsAdminPolicy) is { } denied)
-        {
-            return denied;
-        }
-
         if (!request.Headers.TryGetValue(IdempotencyKeys.HeaderName, out var header))
         {
             return TypedResults.ValidationProblem(
@@ -28,29 +26,19 @@ public sealed class StaffRefundFunction(SpaAuthorization auth, StaffRefunds staf
                 detail: $"Staff refunds need an {IdempotencyKeys.HeaderName} header, so that a retry or a double click cannot refund twice. Nothing was refunded.");
         }
 
-        var body = await JsonBody.ReadAsync<StaffRefundRequest>(request, ct);
-        if (body.Problem is not null)
-        {
-            return body.Problem;
-        }
-
-        if (body.Value!.Amount is not ({ } amount and >= 1))
-        {
-            return JsonBody.Invalid("amount", "amount is required: an integer of at least 1, in the booking currency's minor units.");
-        }
-
-        if (body.Value.Reason is not { } reason || !StaffRefunds.Reasons.Contains(reason))
-        {
-            return JsonBody.Invalid("reason", $"reason is required: one of {string.Join(", ", StaffRefunds.Reasons)}.");
-        }
-
         var staffUserId = http.User.UserId();
+        var body = await JsonBody.ReadAsync<StaffRefundRequest>(request, ct);
         // A malformed key is refused by keys.ExecuteAsync, which is where its answer comes from.
-        return await keys.ExecuteAsync(http, staffUserId, body.Raw, async () =>
+        return await keys.ExecuteAsync(http, staffUserId, body, Validate, async value =>
             IdempotencyKeyHeader.TryParse(header, out var key)
-                ? RefundHttp.Map(http, await staffRefunds.RefundAsync(staffUserId, id, amount, reason, key, ct))
+                ? RefundHttp.Map(http, await staffRefunds.RefundAsync(staffUserId, id, value.Amount!.Value, value.Reason!, key, ct))
                 : throw new InvalidOperationException("IdempotencyKeys runs the handler only for a key that parses."));
     }
+
+    private static ValidationProblem? Validate(StaffRefundRequest body) =>
+        body.Amount is not >= 1 ? JsonBody.Invalid("amount", "amount is required: an integer of at least 1, in the booking currency's minor units.")
+        : body.Reason is not { } reason || !StaffRefunds.Reasons.Contains(reason) ? JsonBody.Invalid("reason", $"reason is required: one of {string.Join(", ", StaffRefunds.Reasons)}.")
+        : null;
 }
 
 /// POST /api/admin/bookings/{id}/refunds. Nullable so that a missing field is a validation error, not a default.

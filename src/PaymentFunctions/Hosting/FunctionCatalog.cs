@@ -2,7 +2,7 @@ using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Extensions.Abstractions;
 
-namespace PaymentFunctions.Hosting.Standalone;
+namespace PaymentFunctions.Hosting;
 
 /// One [Function] method and its trigger, as the worker SDK sees it when it writes functions.metadata.
 public sealed record FunctionEntry(string Name, MethodInfo Method, TriggerBindingAttribute Trigger)
@@ -23,10 +23,17 @@ public sealed record FunctionEntry(string Name, MethodInfo Method, TriggerBindin
 }
 
 /// The app's functions found by reflection over the same attributes the SDK reads, so the standalone host
-/// serves exactly what functions.metadata declares (a test checks the two agree).
+/// serves exactly what functions.metadata declares (a test checks the two agree), and both hosts find a
+/// function's declared authorization on the same method.
 public static class FunctionCatalog
 {
     public static IReadOnlyList<FunctionEntry> All { get; } = Discover(typeof(FunctionCatalog).Assembly);
+
+    private static readonly Dictionary<string, FunctionEntry> ByName = All.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
+
+    /// The function the Functions host is invoking (FunctionDefinition.Name is the [Function] name).
+    public static FunctionEntry Named(string name) =>
+        ByName.TryGetValue(name, out var function) ? function : throw new InvalidOperationException($"No function is named {name}.");
 
     public static IReadOnlyList<FunctionEntry> Discover(Assembly assembly) =>
     [
