@@ -7,6 +7,7 @@ using static PaymentFunctions.Tests.Payments.SpaCalls;
 
 namespace PaymentFunctions.Tests.Bookings;
 
+/// tools/mint-dev-token.sh as the README's journey and docs/http-api.md ("Development tokens") use it.
 [Collection(AppHostGroup.Name)]
 public sealed class MintDevTokenScriptTests
 {

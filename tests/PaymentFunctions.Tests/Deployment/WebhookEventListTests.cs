@@ -5,15 +5,15 @@ using PaymentFunctions.Webhooks;
 namespace PaymentFunctions.Tests.Deployment;
 
 /// The Stripe webhook endpoint must send every event the app handles: an event left off (a refund.failed, say) is
-/// one the app never hears of. infra/README.md's list is what an operator enables, so it must be the mapper's list.
+/// one the app never hears of. docs/stripe.md's list is what an operator enables, so it must be the mapper's list.
 public sealed partial class WebhookEventListTests
 {
     [Fact]
     public void TheEndpointsEventListInTheDeployStepsIsExactlyTheEventsTheAppHandles()
     {
-        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "infra", "README.md"));
-        var block = Block().Match(readme);
-        Assert.True(block.Success, "infra/README.md should list the Stripe events between <!-- stripe-enabled-events --> markers.");
+        var page = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "stripe.md"));
+        var block = Block().Match(page);
+        Assert.True(block.Success, "docs/stripe.md should list the Stripe events between <!-- stripe-enabled-events --> markers.");
 
         var listed = Code().Matches(block.Groups["list"].Value).Select(m => m.Groups["type"].Value).ToList();
 

@@ -60,7 +60,7 @@ public sealed class ApiFuzzFindingsTests : IAsyncLifetime
         answer.AssertProblem(HttpStatusCode.RequestEntityTooLarge);
     }
 
-    /// Kestrel refuses these before any middleware of the app runs, with an empty body: the README says so.
+    /// Kestrel refuses these before any middleware of the app runs, with an empty body: docs/http-api.md says so.
     [Theory]
     [InlineData("a NUL in the path", "GET /api/bookings/a%00b HTTP/1.1\r\nHost: x\r\n\r\n", 400)]
     [InlineData("a request line over 8 KiB", "GET /api/bookings/{long} HTTP/1.1\r\nHost: x\r\n\r\n", 414)]

@@ -11,7 +11,7 @@ public static class FuzzAnswers
     public static readonly string[] Secrets = [PaymentAppHost.StripeKey, PaymentAppHost.WebhookSecret, TestTokens.SigningKey];
 
     /// kestrelMayRefuse: the request is one Kestrel answers by itself, before the app sees it (a NUL in the path,
-    /// headers over 32 KiB, a request line over 8 KiB): an empty 400, 431 or 414 is then what the README documents.
+    /// headers over 32 KiB, a request line over 8 KiB): an empty 400, 431 or 414 is then what docs/http-api.md documents.
     public static async Task<(int Status, string Body)> CheckAsync(HttpResponseMessage response, string input, bool kestrelMayRefuse = false)
     {
         var status = (int)response.StatusCode;

@@ -7,7 +7,7 @@ using PaymentFunctions.Tests.Infrastructure;
 
 namespace PaymentFunctions.Tests.Webhooks;
 
-/// The webhook's storage budget (README "Storage"), pinned call by call: a read before the transaction would be a
+/// The webhook's storage budget (docs/architecture.md, "Storage round trips"), pinned call by call: a read before the transaction would be a
 /// round trip on every webhook, and a query on every redelivery.
 public sealed class WebhookRoundTripTests : IAsyncLifetime
 {
