@@ -23,6 +23,7 @@ public static class RowKeys
     public const string IntentIndexRow = "booking";
     public const string HoldPrefix = "hold|";
     public const string CheckpointPartition = "checkpoint";
+    public const string TimerLeasePartition = "timer-lease";
     public const string StripeEventsCheckpointRow = "stripe-events";
     public const string CustomerOfUserRow = "customer";
     public const string UserOfCustomerRow = "user";
@@ -82,6 +83,9 @@ public static class RowKeys
     public static string StripeEventRecordPartition(string kind, string type) => $"stripe-event|{Part(kind)}|{Part(type)}";
 
     public static string StripeEventRecordRow(string stripeEventId) => Part(stripeEventId);
+
+    /// One lease row per timer function (Lookups), shared by every standalone instance on the storage account.
+    public static string TimerLease(string functionName) => Part(functionName);
 
     /// IdempotencyKeys partition: the user, so keys are scoped per user.
     public static string IdempotencyPartition(string userId) => Part(userId);

@@ -1,5 +1,6 @@
 using PaymentFunctions.Http;
 using PaymentFunctions.Messaging.Local;
+using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Hosting.Standalone;
 
@@ -22,6 +23,7 @@ public static class StandaloneSetup
         // Read at registration: a hosted service cannot be added later. Under the Functions host the host fires them.
         if (configuration.GetValue<bool>("Timers:RunLocally"))
         {
+            services.AddSingleton<TimerLeases>();
             services.AddSingleton<StandaloneTimers>();
             services.AddHostedService(sp => sp.GetRequiredService<StandaloneTimers>());
         }
