@@ -11,7 +11,34 @@ param environmentName string
 param location string = resourceGroup().location
 
 @description('App Service plan SKU: a dedicated Linux plan keeps the worker warm (Always On) and needs no Azure Files share.')
-param planSku string = 'P0v3'
+param planSku string = 'P1v3'
+
+@description('Instances the plan always runs (raise it a day before an on-sale; see infra/README.md, sizing).')
+@minValue(1)
+@maxValue(30)
+param minimumInstances int = 2
+
+@description('Instances autoscale may add up to, on CPU.')
+@minValue(1)
+@maxValue(30)
+param maximumInstances int = 10
+
+@description('Service Bus tier. Standard is throttled at about 1,000 credits/s per namespace, which an on-sale peak exceeds; Standard is enough for dev and test.')
+@allowed([
+  'Standard'
+  'Premium'
+])
+param serviceBusSku string = 'Premium'
+
+@description('Premium messaging units (ignored for Standard).')
+@allowed([
+  1
+  2
+  4
+  8
+  16
+])
+param serviceBusMessagingUnits int = 1
 
 @description('Stripe secret key (sk_test_/sk_live_/rk_...). Stored in Key Vault only.')
 @secure()
@@ -110,14 +137,20 @@ resource serviceBus 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: names.serviceBus
   location: location
   sku: {
-    name: 'Standard'
-    tier: 'Standard'
+    name: serviceBusSku
+    tier: serviceBusSku
+    capacity: serviceBusSku == 'Premium' ? serviceBusMessagingUnits : null
   }
   properties: {
     disableLocalAuth: true // no SAS keys: Entra ID only
     minimumTlsVersion: '1.2'
   }
 }
+
+// Sized in infra/README.md: 5 GiB holds an hour of an on-sale's peak unconsumed many times over; 14 days of TTL
+// outlasts any consumer outage we would not notice, and an expired message is dead-lettered, not dropped.
+var topicMaxSizeInMegabytes = 5120
+var messageTimeToLive = 'P14D'
 
 // Duplicate detection drops resends of the same MessageId (outbox resends after a crash) within the window.
 resource paymentsTopic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
@@ -127,6 +160,8 @@ resource paymentsTopic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
     requiresDuplicateDetection: true
     duplicateDetectionHistoryTimeWindow: 'P1D'
     supportOrdering: true
+    maxSizeInMegabytes: topicMaxSizeInMegabytes
+    defaultMessageTimeToLive: messageTimeToLive
   }
 }
 
@@ -161,6 +196,8 @@ resource bookingsTopic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
     requiresDuplicateDetection: true
     duplicateDetectionHistoryTimeWindow: 'P1D'
     supportOrdering: true
+    maxSizeInMegabytes: topicMaxSizeInMegabytes
+    defaultMessageTimeToLive: messageTimeToLive
   }
 }
 
@@ -222,9 +259,69 @@ resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   kind: 'linux'
   sku: {
     name: planSku
+    capacity: minimumInstances
   }
   properties: {
     reserved: true // Linux
+  }
+}
+
+// Scale-out on CPU between minimumInstances and maximumInstances. Timers stay singletons (the host's lease), the
+// Service Bus trigger spreads over instances, HTTP over the front end; storage partitions are per booking.
+resource autoscale 'Microsoft.Insights/autoscalesettings@2022-10-01' = {
+  name: '${names.plan}-autoscale'
+  location: location
+  properties: {
+    enabled: true
+    targetResourceUri: plan.id
+    profiles: [
+      {
+        name: 'cpu'
+        capacity: {
+          minimum: string(minimumInstances)
+          maximum: string(max(minimumInstances, maximumInstances))
+          default: string(minimumInstances)
+        }
+        rules: [
+          {
+            metricTrigger: {
+              metricName: 'CpuPercentage'
+              metricResourceUri: plan.id
+              timeGrain: 'PT1M'
+              statistic: 'Average'
+              timeWindow: 'PT5M'
+              timeAggregation: 'Average'
+              operator: 'GreaterThan'
+              threshold: 65
+            }
+            scaleAction: {
+              direction: 'Increase'
+              type: 'ChangeCount'
+              value: '2'
+              cooldown: 'PT3M'
+            }
+          }
+          {
+            metricTrigger: {
+              metricName: 'CpuPercentage'
+              metricResourceUri: plan.id
+              timeGrain: 'PT1M'
+              statistic: 'Average'
+              timeWindow: 'PT15M'
+              timeAggregation: 'Average'
+              operator: 'LessThan'
+              threshold: 25
+            }
+            scaleAction: {
+              direction: 'Decrease'
+              type: 'ChangeCount'
+              value: '1'
+              cooldown: 'PT15M'
+            }
+          }
+        ]
+      }
+    ]
   }
 }
 

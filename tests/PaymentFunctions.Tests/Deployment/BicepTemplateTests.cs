@@ -46,6 +46,34 @@ public sealed class BicepTemplateTests
         Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(stdout).RootElement.GetProperty("parameters").GetProperty("ticketTypes").ValueKind);
     }
 
+    /// Sized for an on-sale (infra/README.md): Premium Service Bus by default, bounded topics whose expired messages
+    /// are dead-lettered, and a plan that starts with two instances and scales out on CPU.
+    [Fact]
+    public async Task TheTemplateIsSizedForAnOnSale()
+    {
+        var (exitCode, stdout, stderr) = await BicepCli.RunAsync("build", BicepCli.TemplatePath, "--stdout");
+        Assert.True(exitCode == 0, $"bicep build exited {exitCode}: {stderr}");
+        var template = JsonNode.Parse(stdout)!;
+        var resources = template["resources"]!.AsObject();
+        JsonNode Properties(string symbol) => resources[symbol]!["properties"]!;
+        JsonNode DefaultOf(string parameter) => template["parameters"]![parameter]!["defaultValue"]!;
+
+        Assert.Equal("Premium", DefaultOf("serviceBusSku").GetValue<string>());
+        Assert.Equal(2, DefaultOf("minimumInstances").GetValue<int>());
+        foreach (var topic in new[] { "paymentsTopic", "bookingsTopic" })
+        {
+            Assert.Equal("[variables('topicMaxSizeInMegabytes')]", Properties(topic)["maxSizeInMegabytes"]!.GetValue<string>());
+            Assert.Equal("[variables('messageTimeToLive')]", Properties(topic)["defaultMessageTimeToLive"]!.GetValue<string>());
+        }
+
+        Assert.Equal(5120, template["variables"]!["topicMaxSizeInMegabytes"]!.GetValue<int>());
+        Assert.Equal("P14D", template["variables"]!["messageTimeToLive"]!.GetValue<string>());
+        Assert.True(Properties("bookingSubscription")["deadLetteringOnMessageExpiration"]!.GetValue<bool>());
+        Assert.Equal("Microsoft.Insights/autoscalesettings", resources["autoscale"]!["type"]!.GetValue<string>());
+        var rules = Properties("autoscale")["profiles"]![0]!["rules"]!.AsArray();
+        Assert.Equal(["Increase", "Decrease"], rules.Select(r => r!["scaleAction"]!["direction"]!.GetValue<string>()));
+    }
+
     /// The host refuses a function whose %Setting% or connection does not resolve: every name the triggers in
     /// functions.metadata use must be an app setting of the template (":" spelled "__"), and the app must run as
     /// the .NET 10 isolated worker.
