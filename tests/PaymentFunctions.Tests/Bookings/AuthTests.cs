@@ -174,6 +174,7 @@ public sealed class AuthTests : IAsyncLifetime
             config[key] = value;
         }
 
+        HostStarts.Count("AuthTests.StartFailure");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(config);

@@ -85,6 +85,7 @@ public sealed class ProcessModeTests
 
     private static Process Start(string[] arguments, Dictionary<string, string> environment)
     {
+        HostStarts.Count(nameof(ProcessModeTests));
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppOutput.Directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(AppOutput.File("PaymentFunctions.dll"));
         foreach (var argument in arguments)

@@ -129,6 +129,7 @@ public sealed class StartupConfigurationTests
 
     internal static WebApplicationFactory<Program> Start(string environment, Dictionary<string, string?> settings)
     {
+        HostStarts.Count(nameof(WebApplicationFactory<Program>));
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment(environment);

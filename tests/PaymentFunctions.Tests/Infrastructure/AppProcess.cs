@@ -33,6 +33,7 @@ public sealed class AppProcess : IAsyncDisposable
     /// Starts the app and waits until /api/health answers 200.
     public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
     {
+        HostStarts.Count(nameof(AppProcess));
         var port = FreePort.Next();
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppOutput.Directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(AppOutput.File("PaymentFunctions.dll"));

@@ -14,6 +14,7 @@ internal static class FailedStart
 {
     public static Exception Of(string environment, Dictionary<string, string?> settings)
     {
+        HostStarts.Count(nameof(FailedStart));
         IHost? host = null;
         try
         {
