@@ -17,13 +17,9 @@ using static PaymentFunctions.Tests.Payments.SpaCalls;
 namespace PaymentFunctions.Tests.Bookings;
 
 [Collection(AppHostGroup.Name)]
-public sealed class AuthTests : IAsyncLifetime
+public sealed class AuthTests(InProcessAppHost fixture)
 {
-    private PaymentAppHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await PaymentAppHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private readonly PaymentAppHost _host = fixture.Host;
 
     public static TheoryData<string, string> BadTokens => new()
     {

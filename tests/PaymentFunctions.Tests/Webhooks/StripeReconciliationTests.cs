@@ -8,13 +8,12 @@ namespace PaymentFunctions.Tests.Webhooks;
 
 /// The webhook endpoint is "misconfigured" (the emulator delivers nowhere); the timer-triggered
 /// reconciliation lists Stripe's events and loses nothing.
-public sealed class StripeReconciliationTests : IAsyncLifetime
+public sealed class StripeReconciliationTests(StripeReconciliationTests.Host fixture) : IClassFixture<StripeReconciliationTests.Host>
 {
-    private PaymentAppHost _host = null!;
+    private readonly PaymentAppHost _host = fixture.Host;
 
-    public async Task InitializeAsync() => _host = await PaymentAppHost.StartAsync(deliverWebhooks: false);
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    /// Local mode with the emulator delivering no webhooks.
+    public sealed class Host() : SharedAppHost(() => PaymentAppHost.StartAsync(deliverWebhooks: false));
 
     [Fact]
     public async Task MissedWebhooksAreFoundByReconciliationAndAppliedOnce()

@@ -11,6 +11,7 @@ namespace PaymentFunctions.Tests.Webhooks;
 /// round trip on every webhook, and a query on every redelivery.
 public sealed class WebhookRoundTripTests : IAsyncLifetime
 {
+    // A host per test: each test counts every storage call its host makes, so no other test's work may share it.
     private readonly RecordRequests _storage = new();
     private PaymentAppHost _host = null!;
 
