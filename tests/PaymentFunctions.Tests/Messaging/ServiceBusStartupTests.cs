@@ -138,7 +138,7 @@ public sealed class ServiceBusStartupTests
         await factory.DisposeAsync();
 
         // Program's app.Run() disposes the host (and so the container) on its own thread once the host stopped.
-        Assert.True(await TestBookings.EventuallyAsync(() => Task.FromResult(client.IsClosed), closed => closed), "the client was not closed with the host");
+        await TestBookings.EventuallyAsync(() => Task.FromResult(client.IsClosed), closed => closed, "the ServiceBusClient to be closed with the host");
     }
 
     // Host start may wrap the options failure; the test wants that failure itself, not a substring of a trace.

@@ -29,8 +29,7 @@ public sealed class StripeReconciliationTests(StripeReconciliationTests.Host fix
         run.AssertSucceeded();
         var payment = (await PaymentState.ReadAsync(_host.Tables, booking.Id, CancellationToken.None))!;
         Assert.Equal("succeeded", payment.Status);
-        var confirmed = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED);
-        Assert.Equal(BookingStatus.CONFIRMED, confirmed.Status);
+        await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED, $"booking {booking.Id} to be CONFIRMED");
 
         var again = await _host.Services.GetRequiredService<StripeReconciliation>().RunAsync(CancellationToken.None);
 
@@ -54,7 +53,6 @@ public sealed class StripeReconciliationTests(StripeReconciliationTests.Host fix
         _host.Faults.Rule = null;
         (await FunctionsHostCalls.FireTimerAsync(_host, StripeReconciliation.Name)).AssertSucceeded();
         Assert.NotNull(await _host.Tables.Lookups.FindAsync(RowKeys.CheckpointPartition, RowKeys.StripeEventsCheckpointRow, CancellationToken.None));
-        var confirmed = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED);
-        Assert.Equal(BookingStatus.CONFIRMED, confirmed.Status);
+        await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED, $"booking {booking.Id} to be CONFIRMED");
     }
 }
