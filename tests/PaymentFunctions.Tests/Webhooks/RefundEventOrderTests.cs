@@ -12,14 +12,14 @@ namespace PaymentFunctions.Tests.Webhooks;
 /// A refund that succeeded and then failed, told by Stripe's events in any order and with redeliveries: every order
 /// ends in the same booking, refund row and flag event.
 [Collection(AppHostGroup.Name)]
-public sealed class RefundEventOrderTests
+public sealed class RefundEventOrderTests(InProcessAppHost fixture)
 {
     private const long Amount = 5000;
 
     [Fact]
     public async Task RefundEventsInAnyOrderWithDuplicatesEndWithTheRefundFailedAndTheBookingFlaggedOnce()
     {
-        await using var host = await PaymentAppHost.StartAsync();
+        var host = fixture.Host;
         var refundCreated = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds());
         var inOrder = await RunAsync(host, refundCreated, events => events);
         var failedFirst = await RunAsync(host, refundCreated, events => [.. events.AsEnumerable().Reverse()]);
@@ -40,7 +40,7 @@ public sealed class RefundEventOrderTests
     [Fact]
     public async Task ARefundThatSucceedsStaysCountedWhateverTheOrderOfItsEvents()
     {
-        await using var host = await PaymentAppHost.StartAsync();
+        var host = fixture.Host;
         var booking = await PaidAsync(host);
         var (intentId, refundId, created) = (booking.PaymentIntentId!, "re_ok" + booking.Id[^10..], DateTimeOffset.UtcNow);
 
