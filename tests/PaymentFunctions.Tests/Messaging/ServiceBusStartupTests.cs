@@ -142,16 +142,5 @@ public sealed class ServiceBusStartupTests
     }
 
     // Host start may wrap the options failure; the test wants that failure itself, not a substring of a trace.
-    private static OptionsValidationException ValidationErrorOf(Exception error)
-    {
-        for (Exception? e = error; e is not null; e = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e.InnerException)
-        {
-            if (e is OptionsValidationException validation)
-            {
-                return validation;
-            }
-        }
-
-        throw new Xunit.Sdk.XunitException($"Start-up failed without an OptionsValidationException: {error}");
-    }
+    private static OptionsValidationException ValidationErrorOf(Exception error) => FailedStart.ValidationErrorOf(error);
 }
