@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using PaymentFunctions.Bookings;
+using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Hosting;
 using PaymentFunctions.Http;
 using PaymentFunctions.Tests.Infrastructure;
@@ -17,13 +18,9 @@ using static PaymentFunctions.Tests.Payments.SpaCalls;
 namespace PaymentFunctions.Tests.Bookings;
 
 [Collection(AppHostGroup.Name)]
-public sealed class AuthTests : IAsyncLifetime
+public sealed class AuthTests(InProcessAppHost fixture)
 {
-    private PaymentAppHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await PaymentAppHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private readonly PaymentAppHost _host = fixture.Host;
 
     public static TheoryData<string, string> BadTokens => new()
     {
@@ -137,9 +134,9 @@ public sealed class AuthTests : IAsyncLifetime
     {
         var failure = StartFailure("Production", new() { ["Auth:DevSigningKey"] = TestTokens.SigningKey, ["Auth:Authority"] = "https://login.example.com/tenant/v2.0" });
 
-        Assert.Contains("Auth:DevSigningKey", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("Production", failure.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(TestTokens.SigningKey, failure.Message, StringComparison.Ordinal);
+        Assert.Equal(typeof(AuthOptions), failure.OptionsType);
+        Assert.Equal(["Auth:DevSigningKey (HS256 development tokens) configures a development stand-in, which is refused in the Production environment and with Stripe:LiveMode."], FailedStart.Messages(failure));
+        Assert.DoesNotContain(TestTokens.SigningKey, failure.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -147,7 +144,8 @@ public sealed class AuthTests : IAsyncLifetime
     {
         var failure = StartFailure("Production", []);
 
-        Assert.Contains("Auth:Authority", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(typeof(AuthOptions), failure.OptionsType);
+        Assert.Equal(["Auth:Authority is required (the OIDC issuer of the SPA's tokens, e.g. https://login.microsoftonline.com/{tenant}/v2.0); outside Production Auth:DevSigningKey may be used instead."], FailedStart.Messages(failure));
     }
 
     [Fact]
@@ -155,7 +153,8 @@ public sealed class AuthTests : IAsyncLifetime
     {
         var failure = StartFailure("Production", new() { ["Auth:Authority"] = "https://login.example.com/tenant/v2.0", ["Catalog:TicketTypes:odd:UnitPrice"] = "10.005", ["Catalog:TicketTypes:odd:Currency"] = "EUR", ["Catalog:TicketTypes:odd:Name"] = "Odd" });
 
-        Assert.Contains("Catalog:TicketTypes:odd", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(typeof(CatalogOptions), failure.OptionsType);
+        Assert.Equal(["Catalog:TicketTypes:odd:UnitPrice/Currency cannot be charged: 10.005 EUR has more decimals than the currency allows (2). (Parameter 'amount')"], FailedStart.Messages(failure));
     }
 
     /// Builds and starts a host with just the app's auth and bookings registrations, so the only invalid
@@ -174,6 +173,7 @@ public sealed class AuthTests : IAsyncLifetime
             config[key] = value;
         }
 
+        HostStarts.Count("AuthTests.StartFailure");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(config);

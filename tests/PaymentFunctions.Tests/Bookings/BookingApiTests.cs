@@ -6,13 +6,9 @@ using static PaymentFunctions.Tests.Payments.SpaCalls;
 namespace PaymentFunctions.Tests.Bookings;
 
 [Collection(AppHostGroup.Name)]
-public sealed class BookingApiTests : IAsyncLifetime
+public sealed class BookingApiTests(InProcessAppHost fixture)
 {
-    private PaymentAppHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await PaymentAppHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private readonly PaymentAppHost _host = fixture.Host;
 
     [Theory]
     [InlineData("standard", 2, 5000, "EUR")]

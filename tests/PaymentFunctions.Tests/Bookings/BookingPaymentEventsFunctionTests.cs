@@ -11,14 +11,10 @@ namespace PaymentFunctions.Tests.Bookings;
 
 /// The Service Bus-triggered function, invoked with the body and binding data the Functions host gives it, with the
 /// production Service Bus publisher sending booking events through the recording ServiceBusClient double.
-public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
+public sealed class BookingPaymentEventsFunctionTests(ServiceBusAppHost fixture) : IClassFixture<ServiceBusAppHost>
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.UtcNow.AddMinutes(-5);
-    private PaymentAppHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await PaymentAppHost.StartAsync(serviceBus: true);
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private readonly PaymentAppHost _host = fixture.Host;
 
     [Fact]
     public async Task APaymentSucceededConfirmsTheBookingRecordsHistoryAndPublishesBookingConfirmed()
@@ -33,7 +29,7 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
         Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
         var history = BookingHistoryEntry.FromEntity(Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.HistoryPrefix)));
         Assert.Equal((BookingStatus.PENDING, BookingStatus.CONFIRMED, message.MessageId), (history.From!.Value, history.To, history.CausationId));
-        var published = Assert.Single(_host.ServiceBus!.Messages(EventTypes.BookingsTopic));
+        var published = Assert.Single(_host.ServiceBus!.Messages(EventTypes.BookingsTopic, booking.Id));
         Assert.Equal("booking_confirmed", published.Subject);
         Assert.Equal(booking.Id, published.SessionId);
         Assert.Equal("bookticket.bookings.booking_confirmed.v1", JsonDocument.Parse(published.Body.ToMemory()).RootElement.GetProperty("type").GetString());
@@ -50,7 +46,7 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
 
         Assert.Equal(BookingStatus.PAYMENT_FAILED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
         Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.HistoryPrefix));
-        Assert.Equal(1, _host.ServiceBus!.Received);
+        Assert.Single(_host.ServiceBus!.SentFor(booking.Id));
     }
 
     [Fact]
@@ -63,11 +59,11 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
         (await FunctionsHostCalls.DeliverAsync(_host, message)).AssertFailed();
         Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
         Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.OutboxPrefix));
-        Assert.Equal(0, _host.ServiceBus.Received);
+        Assert.Empty(_host.ServiceBus.SentFor(booking.Id));
 
         (await FunctionsHostCalls.DeliverAsync(_host, message, deliveryCount: 2)).AssertSucceeded();
 
-        var published = Assert.Single(_host.ServiceBus.Messages(EventTypes.BookingsTopic));
+        var published = Assert.Single(_host.ServiceBus.Messages(EventTypes.BookingsTopic, booking.Id));
         Assert.Equal("booking_confirmed", published.Subject);
         Assert.Empty(await TestBookings.OutboxAfterCleanupAsync(_host, booking.Id));
         Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.HistoryPrefix));
@@ -83,7 +79,7 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
         (await FunctionsHostCalls.DeliverAsync(_host, message, deliveryCount: 2)).AssertSucceeded();
 
         Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
-        Assert.Single(_host.ServiceBus!.Messages(EventTypes.BookingsTopic));
+        Assert.Single(_host.ServiceBus!.Messages(EventTypes.BookingsTopic, booking.Id));
         Assert.Empty(await TestBookings.OutboxAfterCleanupAsync(_host, booking.Id));
     }
 
@@ -140,7 +136,7 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
 
         response.AssertSucceeded();
         Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
-        Assert.Single(_host.ServiceBus!.Messages(EventTypes.BookingsTopic));
+        Assert.Single(_host.ServiceBus!.Messages(EventTypes.BookingsTopic, booking.Id));
     }
 
     [Fact]
@@ -152,13 +148,13 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
         _host.Faults.Rule = p => p == FaultInjection.ConsumerAfterBatch && Interlocked.Increment(ref crashes) == 1;
 
         (await FunctionsHostCalls.DeliverAsync(_host, message)).AssertFailed();
-        Assert.Equal(0, _host.ServiceBus!.Received);
+        Assert.Empty(_host.ServiceBus!.SentFor(booking.Id));
         (await FunctionsHostCalls.DeliverAsync(_host, message, deliveryCount: 2)).AssertSucceeded();
 
         Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
         Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.HistoryPrefix));
         Assert.Empty(await TestBookings.OutboxAfterCleanupAsync(_host, booking.Id));
-        Assert.Single(_host.ServiceBus.Messages(EventTypes.BookingsTopic));
+        Assert.Single(_host.ServiceBus.Messages(EventTypes.BookingsTopic, booking.Id));
     }
 
     [Fact]
@@ -211,6 +207,7 @@ public sealed class BookingPaymentEventsFunctionTests : IAsyncLifetime
 
         response.AssertFailed();
         Assert.Equal(BookingStatus.PENDING, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
-        Assert.Equal(0, _host.ServiceBus!.Received);
+        Assert.Empty(_host.ServiceBus!.SentFor(booking.Id));
+        Assert.Empty(_host.ServiceBus.SentFor("bk_nobody"));
     }
 }

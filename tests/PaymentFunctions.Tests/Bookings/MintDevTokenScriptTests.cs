@@ -9,26 +9,27 @@ namespace PaymentFunctions.Tests.Bookings;
 
 /// tools/mint-dev-token.sh as the README's journey and docs/http-api.md ("Development tokens") use it.
 [Collection(AppHostGroup.Name)]
-public sealed class MintDevTokenScriptTests
+public sealed class MintDevTokenScriptTests(InProcessAppHost fixture)
 {
     [Fact]
     public async Task TheReadmesTokenScriptMintsATokenTheAppAccepts()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        var token = await MintAsync("readme-user");
+        var host = fixture.Host;
+        var user = NewUser("readme-user");
+        var token = await MintAsync(user);
         using var client = new HttpClient { BaseAddress = host.Client.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
         var created = await CreateBookingAsync(client);
 
         Assert.Equal(HttpStatusCode.Created, created.Status);
-        Assert.Equal("readme-user", host.Tables.Bookings.QueryAsync<Azure.Data.Tables.TableEntity>($"RowKey eq 'booking'").ToBlockingEnumerable().Single().GetString("UserId"));
+        Assert.Equal(user, (await TestBookings.LoadAsync(host, created.Text("id"))).UserId);
     }
 
     [Fact]
     public async Task ATokenMintedWithThePaymentsAdminRoleReachesStaffRefundsAndOneWithoutIsForbidden()
     {
-        await using var host = await PaymentAppHost.StartAsync();
+        var host = fixture.Host;
         using var staff = ClientWith(host, await MintAsync("staff-1", "600", "--role", "payments.admin"));
         using var plain = ClientWith(host, await MintAsync("staff-2", "--role", "payments.viewer"));
 

@@ -9,21 +9,18 @@ namespace PaymentFunctions.Tests.Fuzz;
 
 /// What the API fuzz test found, and what Kestrel answers by itself (issue 12 item 5), request by request.
 [Collection(AppHostGroup.Name)]
-public sealed class ApiFuzzFindingsTests : IAsyncLifetime
+public sealed class ApiFuzzFindingsTests(InProcessAppHost fixture)
 {
-    private PaymentAppHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await PaymentAppHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private readonly PaymentAppHost _host = fixture.Host;
 
     [Fact]
     public async Task ARefusedRequestUnderAnIdempotencyKeyStoresNothingAndTheFixedRequestMayReuseTheKey()
     {
-        using var alice = _host.ClientFor("fuzz-finding-alice");
+        var aliceId = NewUser("fuzz-finding-alice");
+        using var alice = _host.ClientFor(aliceId);
 
         var refused = await CreateBookingAsync(alice, quantity: 0, idempotencyKey: "\"fix-and-retry\"");
-        var idempotencyRows = await CountRowsAsync(_host.Tables.Idempotency);
+        var idempotencyRows = await IdempotencyRowsAsync(_host, aliceId);
         var fixedRequest = await CreateBookingAsync(alice, quantity: 1, idempotencyKey: "\"fix-and-retry\"");
 
         refused.AssertProblem(HttpStatusCode.BadRequest);

@@ -10,13 +10,9 @@ namespace PaymentFunctions.Tests.Fuzz;
 /// The signed webhooks the fuzz test found answered 500 (or could be read two ways), one by one: each is now a 400
 /// problem that stores nothing.
 [Collection(AppHostGroup.Name)]
-public sealed class WebhookFuzzFindingsTests : IAsyncLifetime
+public sealed class WebhookFuzzFindingsTests(QuietServiceBusAppHost fixture) : IClassFixture<QuietServiceBusAppHost>
 {
-    private PaymentAppHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await PaymentAppHost.StartAsync(serviceBus: true, deliverWebhooks: false);
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private readonly PaymentAppHost _host = fixture.Host;
 
     public static TheoryData<string, string, string> Findings => new()
     {

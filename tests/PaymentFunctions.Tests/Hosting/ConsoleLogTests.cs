@@ -4,17 +4,19 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using PaymentFunctions.Tests.Infrastructure;
+using PaymentFunctions.Tests.Payments;
 
 namespace PaymentFunctions.Tests.Hosting;
 
 /// Logged values come from outside (Stripe events, message ids, request data): the console output must not let them
 /// forge a log line. The app's console logs are JSON, one entry per line, with control characters escaped.
-public sealed class ConsoleLogTests
+[Collection(AppHostGroup.Name)]
+public sealed class ConsoleLogTests(InProcessAppHost fixture)
 {
     [Fact]
     public async Task AValueWithANewlineOrNulCannotForgeAConsoleLogLine()
     {
-        await using var host = await PaymentAppHost.StartAsync();
+        var host = fixture.Host;
         var name = host.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName;
         var formatter = host.Services.GetServices<ConsoleFormatter>().Single(f => f.Name == name);
         const string hostile = "eur\ninfo: PaymentFunctions.Webhooks.WebhookProcessor[0]\r\n      FORGED-LOG-LINE\0";

@@ -2,12 +2,14 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using PaymentFunctions.Tests.Infrastructure;
+using PaymentFunctions.Tests.Payments;
 
 namespace PaymentFunctions.Tests.Hosting;
 
 /// functions.metadata, written by the worker SDK at build time, is the contract with the Functions host: every
 /// function's trigger and its settings are pinned here, and the standalone host serves exactly its HTTP routes.
-public sealed class FunctionsMetadataTests
+[Collection(AppHostGroup.Name)]
+public sealed class FunctionsMetadataTests(InProcessAppHost fixture)
 {
     private static readonly Dictionary<string, JsonElement> Triggers = ReadTriggers();
 
@@ -80,7 +82,7 @@ public sealed class FunctionsMetadataTests
         var declared = Triggers.Where(t => t.Value.GetProperty("type").GetString() == "httpTrigger")
             .Select(t => $"{string.Join(",", t.Value.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()))} {prefix}/{t.Value.GetProperty("route").GetString()}")
             .Order(StringComparer.Ordinal);
-        await using var host = await PaymentAppHost.StartAsync();
+        var host = fixture.Host;
 
         var served = host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => $"{string.Join(",", e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods)} {e.RoutePattern.RawText}")

@@ -1,15 +1,17 @@
 using System.Net;
 using System.Text.Json;
 using PaymentFunctions.Tests.Infrastructure;
+using PaymentFunctions.Tests.Payments;
 
 namespace PaymentFunctions.Tests.Hosting;
 
-public sealed class HealthTests
+[Collection(AppHostGroup.Name)]
+public sealed class HealthTests(InProcessAppHost fixture)
 {
     [Fact]
     public async Task HealthIsHealthyWhenTableStorageAnswers()
     {
-        await using var host = await PaymentAppHost.StartAsync();
+        var host = fixture.Host;
 
         var response = await host.Client.GetAsync("/api/health");
 
@@ -22,6 +24,7 @@ public sealed class HealthTests
     [Fact]
     public async Task HealthReportsA503ProblemWhileAzuriteIsDownAndRecoversWithoutARestart()
     {
+        // Its own host on its own Azurite: the test stops the storage the host talks to.
         await using var azurite = await AzuriteServer.StartAsync();
         await using var host = await PaymentAppHost.StartAsync(settings: new Dictionary<string, string?> { ["Storage:ConnectionString"] = azurite.ConnectionString });
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/api/health")).StatusCode);

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using PaymentFunctions.Messaging;
+using PaymentFunctions.Payments.StripeApi;
+using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
 
 namespace PaymentFunctions.Tests.Hosting;
@@ -21,31 +24,38 @@ public sealed class StartupConfigurationTests
         ["Catalog:TicketTypes:standard:Currency"] = "EUR",
     };
 
+    /// The setting changed, its value (null: left out), the options class that refuses it, and the one failure it reports.
+    public static TheoryData<string, string?, Type, string> InvalidSettings => new()
+    {
+        { "Stripe:SecretKey", null, typeof(StripeOptions), "Stripe:SecretKey is required (an sk_test_/sk_live_ or restricted rk_ key)." },
+        { "Stripe:SecretKey", "pk_test_publishable", typeof(StripeOptions), "Stripe:SecretKey must be an sk_test_, sk_live_, rk_test_ or rk_live_ key." },
+        { "Stripe:WebhookSecrets:0", null, typeof(StripeOptions), "Stripe:WebhookSecrets needs at least one endpoint secret, each starting with whsec_." },
+        { "Stripe:WebhookSecrets:0", "not-a-whsec", typeof(StripeOptions), "Stripe:WebhookSecrets needs at least one endpoint secret, each starting with whsec_." },
+        { "Stripe:LiveMode", "true", typeof(StripeOptions), "Stripe:SecretKey is a test key but Stripe:LiveMode is True." },
+        { "Stripe:ApiVersion", "2024-06-20", typeof(StripeOptions), $"Stripe:ApiVersion is 2024-06-20, but Stripe.net pins {(global::Stripe.StripeConfiguration.ApiVersion)}; remove the setting (the SDK decides the version)." },
+        { "Stripe:MaxNetworkRetries", "9", typeof(StripeOptions), "Stripe:MaxNetworkRetries must be between 0 and 5." },
+        { "Stripe:MaxConcurrentWebhooks", "0", typeof(StripeOptions), "Stripe:MaxConcurrentWebhooks must be between 1 and 4096." },
+        { "Stripe:WebhookQueueMilliseconds", "-1", typeof(StripeOptions), "Stripe:WebhookQueueMilliseconds must be between 0 and 59000." },
+        { "Storage:ConnectionString", null, typeof(StorageOptions), "Set exactly one of Storage:ConnectionString or Storage:TableEndpoint." },
+        { "ServiceBus:FullyQualifiedNamespace", null, typeof(MessagingOptions), "ServiceBus:ConnectionString or ServiceBus:FullyQualifiedNamespace is required when ServiceBus:Transport is ServiceBus." },
+        { "ServiceBus:Transport", "Carrier-Pigeon", typeof(MessagingOptions), "ServiceBus:Transport must be ServiceBus or InProcess." },
+        { "ServiceBus:FullyQualifiedNamespace", "sb://example.servicebus.windows.net/", typeof(MessagingOptions), "ServiceBus:FullyQualifiedNamespace must be a host name such as mynamespace.servicebus.windows.net (no scheme, no path)." },
+        { "ServiceBus:ConnectionString", "Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2VjcmV0;EntityPath=payments", typeof(MessagingOptions), "ServiceBus:ConnectionString is not usable for topic 'bookings': it is scoped to entity 'payments' (EntityPath)." },
+        { "ServiceBus:ConnectionString", "Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=send", typeof(MessagingOptions), "ServiceBus:ConnectionString needs either SharedAccessKeyName and SharedAccessKey, or SharedAccessSignature." },
+        { "Storage:ConnectionString", "AccountName=prod;this-is-not-a-setting", typeof(StorageOptions), "Storage:ConnectionString is not usable: it must be UseDevelopmentStorage=true or a storage connection string with AccountName and a base64 AccountKey (or a SAS)." },
+    };
+
     [Theory]
-    [InlineData("Stripe:SecretKey", null, "Stripe:SecretKey")]
-    [InlineData("Stripe:SecretKey", "pk_test_publishable", "Stripe:SecretKey")]
-    [InlineData("Stripe:WebhookSecrets:0", null, "Stripe:WebhookSecrets")]
-    [InlineData("Stripe:WebhookSecrets:0", "not-a-whsec", "Stripe:WebhookSecrets")]
-    [InlineData("Stripe:LiveMode", "true", "Stripe:LiveMode")]
-    [InlineData("Stripe:ApiVersion", "2024-06-20", "Stripe:ApiVersion")]
-    [InlineData("Stripe:MaxNetworkRetries", "9", "Stripe:MaxNetworkRetries")]
-    [InlineData("Stripe:MaxConcurrentWebhooks", "0", "Stripe:MaxConcurrentWebhooks")]
-    [InlineData("Stripe:WebhookQueueMilliseconds", "-1", "Stripe:WebhookQueueMilliseconds")]
-    [InlineData("Storage:ConnectionString", null, "Storage:ConnectionString")]
-    [InlineData("ServiceBus:FullyQualifiedNamespace", null, "ServiceBus:FullyQualifiedNamespace")]
-    [InlineData("ServiceBus:Transport", "Carrier-Pigeon", "ServiceBus:Transport")]
-    [InlineData("ServiceBus:FullyQualifiedNamespace", "sb://example.servicebus.windows.net/", "ServiceBus:FullyQualifiedNamespace")]
-    [InlineData("ServiceBus:ConnectionString", "Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2VjcmV0;EntityPath=payments", "ServiceBus:ConnectionString is not usable for topic 'bookings'")]
-    [InlineData("ServiceBus:ConnectionString", "Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=send", "ServiceBus:ConnectionString")]
-    [InlineData("Storage:ConnectionString", "AccountName=prod;this-is-not-a-setting", "Storage:ConnectionString is not usable")]
-    public void AMissingOrInvalidSettingFailsStartUpNamingIt(string key, string? value, string named)
+    [MemberData(nameof(InvalidSettings))]
+    public void AMissingOrInvalidSettingFailsStartUpNamingIt(string key, string? value, Type options, string failure)
     {
         var settings = ValidSettings();
         settings[key] = value;
 
-        var error = FailedStart.Of("Production", settings);
+        var error = FailedStart.ValidationErrorOf(FailedStart.Of("Production", settings));
 
-        Assert.Contains(named, Flatten(error));
+        Assert.Equal(options, error.OptionsType);
+        Assert.Equal([failure], FailedStart.Messages(error));
     }
 
     [Fact]
@@ -60,19 +70,21 @@ public sealed class StartupConfigurationTests
     }
 
     [Theory]
-    [InlineData("ServiceBus:Transport", "InProcess", "ServiceBus:Transport=InProcess")]
-    [InlineData("Stripe:ApiBase", "http://127.0.0.1:12111", "Stripe:ApiBase")]
-    [InlineData("Storage:ConnectionString", "UseDevelopmentStorage=true", "Storage:ConnectionString")]
-    public void ADevelopmentStandInIsRefusedInProduction(string key, string value, string named)
+    [InlineData("ServiceBus:Transport", "InProcess", typeof(MessagingOptions), "ServiceBus:Transport=InProcess")]
+    [InlineData("Stripe:ApiBase", "http://127.0.0.1:12111", typeof(StripeOptions), "Stripe:ApiBase (a loopback Stripe emulator)")]
+    [InlineData("Storage:ConnectionString", "UseDevelopmentStorage=true", typeof(StorageOptions), "Storage:ConnectionString (development storage / Azurite)")]
+    public void ADevelopmentStandInIsRefusedInProduction(string key, string value, Type options, string standIn)
     {
         var settings = ValidSettings();
         settings[key] = value;
 
-        var error = FailedStart.Of("Production", settings);
+        var error = FailedStart.ValidationErrorOf(FailedStart.Of("Production", settings));
 
-        Assert.Contains(named, Flatten(error));
-        Assert.Contains("Production", Flatten(error));
+        Assert.Equal(options, error.OptionsType);
+        Assert.Contains($"{standIn} {StandInRefused}", FailedStart.Messages(error));
     }
+
+    private const string StandInRefused = "configures a development stand-in, which is refused in the Production environment and with Stripe:LiveMode.";
 
     [Fact]
     public void ADevelopmentStandInIsRefusedWithLiveStripeWhateverTheEnvironmentIsCalled()
@@ -82,10 +94,12 @@ public sealed class StartupConfigurationTests
         settings["Stripe:SecretKey"] = "sk_live_config_check";
         settings["ServiceBus:Transport"] = "InProcess";
 
-        var error = FailedStart.Of("Staging", settings);
+        var error = FailedStart.ValidationErrorOf(FailedStart.Of("Staging", settings));
 
-        Assert.Contains("ServiceBus:Transport=InProcess", Flatten(error));
-        Assert.DoesNotContain("sk_live_config_check", Flatten(error));
+        Assert.Equal(typeof(MessagingOptions), error.OptionsType);
+        Assert.Contains($"ServiceBus:Transport=InProcess {StandInRefused}", FailedStart.Messages(error));
+        // Nowhere in the error, inner exceptions included, may the live key appear.
+        Assert.DoesNotContain("sk_live_config_check", error.ToString(), StringComparison.Ordinal);
     }
 
     /// The app settings infra/main.bicep deploys (Key Vault references resolved to sample values) start the app.
@@ -129,6 +143,7 @@ public sealed class StartupConfigurationTests
 
     internal static WebApplicationFactory<Program> Start(string environment, Dictionary<string, string?> settings)
     {
+        HostStarts.Count(nameof(WebApplicationFactory<Program>));
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment(environment);
@@ -148,7 +163,4 @@ public sealed class StartupConfigurationTests
             throw;
         }
     }
-
-    // The validation message may sit in an inner exception (host start wraps it); ToString has them all.
-    private static string Flatten(Exception error) => error.ToString();
 }

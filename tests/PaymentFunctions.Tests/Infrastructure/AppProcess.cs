@@ -33,6 +33,7 @@ public sealed class AppProcess : IAsyncDisposable
     /// Starts the app and waits until /api/health answers 200.
     public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
     {
+        HostStarts.Count(nameof(AppProcess));
         var port = FreePort.Next();
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppOutput.Directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(AppOutput.File("PaymentFunctions.dll"));
@@ -46,14 +47,21 @@ public sealed class AppProcess : IAsyncDisposable
 
         var app = new AppProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start."), new Uri($"http://127.0.0.1:{port}"));
         using var client = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        if (!await TestBookings.EventuallyAsync(() => IsHealthyAsync(client), healthy => healthy || app.HasExited, StartLimit))
+        try
         {
-            var tail = app.OutputTail;
-            await app.DisposeAsync();
-            throw new InvalidOperationException($"The app did not become healthy:\n{tail}");
+            if (await TestBookings.EventuallyAsync(() => IsHealthyAsync(client), healthy => healthy || app.HasExited, "the app to answer /api/health or exit", StartLimit))
+            {
+                return app;
+            }
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            // Timed out: the app's own output says why.
         }
 
-        return app;
+        var tail = app.OutputTail;
+        await app.DisposeAsync();
+        throw new InvalidOperationException($"The app did not become healthy:\n{tail}");
     }
 
     /// SIGKILL: no shutdown hook, no flush, no drain - what a crash or an OOM kill does.

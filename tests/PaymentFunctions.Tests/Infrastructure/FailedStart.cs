@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace PaymentFunctions.Tests.Infrastructure;
 
@@ -14,6 +15,7 @@ internal static class FailedStart
 {
     public static Exception Of(string environment, Dictionary<string, string?> settings)
     {
+        HostStarts.Count(nameof(FailedStart));
         IHost? host = null;
         try
         {
@@ -42,4 +44,27 @@ internal static class FailedStart
             host?.Dispose();
         }
     }
+
+    /// The options validation that stopped the start (host start may wrap it in an AggregateException), or a failed
+    /// test if something else did.
+    public static OptionsValidationException ValidationErrorOf(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e.InnerException)
+        {
+            if (e is OptionsValidationException validation)
+            {
+                return validation;
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"Start-up failed without an OptionsValidationException: {error}");
+    }
+
+    /// Each failure's own message: ValidateDataAnnotations wraps it as "... members: 'X' with the error: '{message}'.".
+    public static IReadOnlyList<string> Messages(OptionsValidationException error) =>
+        [.. error.Failures.Select(f => f.IndexOf(DataAnnotationsWrapper, StringComparison.Ordinal) is var at and >= 0 && f.EndsWith("'.", StringComparison.Ordinal)
+            ? f[(at + DataAnnotationsWrapper.Length)..^2]
+            : f)];
+
+    private const string DataAnnotationsWrapper = " with the error: '";
 }

@@ -122,6 +122,7 @@ public sealed class PaymentAppHost : IAsyncDisposable
         });
         factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, appPort));
         factory.ClientOptions.BaseAddress = new Uri($"http://127.0.0.1:{appPort}");
+        HostStarts.Count(nameof(PaymentAppHost));
         HostBuilds.OneAtATime(factory.StartServer);
         return new PaymentAppHost(factory, emulator, recordingBus, tablePrefix);
     }

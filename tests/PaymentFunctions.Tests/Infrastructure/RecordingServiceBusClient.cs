@@ -36,6 +36,18 @@ public sealed class RecordingServiceBusClient : ServiceBusClient
     public IReadOnlyList<ServiceBusMessage> Messages(string topic) =>
         [.. Batches.Where(b => b.Topic == topic).SelectMany(b => b.Messages).DistinctBy(m => m.MessageId)];
 
+    /// What a topic kept about one booking (CorrelationId): a test's own share of a client other tests send through too.
+    public IReadOnlyList<ServiceBusMessage> Messages(string topic, string bookingId) =>
+        [.. Messages(topic).Where(m => m.CorrelationId == bookingId)];
+
+    /// Every message sent about one booking, on any topic, duplicates included.
+    public IReadOnlyList<ServiceBusMessage> SentFor(string bookingId) =>
+        [.. Batches.SelectMany(b => b.Messages).Where(m => m.CorrelationId == bookingId)];
+
+    /// Every message a Stripe event caused (its MessageId is "{event id}:{event type}"), duplicates included.
+    public IReadOnlyList<ServiceBusMessage> SentFromEvent(string stripeEventId) =>
+        [.. Batches.SelectMany(b => b.Messages).Where(m => m.MessageId?.StartsWith(stripeEventId + ":", StringComparison.Ordinal) == true)];
+
     /// The next <paramref name="count"/> sends fail as a busy broker fails them, once the SDK's own retries gave up.
     public void FailNext(int count)
     {

@@ -52,21 +52,36 @@ public static class TestBookings
     /// The booking's outbox rows once the background OutboxCleanup has deleted what was settled (deletion is off
     /// the request path, so "sent" and "row gone" are not the same moment).
     public static Task<List<TableEntity>> OutboxAfterCleanupAsync(PaymentAppHost host, string bookingId) =>
-        EventuallyAsync(() => RowsAsync(host, bookingId, RowKeys.OutboxPrefix), rows => rows.Count == 0);
+        EventuallyAsync(() => RowsAsync(host, bookingId, RowKeys.OutboxPrefix), rows => rows.Count == 0, $"booking {bookingId}'s outbox rows to be cleaned up");
 
-    /// Polls until the condition holds (asynchronous paths: webhooks, in-process delivery), or fails after the timeout.
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan? timeout = null)
+    /// Polls until the condition holds (asynchronous paths: webhooks, in-process delivery) and returns the value that
+    /// met it; after the timeout (10 s unless given) the test fails, naming what it waited for and the last value read.
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string waitingFor, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        var limit = timeout ?? TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + limit;
         while (true)
         {
             var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline)
+            if (done(value))
             {
                 return value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"Waited {limit.TotalSeconds:0.#} s for {waitingFor}; the last value read was: {Describe(value)}");
             }
 
             await Task.Delay(50);
         }
     }
+
+    private static string Describe<T>(T value) => value switch
+    {
+        null => "null",
+        string text => text,
+        System.Collections.IEnumerable items => $"[{string.Join(", ", items.Cast<object?>())}]",
+        _ => value.ToString() ?? "",
+    };
 }

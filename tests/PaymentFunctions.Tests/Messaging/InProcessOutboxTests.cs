@@ -97,7 +97,7 @@ public sealed class InProcessOutboxTests : IAsyncLifetime
 
         await transport.PublishAsync(Subscribed, [message], CancellationToken.None);
 
-        var deadLetters = await TestBookings.EventuallyAsync(() => RowsAsync("bk_poison", RowKeys.DeadLetterPrefix), rows => rows.Count > 0, TimeSpan.FromSeconds(30));
+        var deadLetters = await TestBookings.EventuallyAsync(() => RowsAsync("bk_poison", RowKeys.DeadLetterPrefix), rows => rows.Count > 0, "bk_poison's dead-letter row", TimeSpan.FromSeconds(30));
         var row = Assert.Single(deadLetters);
         Assert.Equal(RowKeys.DeadLetter(Subscribed, BookingSubscription, message.MessageId), row.RowKey);
         Assert.Equal(message.Body, row.GetString("Body"));
@@ -223,7 +223,7 @@ public sealed class InProcessOutboxTests : IAsyncLifetime
     }
 
     private Task<List<TableEntity>> EventuallyGoneAsync(string bookingId) =>
-        TestBookings.EventuallyAsync(() => RowsAsync(bookingId, RowKeys.OutboxPrefix), rows => rows.Count == 0, TimeSpan.FromSeconds(30));
+        TestBookings.EventuallyAsync(() => RowsAsync(bookingId, RowKeys.OutboxPrefix), rows => rows.Count == 0, $"booking {bookingId}'s outbox rows to be deleted", TimeSpan.FromSeconds(30));
 
     private async Task<List<TableEntity>> RowsAsync(string bookingId, string prefix)
     {

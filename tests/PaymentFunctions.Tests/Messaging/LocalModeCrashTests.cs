@@ -167,8 +167,7 @@ public sealed class LocalModeCrashTests(ITestOutputHelper output) : IAsyncLifeti
 
     private async Task<Settled> EventuallySettledAsync(List<string> bookingIds)
     {
-        var settled = await TestBookings.EventuallyAsync(() => ReadStateAsync(bookingIds), s => s.Confirmed == Bookings && s.OutboxRows == 0, TimeSpan.FromSeconds(60));
-        return settled;
+        return await TestBookings.EventuallyAsync(() => ReadStateAsync(bookingIds), s => s.Confirmed == Bookings && s.OutboxRows == 0, $"all {Bookings} bookings confirmed with no outbox rows left", TimeSpan.FromSeconds(60));
     }
 
     private async Task<Settled> ReadStateAsync(List<string> bookingIds)

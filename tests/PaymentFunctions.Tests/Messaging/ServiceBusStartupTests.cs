@@ -138,20 +138,9 @@ public sealed class ServiceBusStartupTests
         await factory.DisposeAsync();
 
         // Program's app.Run() disposes the host (and so the container) on its own thread once the host stopped.
-        Assert.True(await TestBookings.EventuallyAsync(() => Task.FromResult(client.IsClosed), closed => closed), "the client was not closed with the host");
+        await TestBookings.EventuallyAsync(() => Task.FromResult(client.IsClosed), closed => closed, "the ServiceBusClient to be closed with the host");
     }
 
     // Host start may wrap the options failure; the test wants that failure itself, not a substring of a trace.
-    private static OptionsValidationException ValidationErrorOf(Exception error)
-    {
-        for (Exception? e = error; e is not null; e = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e.InnerException)
-        {
-            if (e is OptionsValidationException validation)
-            {
-                return validation;
-            }
-        }
-
-        throw new Xunit.Sdk.XunitException($"Start-up failed without an OptionsValidationException: {error}");
-    }
+    private static OptionsValidationException ValidationErrorOf(Exception error) => FailedStart.ValidationErrorOf(error);
 }

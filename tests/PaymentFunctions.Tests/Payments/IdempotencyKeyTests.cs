@@ -5,20 +5,21 @@ using static PaymentFunctions.Tests.Payments.SpaCalls;
 namespace PaymentFunctions.Tests.Payments;
 
 [Collection(AppHostGroup.Name)]
-public sealed class IdempotencyKeyTests
+public sealed class IdempotencyKeyTests(InProcessAppHost fixture)
 {
     [Fact]
     public async Task TheSameKeyAndBodyReplayTheStoredAnswerQuotedOrBare()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
         var bookingId = await NewBookingIdAsync(alice);
+        var requestsBefore = host.EmulatorState.RequestCount; // this collection runs one test at a time, alone
 
         var first = await CreateIntentAsync(alice, bookingId, "intent-key-1");
         var bare = await CreateIntentAsync(alice, bookingId, "intent-key-1");
         var quoted = await CreateIntentAsync(alice, bookingId, "\"intent-key-1\"");
-        var requestsAtStripe = host.EmulatorState.RequestCount;
-        var otherUser = await CreateIntentAsync(host.ClientFor("bob"), bookingId, "intent-key-1");
+        var requestsAtStripe = host.EmulatorState.RequestCount - requestsBefore;
+        var otherUser = await CreateIntentAsync(host.ClientFor(NewUser("bob")), bookingId, "intent-key-1");
 
         Assert.Equal(HttpStatusCode.Created, first.Status);
         Assert.False(first.Replayed);
@@ -38,8 +39,9 @@ public sealed class IdempotencyKeyTests
     [Fact]
     public async Task TheSameKeyWithAnotherBodyIs422AndChangesNothing()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
+        var host = fixture.Host;
+        var aliceId = NewUser("alice");
+        using var alice = host.ClientFor(aliceId);
         var first = await CreateBookingAsync(alice, "standard", 1, "book-1");
 
         var other = await CreateBookingAsync(alice, "standard", 2, "book-1");
@@ -47,20 +49,22 @@ public sealed class IdempotencyKeyTests
 
         other.AssertProblem(HttpStatusCode.UnprocessableEntity);
         otherPath.AssertProblem(HttpStatusCode.UnprocessableEntity);
-        Assert.Equal(2, await CountRowsAsync(host.Tables.Bookings)); // the one booking and its history row
-        Assert.Equal(0, host.EmulatorState.CreateCount);
+        Assert.Equal(1, await BookingsOfAsync(host, aliceId));
+        Assert.Equal(2, await CountRowsAsync(host.Tables.Bookings, PaymentFunctions.Storage.KeyFilters.InPartition(first.Text("id")))); // the booking and its history row
+        Assert.Empty(host.EmulatorState.IntentsFor(first.Text("id")));
     }
 
     [Fact]
     public async Task ARepeatWhileTheFirstRequestRunsIs409AndAfterwardsReplays()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
+        var host = fixture.Host;
+        var aliceId = NewUser("alice");
+        using var alice = host.ClientFor(aliceId);
         var bookingId = await NewBookingIdAsync(alice);
         await ArmStripeFaultAsync(host, new { path = "/v1/payment_intents", method = "POST", delayMs = 2000, count = 1 });
 
         var slow = CreateIntentAsync(alice, bookingId, "slow-1");
-        await WaitUntilAsync(async () => await CountRowsAsync(host.Tables.Idempotency) == 1);
+        await TestBookings.EventuallyAsync(() => IdempotencyRowsAsync(host, aliceId), rows => rows == 1, "the first request's idempotency key to be stored");
         var whileRunning = await CreateIntentAsync(alice, bookingId, "slow-1");
         var finished = await slow;
         var afterwards = await CreateIntentAsync(alice, bookingId, "slow-1");
@@ -71,15 +75,17 @@ public sealed class IdempotencyKeyTests
         Assert.Equal(HttpStatusCode.Created, afterwards.Status);
         Assert.True(afterwards.Replayed);
         Assert.Equal(finished.Text("paymentIntentId"), afterwards.Text("paymentIntentId"));
-        Assert.Equal(1, host.EmulatorState.CreateCount);
+        Assert.Single(host.EmulatorState.IntentsFor(bookingId));
     }
 
     [Fact]
     public async Task AKeyExpiresAfter24HoursAndThenStartsANewRequest()
     {
+        // Its own host: the test moves the host's clock a day on.
         var clock = new ManualClock(DateTimeOffset.UtcNow);
         await using var host = await PaymentAppHost.StartAsync(clock: clock);
-        using var alice = host.ClientFor("alice");
+        var aliceId = NewUser("alice");
+        using var alice = host.ClientFor(aliceId);
 
         var first = await CreateBookingAsync(alice, "standard", 1, "daily-key");
         clock.Advance(TimeSpan.FromHours(23.9));
@@ -93,7 +99,7 @@ public sealed class IdempotencyKeyTests
         Assert.Equal(HttpStatusCode.Created, nextDay.Status);
         Assert.False(nextDay.Replayed);
         Assert.NotEqual(first.Text("id"), nextDay.Text("id"));
-        Assert.Equal(1, await CountRowsAsync(host.Tables.Idempotency)); // the expired row was replaced, not duplicated
+        Assert.Equal(1, await IdempotencyRowsAsync(host, aliceId)); // the expired row was replaced, not duplicated
     }
 
     [Theory]
@@ -104,22 +110,23 @@ public sealed class IdempotencyKeyTests
     [InlineData("a,b")]
     public async Task AMalformedKeyIs400AndRunsNothing(string key)
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
+        var host = fixture.Host;
+        var aliceId = NewUser("alice");
+        using var alice = host.ClientFor(aliceId);
 
         var answer = await CreateBookingAsync(alice, "standard", 1, key);
 
         answer.AssertProblem(HttpStatusCode.BadRequest);
         Assert.True(answer.Json.GetProperty("errors").TryGetProperty("Idempotency-Key", out _), answer.Body);
         await host.Tables.EnsureCreatedAsync(default);
-        Assert.Equal(0, await CountRowsAsync(host.Tables.Bookings));
+        Assert.Equal(0, await BookingsOfAsync(host, aliceId));
     }
 
     [Fact]
     public async Task AKeyOf256CharactersIs400()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
 
         var tooLong = await CreateBookingAsync(alice, "standard", 1, new string('k', 256));
         var longest = await CreateBookingAsync(alice, "standard", 1, new string('k', 255));
@@ -128,6 +135,6 @@ public sealed class IdempotencyKeyTests
         Assert.Equal(HttpStatusCode.Created, longest.Status);
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition) =>
-        Assert.True(await TestBookings.EventuallyAsync(condition, holds => holds), "The condition did not become true within 10 s.");
+    private static Task<int> BookingsOfAsync(PaymentAppHost host, string userId) =>
+        CountRowsAsync(host.Tables.Bookings, $"RowKey eq '{PaymentFunctions.Storage.RowKeys.Booking}' and UserId eq '{userId}'");
 }

@@ -9,14 +9,15 @@ namespace PaymentFunctions.Tests.Payments;
 
 /// Issue 3's "Done means", tried as a new user would.
 [Collection(AppHostGroup.Name)]
-public sealed class PaymentIntentJourneyTests
+public sealed class PaymentIntentJourneyTests(InProcessAppHost fixture)
 {
     [Fact]
     public async Task ANewUserBooksGetsAnIntentAndEveryWrongTurnIsAProblem()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
-        using var mallory = host.ClientFor("mallory");
+        var host = fixture.Host;
+        var aliceId = NewUser("alice");
+        using var alice = host.ClientFor(aliceId);
+        using var mallory = host.ClientFor(NewUser("mallory"));
         using var anonymous = new HttpClient { BaseAddress = host.Client.BaseAddress };
 
         var bookingId = await NewBookingIdAsync(alice, "standard", 2);
@@ -49,9 +50,9 @@ public sealed class PaymentIntentJourneyTests
         Assert.Equal(5000, (long)atStripe["amount"]!);
         Assert.Equal("eur", (string?)atStripe["currency"]);
         Assert.Equal(bookingId, (string?)atStripe["metadata"]!["bookingId"]);
-        Assert.Equal("alice", (string?)atStripe["metadata"]!["userId"]);
+        Assert.Equal(aliceId, (string?)atStripe["metadata"]!["userId"]);
         Assert.True((bool)atStripe["automatic_payment_methods"]!["enabled"]!);
-        Assert.Equal(1, host.EmulatorState.CreateCount);
+        Assert.Single(host.EmulatorState.IntentsFor(bookingId));
 
         var booking = await GetAsync(alice, $"/api/bookings/{bookingId}");
         Assert.Equal(intentId, booking.Text("paymentIntentId"));
@@ -61,8 +62,8 @@ public sealed class PaymentIntentJourneyTests
     [Fact]
     public async Task AZeroDecimalBookingGetsAnIntentForTheWholeYenAmount()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
 
         var intent = await CreateIntentAsync(alice, await NewBookingIdAsync(alice, "tokyo", 3));
 
@@ -75,8 +76,8 @@ public sealed class PaymentIntentJourneyTests
     [Fact]
     public async Task FiftyConcurrentCallsForOneBookingCreateExactlyOnePaymentIntent()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
         var bookingId = await NewBookingIdAsync(alice);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => CreateIntentAsync(alice, bookingId)));
@@ -84,15 +85,14 @@ public sealed class PaymentIntentJourneyTests
         Assert.All(answers, a => Assert.True(a.Status is HttpStatusCode.Created or HttpStatusCode.OK, $"{a.Status}: {a.Body}"));
         Assert.Single(answers, a => a.Status == HttpStatusCode.Created);
         Assert.Single(answers.Select(a => a.Text("paymentIntentId")).Distinct());
-        Assert.Equal(1, host.EmulatorState.CreateCount);
-        Assert.Single(host.EmulatorState.PaymentIntents);
+        Assert.Single(host.EmulatorState.IntentsFor(bookingId));
     }
 
     [Fact]
     public async Task ACrashBetweenStripesAnswerAndOurWriteIsHealedByTheRetryWithTheSameIntent()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
         var bookingId = await NewBookingIdAsync(alice);
         var fired = 0;
         host.Faults.Rule = point => point == FaultInjection.IntentAfterStripe && Interlocked.Exchange(ref fired, 1) == 0;
@@ -104,23 +104,23 @@ public sealed class PaymentIntentJourneyTests
         crashed.AssertProblem(HttpStatusCode.InternalServerError);
         Assert.Equal(JsonValueKind.Null, storedAfterCrash.Json.GetProperty("paymentIntentId").ValueKind);
         Assert.Equal(HttpStatusCode.Created, retried.Status);
-        var atStripe = Assert.Single(host.EmulatorState.PaymentIntents);
+        var atStripe = Assert.Single(host.EmulatorState.IntentsFor(bookingId));
         Assert.Equal((string?)atStripe["id"], retried.Text("paymentIntentId"));
-        Assert.Equal(1, host.EmulatorState.CreateCount);
         Assert.Equal(retried.Text("paymentIntentId"), (await GetAsync(alice, $"/api/bookings/{bookingId}")).Text("paymentIntentId"));
     }
 
     [Fact]
     public async Task StripeDownIsA503ProblemWithRetryAfterThatStoresNothingNotEvenTheIdempotencyKey()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
+        var host = fixture.Host;
+        var aliceId = NewUser("alice");
+        using var alice = host.ClientFor(aliceId);
         var bookingId = await NewBookingIdAsync(alice);
         await ArmStripeFaultAsync(host, new { path = "/v1/payment_intents", method = "POST", status = 503, count = 10 });
 
         var down = await CreateIntentAsync(alice, bookingId, "pay-while-down");
         var bookingWhileDown = await GetAsync(alice, $"/api/bookings/{bookingId}");
-        var keysWhileDown = await CountRowsAsync(host.Tables.Idempotency);
+        var keysWhileDown = await IdempotencyRowsAsync(host, aliceId);
         await ClearStripeFaultsAsync(host);
         var recovered = await CreateIntentAsync(alice, bookingId, "pay-while-down");
 
@@ -131,14 +131,14 @@ public sealed class PaymentIntentJourneyTests
         Assert.Equal(0, keysWhileDown);
         Assert.Equal(HttpStatusCode.Created, recovered.Status);
         Assert.False(recovered.Replayed);
-        Assert.Equal(1, host.EmulatorState.CreateCount);
+        Assert.Single(host.EmulatorState.IntentsFor(bookingId));
     }
 
     [Fact]
     public async Task AStripeErrorKeptUnderTheIdempotencyKeyMovesTheBookingToItsNextAttempt()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
         var bookingId = await NewBookingIdAsync(alice);
         // A 500 while Stripe executed the request: Stripe keeps it under pi-create:{booking}:1 and replays it.
         await ArmStripeFaultAsync(host, new { path = "/v1/payment_intents", method = "POST", status = 500, count = 1, savedUnderKey = true });
@@ -146,8 +146,7 @@ public sealed class PaymentIntentJourneyTests
         var created = await CreateIntentAsync(alice, bookingId);
 
         Assert.Equal(HttpStatusCode.Created, created.Status);
-        Assert.Equal(1, host.EmulatorState.CreateCount);
-        var atStripe = Assert.Single(host.EmulatorState.PaymentIntents);
+        var atStripe = Assert.Single(host.EmulatorState.IntentsFor(bookingId));
         Assert.Equal((string?)atStripe["id"], created.Text("paymentIntentId"));
         var booking = PaymentFunctions.Bookings.Booking.FromEntity((await host.Tables.Bookings.FindAsync(bookingId, RowKeys.Booking, CancellationToken.None))!);
         Assert.Equal(2, booking.IntentAttempt);
@@ -157,8 +156,8 @@ public sealed class PaymentIntentJourneyTests
     public async Task AStripeValidationErrorIsA502ProblemWithStripesRequestId()
     {
         // The emulator, like a Stripe account that does not settle it, refuses BHD: an invalid_request_error.
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
         var bookingId = await NewBookingIdAsync(alice, "manama", 1);
 
         var refused = await CreateIntentAsync(alice, bookingId);
@@ -166,14 +165,14 @@ public sealed class PaymentIntentJourneyTests
         refused.AssertProblem(HttpStatusCode.BadGateway);
         Assert.StartsWith("req_", refused.Text("stripeRequestId"), StringComparison.Ordinal);
         Assert.Contains("invalid_request_error", refused.Text("detail"), StringComparison.Ordinal);
-        Assert.Equal(0, host.EmulatorState.CreateCount);
+        Assert.Empty(host.EmulatorState.IntentsFor(bookingId));
     }
 
     [Fact]
     public async Task PayingWithATestCardConfirmsTheBookingAndThePaymentStatusShowsIt()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
         var bookingId = await NewBookingIdAsync(alice);
         var intentId = (await CreateIntentAsync(alice, bookingId)).Text("paymentIntentId");
         var beforePaying = await GetAsync(alice, $"/api/payments/{bookingId}");
@@ -181,8 +180,8 @@ public sealed class PaymentIntentJourneyTests
         using var stripe = host.StripeClientForTests();
         using var confirm = await stripe.PostAsync($"/v1/payment_intents/{intentId}/confirm", new FormUrlEncodedContent([new("payment_method", "pm_card_visa"), new("return_url", EmulatorCalls.ReturnUrl)]));
         confirm.EnsureSuccessStatusCode();
-        var booking = await TestBookings.EventuallyAsync(() => GetAsync(alice, $"/api/bookings/{bookingId}"), b => b.Text("status") == "CONFIRMED", TimeSpan.FromSeconds(5));
-        var payment = await TestBookings.EventuallyAsync(() => GetAsync(alice, $"/api/payments/{bookingId}"), p => p.Json.GetProperty("payment").ValueKind == JsonValueKind.Object && p.Json.GetProperty("payment").GetProperty("status").GetString() == "succeeded", TimeSpan.FromSeconds(5));
+        var booking = await TestBookings.EventuallyAsync(() => GetAsync(alice, $"/api/bookings/{bookingId}"), b => b.Text("status") == "CONFIRMED", $"booking {bookingId} to be CONFIRMED", TimeSpan.FromSeconds(5));
+        var payment = await TestBookings.EventuallyAsync(() => GetAsync(alice, $"/api/payments/{bookingId}"), p => p.Json.GetProperty("payment").ValueKind == JsonValueKind.Object && p.Json.GetProperty("payment").GetProperty("status").GetString() == "succeeded", $"booking {bookingId}'s payment to show succeeded", TimeSpan.FromSeconds(5));
         var afterPaying = await CreateIntentAsync(alice, bookingId);
 
         Assert.Equal(JsonValueKind.Null, beforePaying.Json.GetProperty("payment").ValueKind);

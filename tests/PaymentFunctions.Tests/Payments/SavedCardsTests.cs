@@ -8,7 +8,7 @@ namespace PaymentFunctions.Tests.Payments;
 
 /// savePaymentMethod on POST /api/payments/intents, GET /api/payment-methods, DELETE /api/payment-methods/{id}.
 [Collection(AppHostGroup.Name)]
-public sealed class SavedCardsTests
+public sealed class SavedCardsTests(InProcessAppHost fixture)
 {
     private static Task<Answer> CreateSavingIntentAsync(HttpClient client, string bookingId, bool save = true) =>
         PostAsync(client, "/api/payments/intents", $$"""{"bookingId":"{{bookingId}}","savePaymentMethod":{{(save ? "true" : "false")}}}""");
@@ -16,9 +16,9 @@ public sealed class SavedCardsTests
     [Fact]
     public async Task ACardSavedWithAPaymentIsListedThenDetachedAndAnotherUsersIdIsA404LikeAMissingOne()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
-        using var bob = host.ClientFor("bob");
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
+        using var bob = host.ClientFor(NewUser("bob"));
         var bookingId = await NewBookingIdAsync(alice);
         var intent = await CreateSavingIntentAsync(alice, bookingId);
         var intentId = intent.Text("paymentIntentId");
@@ -61,9 +61,9 @@ public sealed class SavedCardsTests
     [Fact]
     public async Task WithoutSavingNothingIsKeptAndAnOpenIntentFollowsWhatTheCallerAsksNow()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
-        using var newcomer = host.ClientFor("newcomer");
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
+        using var newcomer = host.ClientFor(NewUser("newcomer"));
         var bookingId = await NewBookingIdAsync(alice);
 
         var plain = await CreateSavingIntentAsync(alice, bookingId, save: false);
@@ -82,14 +82,14 @@ public sealed class SavedCardsTests
         Assert.Null((string?)host.EmulatorState.FindPaymentIntent(intentId)!["setup_future_usage"]);
         Assert.Equal(HttpStatusCode.OK, noCustomerYet.Status);
         Assert.Empty(noCustomerYet.Json.GetProperty("data").EnumerateArray());
-        Assert.Equal(1, host.EmulatorState.CreateCount);
+        Assert.Single(host.EmulatorState.IntentsFor(bookingId));
     }
 
     [Fact]
     public async Task ARetryAfterACrashThatAsksOtherwiseAboutSavingMovesToTheNextAttemptWithoutAnError()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
         var bookingId = await NewBookingIdAsync(alice);
         var fired = 0;
         host.Faults.Rule = point => point == PaymentFunctions.Storage.FaultInjection.IntentAfterStripe && Interlocked.Exchange(ref fired, 1) == 0;
@@ -100,7 +100,7 @@ public sealed class SavedCardsTests
         crashed.AssertProblem(HttpStatusCode.InternalServerError);
         Assert.Equal(HttpStatusCode.Created, retried.Status);
         Assert.Equal("off_session", (string?)host.EmulatorState.FindPaymentIntent(retried.Text("paymentIntentId"))!["setup_future_usage"]);
-        Assert.Equal(2, host.EmulatorState.CreateCount); // attempt 1's intent never reached the SPA
+        Assert.Equal(2, host.EmulatorState.IntentsFor(bookingId).Count); // attempt 1's intent never reached the SPA
         Assert.Equal(2, (await TestBookings.LoadAsync(host, bookingId)).IntentAttempt);
     }
 

@@ -47,6 +47,14 @@ public static class SpaCalls
         return count;
     }
 
+    /// A user of this test alone ("alice-1f3a9c0e"): customers, saved cards and idempotency keys are per user, and a
+    /// shared host keeps every test's.
+    public static string NewUser(string name) => $"{name}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// The idempotency keys one user has stored.
+    public static Task<int> IdempotencyRowsAsync(PaymentAppHost host, string userId) =>
+        CountRowsAsync(host.Tables.Idempotency, PaymentFunctions.Storage.KeyFilters.InPartition(PaymentFunctions.Storage.RowKeys.IdempotencyPartition(userId)));
+
     /// Arms a fault at the Stripe emulator (POST /_emulator/faults).
     public static async Task ArmStripeFaultAsync(PaymentAppHost host, object rule)
     {
@@ -82,11 +90,12 @@ public sealed record Answer(HttpStatusCode Status, string Body, string? MediaTyp
     }
 }
 
-/// Tests that run the whole app with the emulator, one host per test. They run one class at a time: on the
-/// shared 2-core machine the timing-sensitive ones (the in-flight 409, the 5 s confirmation poll, 50
-/// concurrent calls) stay deterministic, and the start-up failure tests build hosts while no other does.
+/// Tests that run the whole app with the emulator, sharing one local-mode host (InProcessAppHost). They run one test
+/// at a time, alone: the fault rules they arm (the app's FaultInjection, the emulator's /_emulator/faults) are
+/// host-wide, and on the shared 2-core machine the timing-sensitive ones (the in-flight 409, the confirmation poll,
+/// 50 concurrent calls) stay deterministic. Each test uses its own users, bookings and idempotency keys.
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class AppHostGroup
+public sealed class AppHostGroup : ICollectionFixture<InProcessAppHost>
 {
     public const string Name = "app host";
 }

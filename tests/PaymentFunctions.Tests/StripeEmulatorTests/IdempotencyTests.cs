@@ -75,7 +75,7 @@ public sealed class IdempotencyTests
         Assert.Equal(HttpStatusCode.OK, arm.StatusCode);
 
         var slow = emulator.PostAsync("/v1/payment_intents", "k", ("amount", "100"), ("currency", "eur"));
-        await WaitUntilAsync(async () => (int)(await emulator.GetAsync("/_emulator/state"))["idempotency_keys_in_flight"]! == 1);
+        await WaitUntilAsync(async () => (int)(await emulator.GetAsync("/_emulator/state"))["idempotency_keys_in_flight"]! == 1, "one idempotency key in flight at the emulator");
         using var concurrent = await emulator.PostAsync("/v1/payment_intents", "k", ("amount", "100"), ("currency", "eur"));
         using var first = await slow;
         using var after = await emulator.PostAsync("/v1/payment_intents", "k", ("amount", "100"), ("currency", "eur"));
@@ -104,6 +104,6 @@ public sealed class IdempotencyTests
         Assert.Equal(2, emulator.State.CreateCount);
     }
 
-    internal static async Task WaitUntilAsync(Func<Task<bool>> condition) =>
-        Assert.True(await TestBookings.EventuallyAsync(condition, holds => holds), "The condition did not become true within 10 s.");
+    internal static Task WaitUntilAsync(Func<Task<bool>> condition, string waitingFor) =>
+        TestBookings.EventuallyAsync(condition, holds => holds, waitingFor);
 }

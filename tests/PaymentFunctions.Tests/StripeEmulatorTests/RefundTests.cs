@@ -107,5 +107,5 @@ public sealed class RefundTests
     }
 
     private static async Task<System.Text.Json.Nodes.JsonObject> EventuallyFailedAsync(EmulatorHost emulator, string refundId) =>
-        await Infrastructure.TestBookings.EventuallyAsync(() => emulator.GetAsync($"/v1/refunds/{refundId}"), r => (string?)r["status"] == "failed");
+        await Infrastructure.TestBookings.EventuallyAsync(() => emulator.GetAsync($"/v1/refunds/{refundId}"), r => (string?)r["status"] == "failed", $"refund {refundId} to fail");
 }

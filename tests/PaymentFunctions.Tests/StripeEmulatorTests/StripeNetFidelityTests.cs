@@ -95,7 +95,7 @@ public sealed class StripeNetFidelityTests
         await stripe.V1.PaymentIntents.ConfirmAsync(intent.Id, new PaymentIntentConfirmOptions { PaymentMethod = "pm_card_visa", ReturnUrl = ReturnUrl });
 
         var listed = await stripe.V1.Events.ListAsync(new EventListOptions { Types = ["payment_intent.succeeded", "charge.succeeded"] });
-        await IdempotencyTests.WaitUntilAsync(() => Task.FromResult(receiver.Received.Count == 3));
+        await IdempotencyTests.WaitUntilAsync(() => Task.FromResult(receiver.Received.Count == 3), "three webhooks at the receiver");
 
         Assert.Equal(2, listed.Data.Count);
         Assert.All(listed.Data, e => Assert.Equal(StripeConfiguration.ApiVersion, e.ApiVersion));

@@ -20,7 +20,7 @@ public sealed class WebhookTests
         await using var emulator = await StartAsync(o => Configure(o, receiver.Url));
 
         var intent = await emulator.SucceededIntentAsync();
-        await IdempotencyTests.WaitUntilAsync(() => Task.FromResult(receiver.Received.Count == 3));
+        await IdempotencyTests.WaitUntilAsync(() => Task.FromResult(receiver.Received.Count == 3), "three webhooks at the receiver");
 
         var stored = emulator.State.Events;
         foreach (var (body, signature) in receiver.Received)
@@ -35,7 +35,7 @@ public sealed class WebhookTests
         var types = receiver.Received.Select(r => (string)JsonNode.Parse(r.Body)!["type"]!).ToHashSet();
         Assert.Equal(["payment_intent.created", "charge.succeeded", "payment_intent.succeeded"], types);
         Assert.Equal(1, (int)JsonNode.Parse(receiver.Received.First().Body)!["pending_webhooks"]!);
-        await IdempotencyTests.WaitUntilAsync(() => Task.FromResult(emulator.State.Events.All(e => (int)e["pending_webhooks"]! == 0)));
+        await IdempotencyTests.WaitUntilAsync(() => Task.FromResult(emulator.State.Events.All(e => (int)e["pending_webhooks"]! == 0)), "every event to have no pending webhooks");
         Assert.Equal(Id(intent), (string?)JsonNode.Parse(receiver.Received.Single(r => r.Body.Contains("payment_intent.succeeded", StringComparison.Ordinal)).Body)!["data"]!["object"]!["id"]);
     }
 
@@ -47,7 +47,7 @@ public sealed class WebhookTests
         await using var emulator = await StartAsync(o => Configure(o, receiver.Url));
 
         await emulator.CreateIntentAsync();
-        await IdempotencyTests.WaitUntilAsync(() => Task.FromResult(emulator.State.WebhookDeliveries.Any(d => d.Succeeded)));
+        await IdempotencyTests.WaitUntilAsync(() => Task.FromResult(emulator.State.WebhookDeliveries.Any(d => d.Succeeded)), "a successful webhook delivery");
 
         var log = emulator.State.WebhookDeliveries;
         Assert.Equal([500, 500, 200], log.Select(d => d.StatusCode));
@@ -70,7 +70,7 @@ public sealed class WebhookTests
         });
 
         var intent = await emulator.CreateIntentAsync();
-        await IdempotencyTests.WaitUntilAsync(() => Task.FromResult(emulator.State.WebhookDeliveries.Count == 3));
+        await IdempotencyTests.WaitUntilAsync(() => Task.FromResult(emulator.State.WebhookDeliveries.Count == 3), "three webhook delivery attempts");
 
         var log = emulator.State.WebhookDeliveries;
         Assert.Equal(3, log.Count);

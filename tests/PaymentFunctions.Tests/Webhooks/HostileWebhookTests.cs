@@ -7,13 +7,9 @@ namespace PaymentFunctions.Tests.Webhooks;
 
 /// Hostile content under a valid signature (a compromised integration on the Stripe account, or a bug at Stripe),
 /// and bursts of events for one booking: never a 5xx, and nothing stored for what is refused.
-public sealed class HostileWebhookTests : IAsyncLifetime
+public sealed class HostileWebhookTests(ServiceBusAppHost fixture) : IClassFixture<ServiceBusAppHost>
 {
-    private PaymentAppHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await PaymentAppHost.StartAsync(serviceBus: true);
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private readonly PaymentAppHost _host = fixture.Host;
 
     public static TheoryData<string, string> HostileFields => new()
     {

@@ -13,13 +13,9 @@ namespace PaymentFunctions.Tests.Webhooks;
 /// An event rendered in another API version than Stripe.net's may have another shape: it is never read as typed
 /// objects. The webhook refuses it with 409 after verifying the signature (Stripe redelivers once the endpoint
 /// and the app agree); reconciliation counts it as a failure and keeps its checkpoint before it.
-public sealed class StripeApiVersionTests : IAsyncLifetime
+public sealed class StripeApiVersionTests(QuietServiceBusAppHost fixture) : IClassFixture<QuietServiceBusAppHost>
 {
-    private PaymentAppHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await PaymentAppHost.StartAsync(serviceBus: true, deliverWebhooks: false);
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private readonly PaymentAppHost _host = fixture.Host;
 
     [Theory]
     [InlineData("2026-10-28.endive", true)]
@@ -50,7 +46,7 @@ public sealed class StripeApiVersionTests : IAsyncLifetime
         Assert.Contains(StripeConfiguration.ApiVersion, detail, StringComparison.Ordinal);
         Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.InboxPrefix));
         Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.PaymentFactPrefix));
-        Assert.Equal(0, _host.ServiceBus!.Received);
+        Assert.Empty(_host.ServiceBus!.SentFor(booking.Id));
     }
 
     [Fact]

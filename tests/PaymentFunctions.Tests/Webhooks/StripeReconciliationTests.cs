@@ -8,13 +8,12 @@ namespace PaymentFunctions.Tests.Webhooks;
 
 /// The webhook endpoint is "misconfigured" (the emulator delivers nowhere); the timer-triggered
 /// reconciliation lists Stripe's events and loses nothing.
-public sealed class StripeReconciliationTests : IAsyncLifetime
+public sealed class StripeReconciliationTests(StripeReconciliationTests.Host fixture) : IClassFixture<StripeReconciliationTests.Host>
 {
-    private PaymentAppHost _host = null!;
+    private readonly PaymentAppHost _host = fixture.Host;
 
-    public async Task InitializeAsync() => _host = await PaymentAppHost.StartAsync(deliverWebhooks: false);
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    /// Local mode with the emulator delivering no webhooks.
+    public sealed class Host() : SharedAppHost(() => PaymentAppHost.StartAsync(deliverWebhooks: false));
 
     [Fact]
     public async Task MissedWebhooksAreFoundByReconciliationAndAppliedOnce()
@@ -30,8 +29,7 @@ public sealed class StripeReconciliationTests : IAsyncLifetime
         run.AssertSucceeded();
         var payment = (await PaymentState.ReadAsync(_host.Tables, booking.Id, CancellationToken.None))!;
         Assert.Equal("succeeded", payment.Status);
-        var confirmed = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED);
-        Assert.Equal(BookingStatus.CONFIRMED, confirmed.Status);
+        await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED, $"booking {booking.Id} to be CONFIRMED");
 
         var again = await _host.Services.GetRequiredService<StripeReconciliation>().RunAsync(CancellationToken.None);
 
@@ -55,7 +53,6 @@ public sealed class StripeReconciliationTests : IAsyncLifetime
         _host.Faults.Rule = null;
         (await FunctionsHostCalls.FireTimerAsync(_host, StripeReconciliation.Name)).AssertSucceeded();
         Assert.NotNull(await _host.Tables.Lookups.FindAsync(RowKeys.CheckpointPartition, RowKeys.StripeEventsCheckpointRow, CancellationToken.None));
-        var confirmed = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED);
-        Assert.Equal(BookingStatus.CONFIRMED, confirmed.Status);
+        await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED, $"booking {booking.Id} to be CONFIRMED");
     }
 }

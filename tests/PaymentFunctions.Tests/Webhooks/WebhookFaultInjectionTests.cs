@@ -9,13 +9,9 @@ namespace PaymentFunctions.Tests.Webhooks;
 
 /// The process "dies" at each step of the webhook path; Stripe then redelivers, as it does for any non-2xx.
 /// Whatever the step, the end is the same: the event stored once, its message published once, no outbox left.
-public sealed class WebhookFaultInjectionTests : IAsyncLifetime
+public sealed class WebhookFaultInjectionTests(ServiceBusAppHost fixture) : IClassFixture<ServiceBusAppHost>
 {
-    private PaymentAppHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await PaymentAppHost.StartAsync(serviceBus: true);
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private readonly PaymentAppHost _host = fixture.Host;
 
     [Theory]
     [InlineData(FaultInjection.WebhookAfterVerify, 1)]
@@ -37,7 +33,7 @@ public sealed class WebhookFaultInjectionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, redelivery.StatusCode);
         await AssertStoredAndPublishedOnceAsync(booking.Id, stripeEvent["id"]!.GetValue<string>());
         // A crash after the broker accepted the message means it is sent again; duplicate detection drops it.
-        Assert.Equal(expectedArrivals, _host.ServiceBus!.Received);
+        Assert.Equal(expectedArrivals, _host.ServiceBus!.SentFor(booking.Id).Count);
     }
 
     [Fact]
@@ -95,7 +91,7 @@ public sealed class WebhookFaultInjectionTests : IAsyncLifetime
         Assert.True(deliveries.Count >= 1000);
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
         var expectedIds = events.Select(e => $"{e["id"]}:{e["type"]}").Order(StringComparer.Ordinal).ToList();
-        var published = _host.ServiceBus!.Messages(EventTypes.PaymentsTopic).Select(m => m.MessageId!).Order(StringComparer.Ordinal).ToList();
+        var published = _host.ServiceBus!.Messages(EventTypes.PaymentsTopic).Where(m => bookingIds.Contains(m.CorrelationId!)).Select(m => m.MessageId!).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(expectedIds, published);
         foreach (var bookingId in bookingIds)
         {
@@ -113,7 +109,7 @@ public sealed class WebhookFaultInjectionTests : IAsyncLifetime
         Assert.Empty(await TestBookings.OutboxAfterCleanupAsync(_host, bookingId));
         var payment = (await PaymentState.ReadAsync(_host.Tables, bookingId, CancellationToken.None))!;
         Assert.Equal("succeeded", payment.Status);
-        var message = Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic));
+        var message = Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic, bookingId));
         Assert.Equal($"{eventId}:payment_intent.succeeded", message.MessageId);
     }
 }

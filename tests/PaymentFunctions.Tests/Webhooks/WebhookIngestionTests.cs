@@ -11,13 +11,9 @@ namespace PaymentFunctions.Tests.Webhooks;
 
 /// Webhooks through the real app, Azurite and the production Service Bus publisher, sending through the recording
 /// ServiceBusClient double (the SDK boundary: no AMQP broker runs here).
-public sealed class WebhookIngestionTests : IAsyncLifetime
+public sealed class WebhookIngestionTests(ServiceBusAppHost fixture) : IClassFixture<ServiceBusAppHost>
 {
-    private PaymentAppHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await PaymentAppHost.StartAsync(serviceBus: true);
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private readonly PaymentAppHost _host = fixture.Host;
 
     [Fact]
     public async Task ASucceededPaymentIsStoredAndPublishedAsACloudEventWithTheDocumentedProperties()
@@ -34,7 +30,7 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
         Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, "inbox|stripe|"));
         Assert.Empty(await TestBookings.OutboxAfterCleanupAsync(_host, booking.Id));
 
-        var message = Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic));
+        var message = Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic, booking.Id));
         var eventId = stripeEvent["id"]!.GetValue<string>();
         Assert.Equal($"{eventId}:payment_intent.succeeded", message.MessageId);
         Assert.Equal("payment_succeeded", message.Subject);
@@ -62,8 +58,8 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Contains("\"duplicate\"", await second.Content.ReadAsStringAsync());
-        Assert.Equal(1, _host.ServiceBus!.Received);
-        var data = JsonDocument.Parse(Assert.Single(_host.ServiceBus.Messages(EventTypes.PaymentsTopic)).Body.ToMemory()).RootElement.GetProperty("data");
+        Assert.Single(_host.ServiceBus!.SentFor(booking.Id));
+        var data = JsonDocument.Parse(Assert.Single(_host.ServiceBus.Messages(EventTypes.PaymentsTopic, booking.Id)).Body.ToMemory()).RootElement.GetProperty("data");
         Assert.Equal("insufficient_funds", data.GetProperty("declineCode").GetString());
     }
 
@@ -77,7 +73,7 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("\"ignored\"", await response.Content.ReadAsStringAsync());
         Assert.NotNull(await _host.Tables.Lookups.FindAsync(RowKeys.StripeEventRecordPartition("ignored", "customer.created"), stripeEvent["id"]!.GetValue<string>(), CancellationToken.None));
-        Assert.Equal(0, _host.ServiceBus!.Received);
+        Assert.Empty(_host.ServiceBus!.SentFromEvent(stripeEvent["id"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -89,7 +85,7 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
         var response = await StripeEvents.PostAsync(_host.Client, StripeEvents.ChargeRefunded("ch_1", "pi_refund", 2500, 1000));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var message = Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic));
+        var message = Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic, booking.Id));
         Assert.Equal(booking.Id, message.SessionId);
         Assert.Equal("payment_refunded", message.Subject);
     }
@@ -132,18 +128,20 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
         var response = await StripeEvents.PostAsync(_host.Client, StripeEvents.Dispute("charge.dispute.created", "dp_1", intentId, 2500, "needs_response"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("dispute_opened", Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic)).Subject);
-        Assert.Equal(booking.Id, Assert.Single(_host.ServiceBus.Messages(EventTypes.PaymentsTopic)).SessionId);
+        Assert.Equal("dispute_opened", Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic, booking.Id)).Subject);
+        Assert.Equal(booking.Id, Assert.Single(_host.ServiceBus.Messages(EventTypes.PaymentsTopic, booking.Id)).SessionId);
     }
 
     [Fact]
     public async Task AnEventOfAnIntentThatIsNotOursIsAcknowledgedAndRecordedAsUnmatched()
     {
-        var response = await StripeEvents.PostAsync(_host.Client, StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_unknown_elsewhere", bookingId: null));
+        var stripeEvent = StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_unknown_elsewhere", bookingId: null);
+
+        var response = await StripeEvents.PostAsync(_host.Client, stripeEvent);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("\"unmatched\"", await response.Content.ReadAsStringAsync());
-        Assert.Equal(0, _host.ServiceBus!.Received);
+        Assert.Empty(_host.ServiceBus!.SentFromEvent(stripeEvent["id"]!.GetValue<string>()));
     }
 
     [Theory]
@@ -151,11 +149,14 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
     [InlineData("order/42#x")]                    // not one of our ids at all
     public async Task MetadataNamingNoBookingOfOursIsRecordedAsUnmatchedAndNotPublished(string bookingId)
     {
-        var response = await StripeEvents.PostAsync(_host.Client, StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_elsewhere", bookingId));
+        var stripeEvent = StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_elsewhere", bookingId);
+
+        var response = await StripeEvents.PostAsync(_host.Client, stripeEvent);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("\"unmatched\"", await response.Content.ReadAsStringAsync());
-        Assert.Equal(0, _host.ServiceBus!.Received);
+        Assert.Empty(_host.ServiceBus!.SentFromEvent(stripeEvent["id"]!.GetValue<string>()));
+        Assert.Empty(_host.ServiceBus.SentFor(bookingId));
     }
 
     [Fact]
@@ -172,7 +173,7 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
         Assert.Contains("\"unprocessable\"", await response.Content.ReadAsStringAsync());
         var recorded = await _host.Tables.Lookups.FindAsync(RowKeys.StripeEventRecordPartition("unprocessable", "charge.dispute.created"), dispute["id"]!.GetValue<string>(), CancellationToken.None);
         Assert.Contains("no dispute id", recorded!.GetString("Problem"));
-        Assert.Equal(0, _host.ServiceBus!.Received);
+        Assert.Empty(_host.ServiceBus!.SentFor(booking.Id));
     }
 
     [Fact]
@@ -238,6 +239,6 @@ public sealed class WebhookIngestionTests : IAsyncLifetime
         Assert.DoesNotContain(PaymentAppHost.WebhookSecret, await response.Content.ReadAsStringAsync());
         Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, "inbox|"));
         Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.PaymentFactPrefix));
-        Assert.Equal(0, _host.ServiceBus!.Received);
+        Assert.Empty(_host.ServiceBus!.SentFor(booking.Id));
     }
 }

@@ -11,6 +11,7 @@ namespace PaymentFunctions.Tests.Webhooks;
 /// round trip on every webhook, and a query on every redelivery.
 public sealed class WebhookRoundTripTests : IAsyncLifetime
 {
+    // A host per test: each test counts every storage call its host makes, so no other test's work may share it.
     private readonly RecordRequests _storage = new();
     private PaymentAppHost _host = null!;
 
@@ -34,7 +35,7 @@ public sealed class WebhookRoundTripTests : IAsyncLifetime
         _storage.Clear();
         Assert.Equal(HttpStatusCode.OK, (await StripeEvents.PostAsync(_host.Client, stripeEvent)).StatusCode);
         // The outbox row is deleted off the request path by OutboxCleanup, one batched transaction per partition.
-        var first = await TestBookings.EventuallyAsync(() => Task.FromResult(_storage.Calls), calls => calls.Count >= 2);
+        var first = await TestBookings.EventuallyAsync(() => Task.FromResult(_storage.Calls), calls => calls.Count >= 2, "the webhook's transaction and the outbox clean-up");
         _storage.Clear();
         Assert.Equal(HttpStatusCode.OK, (await StripeEvents.PostAsync(_host.Client, stripeEvent)).StatusCode);
         var redelivery = _storage.Calls;

@@ -11,13 +11,13 @@ namespace PaymentFunctions.Tests.Payments.Refunds;
 
 /// POST /api/bookings/{id}/cancel through the whole app: emulator, webhooks, in-process transport, consumer.
 [Collection(AppHostGroup.Name)]
-public sealed class CancelBookingTests
+public sealed class CancelBookingTests(InProcessAppHost fixture)
 {
     [Fact]
     public async Task APaidBookingIsRefundedInFullAndBecomesCancelledRefundedWithItsHistory()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
         var (bookingId, intentId) = await PaidBookingAsync(host, alice);
 
         var cancel = await CancelAsync(alice, bookingId, "cancel-1");
@@ -45,7 +45,7 @@ public sealed class CancelBookingTests
         Assert.Equal(HttpStatusCode.Accepted, again.Status);
         Assert.Equal(refund.GetProperty("id").GetString(), again.Json.GetProperty("refund").GetProperty("id").GetString());
         Assert.Equal("CANCELLED", again.Text("bookingStatus"));
-        var atStripe = Assert.Single(host.EmulatorState.Refunds);
+        var atStripe = Assert.Single(host.EmulatorState.RefundsOf(intentId));
         Assert.Equal(intentId, (string?)atStripe["payment_intent"]);
         Assert.Equal("requested_by_customer", (string?)atStripe["reason"]);
         Assert.Equal(bookingId, (string?)atStripe["metadata"]!["bookingId"]);
@@ -54,8 +54,8 @@ public sealed class CancelBookingTests
     [Fact]
     public async Task AnUnpaidBookingsIntentIsCanceledAtStripeAndTheBookingIsCancelledAtOnce()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
         var bookingId = await NewBookingIdAsync(alice);
         var intentId = (await CreateIntentAsync(alice, bookingId)).Text("paymentIntentId");
         var withoutIntent = await NewBookingIdAsync(alice);
@@ -78,21 +78,21 @@ public sealed class CancelBookingTests
         Assert.Equal("CANCELLED", last.GetProperty("to").GetString());
         Assert.Equal("cancelled_by_customer", last.GetProperty("reason").GetString());
         Assert.Equal(BookingCancellation.Cause, last.GetProperty("cause").GetString());
-        Assert.Empty(host.EmulatorState.Refunds);
+        Assert.Empty(host.EmulatorState.RefundsOf(intentId));
         Assert.Equal(2, booking.Json.GetProperty("history").GetArrayLength());
     }
 
     [Fact]
     public async Task TwentyParallelCancelsOfAPaidBookingMakeOneRefundAtStripe()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
-        var (bookingId, _) = await PaidBookingAsync(host, alice);
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
+        var (bookingId, intentId) = await PaidBookingAsync(host, alice);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => CancelAsync(alice, bookingId)));
 
         Assert.All(answers, a => Assert.True(a.Status == HttpStatusCode.Accepted, $"{a.Status}: {a.Body}"));
-        var refund = Assert.Single(host.EmulatorState.Refunds);
+        var refund = Assert.Single(host.EmulatorState.RefundsOf(intentId));
         Assert.All(answers, a => Assert.Equal((string?)refund["id"], a.Json.GetProperty("refund").GetProperty("id").GetString()));
         Assert.Single(await TestBookings.RowsAsync(host, bookingId, RowKeys.RefundPrefix));
         await StatusEventuallyAsync(alice, bookingId, BookingStatus.CANCELLED);
@@ -101,9 +101,9 @@ public sealed class CancelBookingTests
     [Fact]
     public async Task ADisputedBookingIsA409AndOnlyItsOwnerMayCancel()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
-        using var mallory = host.ClientFor("mallory");
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
+        using var mallory = host.ClientFor(NewUser("mallory"));
         using var anonymous = new HttpClient { BaseAddress = host.Client.BaseAddress };
         var (bookingId, intentId) = await PaidBookingAsync(host, alice);
 
@@ -119,7 +119,7 @@ public sealed class CancelBookingTests
         missing.AssertProblem(HttpStatusCode.NotFound);
         noToken.AssertProblem(HttpStatusCode.Unauthorized);
         disputed.AssertProblem(HttpStatusCode.Conflict);
-        Assert.Empty(host.EmulatorState.Refunds);
+        Assert.Empty(host.EmulatorState.RefundsOf(intentId));
         Assert.Empty(await TestBookings.RowsAsync(host, bookingId, RowKeys.RefundPrefix));
     }
 }

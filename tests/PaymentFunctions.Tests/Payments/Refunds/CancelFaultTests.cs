@@ -11,20 +11,21 @@ namespace PaymentFunctions.Tests.Payments.Refunds;
 
 /// The cancel when things go wrong: a second instance, a crash after Stripe's refund, Stripe down or keeping an error.
 [Collection(AppHostGroup.Name)]
-public sealed class CancelFaultTests
+public sealed class CancelFaultTests(InProcessAppHost fixture)
 {
     [Fact]
     public async Task ConcurrentCancelsInTwoInstancesStillMakeOneRefundAtStripe()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
-        var (bookingId, _) = await PaidBookingAsync(host, alice);
+        var host = fixture.Host;
+        var aliceId = NewUser("alice");
+        using var alice = host.ClientFor(aliceId);
+        var (bookingId, intentId) = await PaidBookingAsync(host, alice);
         // Two instances with their own per-booking gates, as two processes would be: only Stripe's key keeps them apart.
         var instances = new[] { NewInstance(host), NewInstance(host) };
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => instances[i % 2].CancelAsync("alice", bookingId, default)));
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => instances[i % 2].CancelAsync(aliceId, bookingId, default)));
 
-        var refund = Assert.Single(host.EmulatorState.Refunds);
+        var refund = Assert.Single(host.EmulatorState.RefundsOf(intentId));
         Assert.All(results, r => Assert.True(r.Outcome is RefundOutcome.Refunding or RefundOutcome.StripeUnavailable, $"{r.Outcome}: {r.Detail}"));
         Assert.All(results.Where(r => r.Outcome == RefundOutcome.Refunding), r => Assert.Equal((string?)refund["id"], r.Answer!.Refund!.Id));
         Assert.Single(await TestBookings.RowsAsync(host, bookingId, RowKeys.RefundPrefix));
@@ -36,9 +37,9 @@ public sealed class CancelFaultTests
     [Fact]
     public async Task ACrashBetweenStripesRefundAndOurWriteThenARetryStillMakesOneRefund()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
-        var (bookingId, _) = await PaidBookingAsync(host, alice);
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
+        var (bookingId, intentId) = await PaidBookingAsync(host, alice);
         var fired = 0;
         host.Faults.Rule = point => point == FaultInjection.RefundAfterStripe && Interlocked.Exchange(ref fired, 1) == 0;
 
@@ -51,7 +52,7 @@ public sealed class CancelFaultTests
         crashed.AssertProblem(HttpStatusCode.InternalServerError);
         Assert.Empty(recordedAfterCrash);
         Assert.Equal(HttpStatusCode.Accepted, retried.Status);
-        var refund = Assert.Single(host.EmulatorState.Refunds);
+        var refund = Assert.Single(host.EmulatorState.RefundsOf(intentId));
         Assert.Equal((string?)refund["id"], retried.Json.GetProperty("refund").GetProperty("id").GetString());
         Assert.Single(await TestBookings.RowsAsync(host, bookingId, RowKeys.RefundPrefix));
     }
@@ -59,11 +60,11 @@ public sealed class CancelFaultTests
     [Fact]
     public async Task StripeDownIsA503ThatChangesNothingAndTheRetryCancels()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
         var unpaid = await NewBookingIdAsync(alice);
         var intentId = (await CreateIntentAsync(alice, unpaid)).Text("paymentIntentId");
-        var (paid, _) = await PaidBookingAsync(host, alice);
+        var (paid, paidIntentId) = await PaidBookingAsync(host, alice);
         await ArmStripeFaultAsync(host, new { path = $"/v1/payment_intents/{intentId}/cancel", method = "POST", status = 503, count = 10 });
         await ArmStripeFaultAsync(host, new { path = "/v1/refunds", method = "POST", status = 503, count = 10 });
 
@@ -83,15 +84,15 @@ public sealed class CancelFaultTests
         Assert.Equal(HttpStatusCode.OK, unpaidRetried.Status);
         Assert.Equal("canceled", (string?)host.EmulatorState.FindPaymentIntent(intentId)!["status"]);
         Assert.Equal(HttpStatusCode.Accepted, paidRetried.Status);
-        Assert.Single(host.EmulatorState.Refunds);
+        Assert.Single(host.EmulatorState.RefundsOf(paidIntentId));
     }
 
     [Fact]
     public async Task AStripeErrorKeptUnderTheCancelsKeyIsLookedPastWithOneRefundInTheEnd()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
-        var (bookingId, _) = await PaidBookingAsync(host, alice);
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
+        var (bookingId, intentId) = await PaidBookingAsync(host, alice);
         // A 500 while Stripe executed the request: Stripe keeps it under refund-cancel:{booking} and replays it.
         await ArmStripeFaultAsync(host, new { path = "/v1/refunds", method = "POST", status = 500, count = 1, savedUnderKey = true });
 
@@ -99,7 +100,7 @@ public sealed class CancelFaultTests
         var again = await CancelAsync(alice, bookingId);
 
         Assert.Equal(HttpStatusCode.Accepted, cancel.Status);
-        var refund = Assert.Single(host.EmulatorState.Refunds);
+        var refund = Assert.Single(host.EmulatorState.RefundsOf(intentId));
         Assert.Equal(BookingCancellation.IdempotencyKey(bookingId), (string?)refund["metadata"]!["refundKey"]);
         Assert.Equal((string?)refund["id"], again.Json.GetProperty("refund").GetProperty("id").GetString());
         await StatusEventuallyAsync(alice, bookingId, BookingStatus.CANCELLED);
@@ -108,9 +109,9 @@ public sealed class CancelFaultTests
     [Fact]
     public async Task ACrashAfterTheRefundThatFollowedAKeptErrorIsFoundByItsKeyOnTheRetry()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
-        var (bookingId, _) = await PaidBookingAsync(host, alice);
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
+        var (bookingId, intentId) = await PaidBookingAsync(host, alice);
         await ArmStripeFaultAsync(host, new { path = "/v1/refunds", method = "POST", status = 500, count = 1, savedUnderKey = true });
         var fired = 0;
         host.Faults.Rule = point => point == FaultInjection.RefundAfterStripe && Interlocked.Exchange(ref fired, 1) == 0;
@@ -120,7 +121,7 @@ public sealed class CancelFaultTests
 
         crashed.AssertProblem(HttpStatusCode.InternalServerError);
         Assert.Equal(HttpStatusCode.Accepted, retried.Status);
-        var refund = Assert.Single(host.EmulatorState.Refunds);
+        var refund = Assert.Single(host.EmulatorState.RefundsOf(intentId));
         Assert.Equal((string?)refund["id"], retried.Json.GetProperty("refund").GetProperty("id").GetString());
     }
 }

@@ -10,16 +10,17 @@ namespace PaymentFunctions.Tests.Payments.Refunds;
 
 /// A refund Stripe accepted and that failed later (test card pm_card_refundFail), through the whole app.
 [Collection(AppHostGroup.Name)]
-public sealed class RefundFailureTests
+public sealed class RefundFailureTests(InProcessAppHost fixture)
 {
     private const string Reason = "expired_or_canceled_card";
 
     [Fact]
     public async Task ACancelWhoseRefundFailsLaterLeavesTheBookingRefundFailedNotRefunded()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
-        var (bookingId, _) = await PaidBookingAsync(host, alice, paymentMethod: "pm_card_refundFail");
+        var host = fixture.Host;
+        var aliceId = NewUser("alice");
+        using var alice = host.ClientFor(aliceId);
+        var (bookingId, intentId) = await PaidBookingAsync(host, alice, paymentMethod: "pm_card_refundFail");
 
         var cancel = await CancelAsync(alice, bookingId);
         var flagged = await StatusEventuallyAsync(alice, bookingId, BookingStatus.REFUND_FAILED);
@@ -40,7 +41,7 @@ public sealed class RefundFailureTests
         Assert.Equal("failed", row.GetString("Status"));
         Assert.Equal(Reason, row.GetString("FailureReason"));
         Assert.Equal("cancel", row.GetString("Kind"));
-        Assert.Equal("alice", row.GetString("RequestedBy"));
+        Assert.Equal(aliceId, row.GetString("RequestedBy"));
 
         var events = host.InProcess!.Published.Where(m => m.Topic == EventTypes.BookingsTopic && m.BookingId == bookingId).ToList();
         var flag = Assert.Single(events, m => m.Subject == "booking_refund_failed");
@@ -50,16 +51,16 @@ public sealed class RefundFailureTests
         // The cancel does not ask Stripe again (its key would replay the failed refund): a 409 naming the failure.
         again.AssertProblem(HttpStatusCode.Conflict);
         Assert.Contains(Reason, again.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Single(host.EmulatorState.Refunds);
+        Assert.Single(host.EmulatorState.RefundsOf(intentId));
     }
 
     [Fact]
     public async Task StaffReadAnyBookingWithItsFailedRefundAndOthersCannot()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
-        using var bob = host.ClientFor("bob");
-        using var staff = host.ClientFor("staff-1", "payments.admin");
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
+        using var bob = host.ClientFor(NewUser("bob"));
+        using var staff = host.ClientFor(NewUser("staff-1"), "payments.admin");
         var (bookingId, _) = await PaidBookingAsync(host, alice, paymentMethod: "pm_card_refundFail");
         Assert.Equal(HttpStatusCode.Accepted, (await CancelAsync(alice, bookingId)).Status);
         var owners = await StatusEventuallyAsync(alice, bookingId, BookingStatus.REFUND_FAILED);
@@ -79,10 +80,10 @@ public sealed class RefundFailureTests
     [Fact]
     public async Task StaffRefundABookingWhoseRefundFailedAgainUnderANewKey()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
-        using var staff = host.ClientFor("staff-1", "payments.admin");
-        var (bookingId, _) = await PaidBookingAsync(host, alice, paymentMethod: "pm_card_refundFail");
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
+        using var staff = host.ClientFor(NewUser("staff-1"), "payments.admin");
+        var (bookingId, intentId) = await PaidBookingAsync(host, alice, paymentMethod: "pm_card_refundFail");
         Assert.Equal(HttpStatusCode.Accepted, (await CancelAsync(alice, bookingId)).Status);
         await StatusEventuallyAsync(alice, bookingId, BookingStatus.REFUND_FAILED);
 
@@ -91,7 +92,8 @@ public sealed class RefundFailureTests
         var secondId = retry.Json.GetProperty("refund").GetProperty("id").GetString()!;
         var booking = await TestBookings.EventuallyAsync(
             () => GetAsync(alice, $"/api/bookings/{bookingId}"),
-            b => b.Json.GetProperty("refunds").EnumerateArray().Count(r => r.GetProperty("status").GetString() == "failed") == 2);
+            b => b.Json.GetProperty("refunds").EnumerateArray().Count(r => r.GetProperty("status").GetString() == "failed") == 2,
+            $"booking {bookingId} to show both refunds failed");
 
         Assert.True(retry.Status == HttpStatusCode.Accepted, retry.Body);
         Assert.Equal("REFUND_FAILED", retry.Text("bookingStatus"));
@@ -99,7 +101,7 @@ public sealed class RefundFailureTests
         // Staff see the refund that failed, and why, in their answer.
         var first = Assert.Single(retry.Json.GetProperty("refunds").EnumerateArray(), r => r.GetProperty("id").GetString() != secondId);
         Assert.Equal(("failed", Reason), (first.GetProperty("status").GetString(), first.GetProperty("failureReason").GetString()));
-        Assert.Equal(2, host.EmulatorState.Refunds.Count);
+        Assert.Equal(2, host.EmulatorState.RefundsOf(intentId).Count);
         Assert.Equal("REFUND_FAILED", booking.Text("status"));
         Assert.Contains(secondId, booking.Json.GetProperty("refunds").EnumerateArray().Select(r => r.GetProperty("id").GetString()));
         var rows = await TestBookings.RowsAsync(host, bookingId, RowKeys.RefundPrefix);

@@ -12,21 +12,22 @@ namespace PaymentFunctions.Tests.Payments.Refunds;
 
 /// POST /api/admin/bookings/{id}/refunds for tokens with the role payments.admin.
 [Collection(AppHostGroup.Name)]
-public sealed class StaffRefundTests
+public sealed class StaffRefundTests(InProcessAppHost fixture)
 {
     [Fact]
     public async Task TwoPartialRefundsAreRecordedAndPublishedAndOneBeyondTheRemainderIsA409()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
-        using var staff = host.ClientFor("staff-1", AuthSetup.PaymentsAdminRole);
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
+        var staffId = NewUser("staff-1");
+        using var staff = host.ClientFor(staffId, AuthSetup.PaymentsAdminRole);
         var (bookingId, intentId) = await PaidBookingAsync(host, alice);
 
         var first = await StaffRefundAsync(staff, bookingId, 1000, "requested_by_customer", "staff-refund-1");
         var second = await StaffRefundAsync(staff, bookingId, 1500, "duplicate");
         var tooMuch = await StaffRefundAsync(staff, bookingId, 2501);
         var tooMuchWithKey = await StaffRefundAsync(staff, bookingId, 2501, idempotencyKey: "staff-refund-3");
-        var booking = await TestBookings.EventuallyAsync(() => GetAsync(alice, $"/api/bookings/{bookingId}"), b => b.Number("amountRefunded") == 2500);
+        var booking = await TestBookings.EventuallyAsync(() => GetAsync(alice, $"/api/bookings/{bookingId}"), b => b.Number("amountRefunded") == 2500, $"booking {bookingId} to show 2500 refunded");
 
         Assert.Equal(HttpStatusCode.Accepted, first.Status);
         Assert.Equal(1000, first.Json.GetProperty("refund").GetProperty("amount").GetInt64());
@@ -40,11 +41,10 @@ public sealed class StaffRefundTests
         Assert.Equal("CONFIRMED", booking.Text("status"));
         Assert.Equal(2500, booking.Number("amountRefunded"));
 
-        Assert.Equal([1500L, 1000L], host.EmulatorState.Refunds.Select(r => (long)r["amount"]!).OrderDescending());
-        Assert.All(host.EmulatorState.Refunds, r => Assert.Equal(intentId, (string?)r["payment_intent"]));
+        Assert.Equal([1500L, 1000L], host.EmulatorState.RefundsOf(intentId).Select(r => (long)r["amount"]!).OrderDescending());
         var rows = await TestBookings.RowsAsync(host, bookingId, RowKeys.RefundPrefix);
         Assert.Equal(2, rows.Count);
-        Assert.All(rows, r => Assert.Equal("staff-1", r.GetString("RequestedBy")));
+        Assert.All(rows, r => Assert.Equal(staffId, r.GetString("RequestedBy")));
         var published = host.InProcess!.Published
             .Where(m => m.Topic == EventTypes.PaymentsTopic && m.BookingId == bookingId && m.Subject == EventTypes.ShortName(EventTypes.TypeOf(typeof(PaymentRefunded))))
             .Select(m => JsonDocument.Parse(m.Body).RootElement.GetProperty("data").GetProperty("amountRefunded").GetInt64())
@@ -55,10 +55,10 @@ public sealed class StaffRefundTests
     [Fact]
     public async Task RefundingWhatIsLeftCancelsTheBookingAndNothingMoreCanBeRefunded()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
-        using var staff = host.ClientFor("staff-1", AuthSetup.PaymentsAdminRole);
-        var (bookingId, _) = await PaidBookingAsync(host, alice);
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
+        using var staff = host.ClientFor(NewUser("staff-1"), AuthSetup.PaymentsAdminRole);
+        var (bookingId, intentId) = await PaidBookingAsync(host, alice);
 
         Assert.Equal(HttpStatusCode.Accepted, (await StaffRefundAsync(staff, bookingId, 2000)).Status);
         Assert.Equal(HttpStatusCode.Accepted, (await StaffRefundAsync(staff, bookingId, 3000)).Status);
@@ -69,26 +69,26 @@ public sealed class StaffRefundTests
         Assert.Equal("refunded", cancelled.Json.GetProperty("history").EnumerateArray().Last().GetProperty("reason").GetString());
         more.AssertProblem(HttpStatusCode.Conflict);
         ownersCancel.AssertProblem(HttpStatusCode.Conflict);
-        Assert.Equal(2, host.EmulatorState.Refunds.Count);
+        Assert.Equal(2, host.EmulatorState.RefundsOf(intentId).Count);
     }
 
     [Fact]
     public async Task ACrashAfterStripesRefundIsRetriedUnderTheSameIdempotencyKeyWithoutASecondRefund()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
-        using var staff = host.ClientFor("staff-1", AuthSetup.PaymentsAdminRole);
-        var (bookingId, _) = await PaidBookingAsync(host, alice);
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
+        using var staff = host.ClientFor(NewUser("staff-1"), AuthSetup.PaymentsAdminRole);
+        var (bookingId, intentId) = await PaidBookingAsync(host, alice);
         var fired = 0;
         host.Faults.Rule = point => point == FaultInjection.RefundAfterStripe && Interlocked.Exchange(ref fired, 1) == 0;
 
         var crashed = await StaffRefundAsync(staff, bookingId, 4000, idempotencyKey: "staff-crash");
-        await TestBookings.EventuallyAsync(() => GetAsync(alice, $"/api/bookings/{bookingId}"), b => b.Number("amountRefunded") == 4000);
+        await TestBookings.EventuallyAsync(() => GetAsync(alice, $"/api/bookings/{bookingId}"), b => b.Number("amountRefunded") == 4000, $"booking {bookingId} to show 4000 refunded");
         var retried = await StaffRefundAsync(staff, bookingId, 4000, idempotencyKey: "staff-crash");
 
         crashed.AssertProblem(HttpStatusCode.InternalServerError);
         Assert.Equal(HttpStatusCode.Accepted, retried.Status);
-        var refund = Assert.Single(host.EmulatorState.Refunds);
+        var refund = Assert.Single(host.EmulatorState.RefundsOf(intentId));
         Assert.Equal((string?)refund["id"], retried.Json.GetProperty("refund").GetProperty("id").GetString());
         Assert.Single(await TestBookings.RowsAsync(host, bookingId, RowKeys.RefundPrefix));
     }
@@ -96,10 +96,10 @@ public sealed class StaffRefundTests
     [Fact]
     public async Task WithoutAnIdempotencyKeyItIs400NamingTheHeaderAndADoubleClickUnderOneKeyRefundsOnce()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
-        using var staff = host.ClientFor("staff-1", AuthSetup.PaymentsAdminRole);
-        var (bookingId, _) = await PaidBookingAsync(host, alice);
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
+        using var staff = host.ClientFor(NewUser("staff-1"), AuthSetup.PaymentsAdminRole);
+        var (bookingId, intentId) = await PaidBookingAsync(host, alice);
         var path = $"/api/admin/bookings/{bookingId}/refunds";
         const string Json = """{"amount":1000,"reason":"duplicate"}""";
 
@@ -123,7 +123,7 @@ public sealed class StaffRefundTests
         Assert.All(clicks, c => Assert.True(c.Status is HttpStatusCode.Accepted or HttpStatusCode.Conflict, c.Body));
         Assert.Equal(HttpStatusCode.Accepted, again.Status);
         Assert.Equal(1000, again.Number("amountRefunded"));
-        var refund = Assert.Single(host.EmulatorState.Refunds);
+        var refund = Assert.Single(host.EmulatorState.RefundsOf(intentId));
         Assert.Equal(1000L, (long)refund["amount"]!);
         Assert.Single(await TestBookings.RowsAsync(host, bookingId, RowKeys.RefundPrefix));
     }
@@ -131,10 +131,10 @@ public sealed class StaffRefundTests
     [Fact]
     public async Task WithoutTheRoleItIs403AndBadInputOrAnUnpaidBookingChangesNothing()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
-        using var staff = host.ClientFor("staff-1", AuthSetup.PaymentsAdminRole);
-        var (bookingId, _) = await PaidBookingAsync(host, alice);
+        var host = fixture.Host;
+        using var alice = host.ClientFor(NewUser("alice"));
+        using var staff = host.ClientFor(NewUser("staff-1"), AuthSetup.PaymentsAdminRole);
+        var (bookingId, intentId) = await PaidBookingAsync(host, alice);
         var unpaid = await NewBookingIdAsync(alice);
         var path = $"/api/admin/bookings/{bookingId}/refunds";
 
@@ -156,7 +156,7 @@ public sealed class StaffRefundTests
         notJson.AssertProblem(HttpStatusCode.UnsupportedMediaType);
         notPaid.AssertProblem(HttpStatusCode.Conflict);
         noBooking.AssertProblem(HttpStatusCode.NotFound);
-        Assert.Empty(host.EmulatorState.Refunds);
+        Assert.Empty(host.EmulatorState.RefundsOf(intentId));
         Assert.Empty(await TestBookings.RowsAsync(host, bookingId, RowKeys.RefundPrefix));
     }
 }
