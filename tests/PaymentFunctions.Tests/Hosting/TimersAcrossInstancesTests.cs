@@ -36,7 +36,8 @@ public sealed class TimersAcrossInstancesTests
             // Done once the occurrence's lease is released: after that no instance can still claim it.
             await TestBookings.EventuallyAsync(
                 async () => await a.Tables.Lookups.FindAsync(RowKeys.TimerLeasePartition, RowKeys.TimerLease("OutboxSweeper"), CancellationToken.None),
-                row => row?.GetDateTimeOffset("LastOccurrence") == occurrence && row.GetDateTimeOffset("Until") <= occurrence);
+                row => row?.GetDateTimeOffset("LastOccurrence") == occurrence && row.GetDateTimeOffset("Until") <= occurrence,
+                $"the sweeper's lease released after its {occurrence:T} occurrence");
         }
 
         var runs = Runs(logsA) + Runs(logsB);
