@@ -6,8 +6,9 @@ using Microsoft.Extensions.Options;
 namespace PaymentFunctions.Tests.Infrastructure;
 
 /// Why the app refuses to start with these settings: the app's one registration (AddPaymentFunctions, what both
-/// the Functions-host and the standalone mode run) on a plain host, registered, built and started on the calling
-/// thread. Not through WebApplicationFactory: with a failing start, Program's own app.Run() fails and disposes
+/// the Functions-host and the standalone mode run) on a plain host, registered and built on the calling thread,
+/// then the start-up validation that Host.StartAsync runs before anything else (IStartupValidator: every
+/// ValidateOnStart). Nothing is started, so these checks cost no host start. Not through WebApplicationFactory: with a failing start, Program's own app.Run() fails and disposes
 /// the host on the entry-point thread while the factory's DeferredHost.StartAsync still has to ask that host's
 /// services for IHostApplicationLifetime - under load it lost that race and the test saw ObjectDisposedException
 /// instead of the validation error.
@@ -15,7 +16,6 @@ internal static class FailedStart
 {
     public static Exception Of(string environment, Dictionary<string, string?> settings)
     {
-        HostStarts.Count(nameof(FailedStart));
         IHost? host = null;
         try
         {
@@ -35,7 +35,7 @@ internal static class FailedStart
                 // authorization services need it, and Development validates every registration at Build().
                 builder.Services.AddRouting();
                 host = builder.Build();
-                host.StartAsync().GetAwaiter().GetResult();
+                host.Services.GetRequiredService<IStartupValidator>().Validate();
             });
             return error ?? throw new Xunit.Sdk.XunitException("The app started, but these settings should have stopped it.");
         }
