@@ -7,6 +7,9 @@
 #                           create-intent latency and a ReadyToRun publish's start to first 200
 #   bench/run.sh runtime-settings   the app end to end (a) once per documented runtime setting (GC flavour,
 #                           GCConserveMemory, DATAS, tiering, W^X), in turns at SENDERS (16,64): peak RSS and throughput
+#   bench/run.sh expiry     issue 18's expiry target: COUNT (300) holds ending together on INSTANCES (2) instances
+#                           sharing one Azurite, Stripe answering each cancel in STRIPE_MS (200); exit 1 if not all
+#                           CANCELLED and canceled at Stripe within 15 s of the last hold's end
 # Everything binds 127.0.0.1; the load starts its own Azurite, emulator and servers and stops them when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,4 +48,10 @@ if [ "$mode" = runtime-settings ]; then
   echo "==> runtime-settings bench ($(date -u +%FT%TZ), nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg))"
   timeout 1200 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
     runtime-settings "${COUNT:-600}" "${SENDERS:-16,64}"
+fi
+
+if [ "$mode" = expiry ]; then
+  echo "==> expiry bench ($(date -u +%FT%TZ), nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  timeout 900 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
+    expiry "${COUNT:-300}" "${INSTANCES:-2}" "${STRIPE_MS:-200}"
 fi

@@ -20,6 +20,11 @@ public static class BenchmarkEntry
             return await RuntimeSettingsBench.RunAsync(settings);
         }
 
+        if (args is ["expiry", .. var expiry])
+        {
+            return await OnSale.ExpiryBench.RunAsync(expiry);
+        }
+
         if (args is ["serve", .. var server])
         {
             return await BenchServer.RunAsync(server);

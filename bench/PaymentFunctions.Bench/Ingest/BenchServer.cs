@@ -31,7 +31,8 @@ internal static class BenchServer
             ["Stripe:SecretKey"] = "sk_test_bench_only",
             ["Stripe:ApiBase"] = stripeApiBase,
             ["Stripe:WebhookSecrets:0"] = LoadData.WebhookSecret,
-            ["Timers:RunLocally"] = "false",
+            // "onsale" servers fire the timers themselves, as ./run.sh does (schedules from the environment).
+            ["Timers:RunLocally"] = kind == "onsale" ? "true" : "false",
             ["Auth:DevSigningKey"] = DevSigningKey,
             ["Logging:LogLevel:Default"] = "Warning",
         });

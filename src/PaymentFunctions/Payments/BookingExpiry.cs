@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Storage;
@@ -17,32 +19,51 @@ public sealed class BookingExpiry(
     StripeClient stripe,
     BookingUpdater updater,
     TimeProvider time,
+    IOptions<ExpiryOptions> options,
     ILogger<BookingExpiry> logger)
 {
     public const string Name = "BookingExpiry";
     private static readonly TimeSpan RecheckAfter = TimeSpan.FromHours(1);
 
+    /// Expires the holds due now, Expiry:Concurrency at a time, until none is left or Expiry:RunBudget is spent.
+    /// Each hold's index entry goes only after its booking is settled, so a run that dies or stops early leaves the
+    /// rest for the next run; the timer runs on one instance at a time, and each expiry is an exactly-once commit.
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         await tables.EnsureCreatedAsync(cancellationToken);
         var now = time.GetUtcNow();
+        var settings = options.Value;
         var expired = 0;
-        var failed = new List<string>();
-        await foreach (var entry in HoldIndex.DueAsync(tables, now, cancellationToken))
+        var failed = new ConcurrentQueue<string>();
+        // Stops taking new holds when the budget is spent; the holds being expired finish on the caller's token.
+        using var budget = new CancellationTokenSource(settings.RunBudget, time);
+        using var taking = CancellationTokenSource.CreateLinkedTokenSource(budget.Token, cancellationToken);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = taking.Token };
+        try
         {
-            try
+            await Parallel.ForEachAsync(HoldIndex.DueAsync(tables, now, taking.Token), parallel, async (entry, _) =>
             {
-                expired += await SettleAsync(entry, now, cancellationToken) ? 1 : 0;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // One booking must not hold up the others; the run still fails at the end, so it is not missed.
-                logger.LogError(ex, "Booking {BookingId} could not be expired: {Error}", entry.RowKey, ex.Message);
-                failed.Add(entry.RowKey);
-            }
+                try
+                {
+                    if (await SettleAsync(entry, now, cancellationToken))
+                    {
+                        Interlocked.Increment(ref expired);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // One booking must not hold up the others; the run still fails at the end, so it is not missed.
+                    logger.LogError(ex, "Booking {BookingId} could not be expired: {Error}", entry.RowKey, ex.Message);
+                    failed.Enqueue(entry.RowKey);
+                }
+            });
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Expiry stopped after its budget of {Budget} with {Expired} booking(s) expired; the next run continues", settings.RunBudget, expired);
         }
 
-        return failed.Count == 0
+        return failed.IsEmpty
             ? expired
             : throw new InvalidOperationException($"Expired {expired} booking(s); {failed.Count} failed and are retried next run: {string.Join(", ", failed.Take(10))}.");
     }
@@ -62,7 +83,9 @@ public sealed class BookingExpiry(
         {
             if (HoldIndex.Bucket(booking.HoldExpiresAt) != entry.PartitionKey)
             {
-                await HoldIndex.RemoveAsync(tables, entry, cancellationToken); // deferred: indexed under its new hour
+                // Deferred, or filed under an older bucket format: filed under its own second first, then dropped here.
+                await HoldIndex.AddAsync(tables, booking.Id, booking.HoldExpiresAt, cancellationToken);
+                await HoldIndex.RemoveAsync(tables, entry, cancellationToken);
             }
 
             return false;

@@ -14,6 +14,7 @@ public static class PaymentsSetup
         services.AddSingleton<RefundIssuer>();
         services.AddSingleton<BookingCancellation>();
         services.AddSingleton<StaffRefunds>();
+        services.AddOptions<ExpiryOptions>().BindConfiguration(ExpiryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<BookingExpiry>();
         return services;
     }

@@ -77,7 +77,7 @@ public static class RowKeys
 
     /// Lookups partition of the hour a hold ends (row = booking id); fixed-width, so buckets sort like the times.
     public static string HoldBucket(DateTimeOffset holdExpiresAt) =>
-        HoldPrefix + holdExpiresAt.UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture);
+        HoldPrefix + holdExpiresAt.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
 
     /// Lookups partition for Stripe events we record without publishing (ignored, unmatched, unprocessable).
     public static string StripeEventRecordPartition(string kind, string type) => $"stripe-event|{Part(kind)}|{Part(type)}";

@@ -67,15 +67,3 @@ public sealed class TicketTypeOptions
 
     public string? Currency { get; set; }
 }
-
-/// Section "Bookings".
-public sealed class BookingOptions
-{
-    public const string Section = "Bookings";
-
-    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ErrorMessage = "Bookings:HoldTime must be between 1 minute and 1 day.")]
-    public TimeSpan HoldTime { get; set; } = TimeSpan.FromMinutes(30);
-
-    [Range(1, 100, ErrorMessage = "Bookings:MaxQuantity must be between 1 and 100.")]
-    public int MaxQuantity { get; set; } = 10;
-}
