@@ -24,6 +24,7 @@ public sealed partial class PaymentIntentIssuer(
     BookingService bookings,
     StripeCustomers customers,
     StripeClient stripe,
+    StripeBackoff backoff,
     FaultInjection faults,
     TimeProvider time,
     ILogger<PaymentIntentIssuer> logger)
@@ -53,15 +54,20 @@ public sealed partial class PaymentIntentIssuer(
         {
             // Fields only, never ex.Message: it is the server's text, and a proxy or emulator might echo a key in it.
             var requestId = StripeFailure.RequestId(ex);
-            logger.LogWarning("Stripe answered {Status} {Type}/{Code} (request {RequestId}) for booking {BookingId}'s PaymentIntent", (int)ex.HttpStatusCode, ex.StripeError?.Type, ex.StripeError?.Code, requestId, bookingId);
+            logger.LogWarning("Stripe answered {Status} {Type}/{Code} {Reason} (request {RequestId}) for booking {BookingId}'s PaymentIntent", (int)ex.HttpStatusCode, ex.StripeError?.Type, ex.StripeError?.Code, StripeFailure.RateLimitedReason(ex), requestId, bookingId);
+            if (StripeFailure.IsRateLimited(ex))
+            {
+                return IntentResult.RateLimited(requestId, backoff.Delay(ex, attempt: 1));
+            }
+
             return StripeFailure.IsTransient(ex)
-                ? Unavailable(requestId)
+                ? IntentResult.Unavailable(requestId)
                 : new IntentResult(IntentOutcome.StripeRefused, Detail: $"Stripe refused the payment request ({ex.StripeError?.Type ?? "error"}{(ex.StripeError?.Code is { } code ? "/" + code : "")}).", StripeRequestId: requestId);
         }
         catch (Exception ex) when (StripeFailure.IsUnreachable(ex, cancellationToken))
         {
             logger.LogWarning("Stripe could not be reached for booking {BookingId}'s PaymentIntent, retries included: {Error}", bookingId, ex.Message);
-            return Unavailable(null);
+            return IntentResult.Unavailable(null);
         }
     }
 
@@ -188,9 +194,6 @@ public sealed partial class PaymentIntentIssuer(
             // Someone else changed the booking: the caller's loop re-reads it.
         }
     }
-
-    private static IntentResult Unavailable(string? requestId) =>
-        new(IntentOutcome.StripeUnavailable, Detail: "Stripe could not be reached or is unavailable. Nothing was charged; retry in a few seconds.", StripeRequestId: requestId);
 
     /// Everything the app sends to create an intent (the contract test checks it against Stripe's spec).
     /// Automatic payment methods, with Stripe's default allow_redirects=always: the SPA confirms with Stripe.js,

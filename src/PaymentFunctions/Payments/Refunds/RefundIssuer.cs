@@ -10,7 +10,7 @@ namespace PaymentFunctions.Payments.Refunds;
 /// recording it again writes the same row. Stripe itself never refunds more than is left; its refusal is a 409.
 /// Refunds of one booking take turns in this instance (<see cref="ExclusiveAsync{T}"/>), so the cancel and staff
 /// see each other's recorded refunds.
-public sealed class RefundIssuer(PaymentTables tables, StripeClient stripe, FaultInjection faults, ILogger<RefundIssuer> logger)
+public sealed class RefundIssuer(PaymentTables tables, StripeClient stripe, StripeBackoff backoff, FaultInjection faults, ILogger<RefundIssuer> logger)
 {
     /// Metadata naming the Stripe key a refund was asked for under (see <see cref="CreateOnceAsync"/>).
     public const string KeyMetadata = "refundKey";
@@ -86,7 +86,12 @@ public sealed class RefundIssuer(PaymentTables tables, StripeClient stripe, Faul
         // Fields only, never ex.Message: it is the server's text, and a proxy or emulator might echo a key in it.
         var requestId = StripeFailure.RequestId(exception);
         var error = exception.StripeError;
-        logger.LogWarning("Stripe answered {Status} {Type}/{Code} (request {RequestId}) while refunding or cancelling booking {BookingId}", (int)exception.HttpStatusCode, error?.Type, error?.Code, requestId, bookingId);
+        logger.LogWarning("Stripe answered {Status} {Type}/{Code} {Reason} (request {RequestId}) while refunding or cancelling booking {BookingId}", (int)exception.HttpStatusCode, error?.Type, error?.Code, StripeFailure.RateLimitedReason(exception), requestId, bookingId);
+        if (StripeFailure.IsRateLimited(exception))
+        {
+            return RefundResult.RateLimited(requestId, backoff.Delay(exception, attempt: 1));
+        }
+
         if (error?.Code is { } code && NothingLeftCodes.Contains(code))
         {
             return RefundResult.Conflict($"Stripe refused: the amount is more than is left to refund on the payment ({code}).");
