@@ -16,7 +16,9 @@ namespace PaymentFunctions.Payments;
 /// crash-safe: Stripe gets the deterministic key "pi-create:{booking}:{attempt}", so whatever happens between
 /// Stripe's answer and our write, the retry gets the same intent back. Then the intent index (webhooks find
 /// the booking through it), then the booking row under its ETag; a lost race re-reads and answers with the
-/// winner's intent. Every new intent names the user's one Stripe customer (<see cref="StripeCustomers"/>); with
+/// winner's intent. No lock is held across Stripe's round trips: concurrent calls for one booking send the same key
+/// (Stripe runs it once and answers the others 409 in-progress, which Stripe.net retries into the replay), and the
+/// ETag picks the one writer, so calls for unrelated bookings never wait for each other. Every new intent names the user's one Stripe customer (<see cref="StripeCustomers"/>); with
 /// savePaymentMethod it also asks Stripe to keep the card for later (setup_future_usage=off_session), and an existing
 /// intent is updated to what the caller asks now.
 public sealed partial class PaymentIntentIssuer(
@@ -30,8 +32,6 @@ public sealed partial class PaymentIntentIssuer(
     ILogger<PaymentIntentIssuer> logger)
 {
     private const int MaxWriteAttempts = 5;
-
-    private readonly KeyedGates _gates = new();
 
     public async Task<IntentResult> IssueAsync(string userId, string bookingId, bool savePaymentMethod, CancellationToken cancellationToken)
     {
@@ -48,7 +48,7 @@ public sealed partial class PaymentIntentIssuer(
                 return new IntentResult(IntentOutcome.Existing, IntentView.Of(await SavingAsAskedAsync(current, userId, savePaymentMethod, cancellationToken), booking!));
             }
 
-            return await _gates.RunAsync(bookingId, () => CreateAsync(userId, bookingId, savePaymentMethod, cancellationToken), cancellationToken);
+            return await CreateAsync(userId, bookingId, savePaymentMethod, cancellationToken);
         }
         catch (StripeException ex)
         {
@@ -77,7 +77,8 @@ public sealed partial class PaymentIntentIssuer(
         var customer = await customers.ForUserAsync(userId, cancellationToken);
         for (var write = 1; write <= MaxWriteAttempts; write++)
         {
-            // Re-read under the gate (and after a lost race): someone may have recorded an intent meanwhile.
+            // Re-read (the first time too: the customer came in between, and after a lost race): someone may have
+            // recorded an intent meanwhile.
             var booking = await bookings.FindOwnedAsync(userId, bookingId, cancellationToken);
             if (Refusal(booking) is { } refused)
             {

@@ -40,7 +40,7 @@ public sealed class StripeCustomersTests
     public async Task ConcurrentFirstCallsInTwoInstancesEndWithOneCustomerAndOneMapping()
     {
         await using var host = await PaymentAppHost.StartAsync();
-        // Two instances of the app's class, each with its own in-process gate, as two processes would be.
+        // Two instances of the app's class, as two processes would be: only Stripe's key and the Add-409 keep them apart.
         var instances = new[] { ActivatorUtilities.CreateInstance<StripeCustomers>(host.Services), ActivatorUtilities.CreateInstance<StripeCustomers>(host.Services) };
 
         var ids = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => instances[i % 2].ForUserAsync("carol", default)));
