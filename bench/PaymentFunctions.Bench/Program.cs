@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using PaymentFunctions.Bench.Ingest;
+using PaymentFunctions.Bench.Intents;
 
 namespace PaymentFunctions.Bench;
 
@@ -18,6 +19,11 @@ public static class BenchmarkEntry
         if (args is ["runtime-settings", .. var settings])
         {
             return await RuntimeSettingsBench.RunAsync(settings);
+        }
+
+        if (args is ["intents", .. var intents])
+        {
+            return await IntentConcurrencyBench.RunAsync(intents);
         }
 
         if (args is ["serve", .. var server])

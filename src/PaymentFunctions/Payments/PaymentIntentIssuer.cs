@@ -1,7 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using Azure;
-using Azure.Data.Tables;
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Payments.Customers;
@@ -17,10 +15,10 @@ namespace PaymentFunctions.Payments;
 /// Stripe's answer and our write, the retry gets the same intent back. Then the intent index (webhooks find
 /// the booking through it), then the booking row under its ETag; a lost race re-reads and answers with the
 /// winner's intent. No lock is held across Stripe's round trips: concurrent calls for one booking send the same key
-/// (Stripe runs it once and answers the others 409 in-progress, which Stripe.net retries into the replay), and the
-/// ETag picks the one writer, so calls for unrelated bookings never wait for each other. Every new intent names the user's one Stripe customer (<see cref="StripeCustomers"/>); with
-/// savePaymentMethod it also asks Stripe to keep the card for later (setup_future_usage=off_session), and an existing
-/// intent is updated to what the caller asks now.
+/// (Stripe runs it once and answers the others 409 in progress, which Stripe.net retries into the replay), and the
+/// ETag picks the one writer, so calls for unrelated bookings never wait for each other. Every new intent names the
+/// user's one Stripe customer (<see cref="StripeCustomers"/>); with savePaymentMethod it also asks Stripe to keep the
+/// card for later (setup_future_usage=off_session), and an existing intent is updated to what the caller asks now.
 public sealed partial class PaymentIntentIssuer(
     PaymentTables tables,
     BookingService bookings,
@@ -157,43 +155,6 @@ public sealed partial class PaymentIntentIssuer(
         return booking.HoldExpiresAt <= time.GetUtcNow()
             ? new IntentResult(IntentOutcome.NotPayable, Detail: "The booking's hold has expired; create a new booking.")
             : null;
-    }
-
-    private async Task<bool> RecordAsync(Booking booking, PaymentIntent intent, int attempt, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var updated = booking with { PaymentIntentId = intent.Id, IntentAttempt = attempt, UpdatedAt = now };
-        var intentRow = new TableEntity(booking.Id, RowKeys.Intent(attempt))
-        {
-            ["PaymentIntentId"] = intent.Id,
-            ["Attempt"] = attempt,
-            ["CreatedAt"] = new DateTimeOffset(DateTime.SpecifyKind(intent.Created, DateTimeKind.Utc)),
-            ["RecordedAt"] = now,
-        };
-        try
-        {
-            await tables.Bookings.SubmitCheckedAsync(
-                [new(TableTransactionActionType.UpdateReplace, updated.ToEntity(), booking.ETag), new(TableTransactionActionType.UpsertReplace, intentRow)],
-                cancellationToken);
-            return true;
-        }
-        catch (TableTransactionFailedException ex) when (ex is { FailedTransactionActionIndex: 0, Status: 412 })
-        {
-            return false; // lost the race: the caller re-reads the booking
-        }
-    }
-
-    /// Marks an attempt as used without an intent; ETag-checked, a lost race just re-reads in the caller's loop.
-    private async Task SkipAttemptAsync(Booking booking, int attempt, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await tables.Bookings.UpdateCheckedAsync(new TableEntity(booking.Id, RowKeys.Booking) { ["IntentAttempt"] = attempt }, booking.ETag, TableUpdateMode.Merge, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 412)
-        {
-            // Someone else changed the booking: the caller's loop re-reads it.
-        }
     }
 
     /// Everything the app sends to create an intent (the contract test checks it against Stripe's spec).
