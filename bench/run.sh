@@ -9,7 +9,8 @@
 #                           GCConserveMemory, DATAS, tiering, W^X), in turns at SENDERS (16,64): peak RSS and throughput
 #   bench/run.sh intents    issue 18: CONCURRENCY (8,32,128) intent creations at once for distinct bookings and users,
 #                           every Stripe request delayed STRIPE_DELAY_MS (250) at the emulator, ROUNDS (3) rounds, the
-#                           app as built now against the app at BEFORE (7c16465, Stripe calls still under KeyedGates)
+#                           app as built now against the app at BEFORE (7c16465, Stripe calls still under KeyedGates),
+#                           built from git archive in $TMPDIR
 # Everything binds 127.0.0.1; the load starts its own Azurite, emulator and servers and stops them when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,13 +47,15 @@ fi
 
 if [ "$mode" = intents ]; then
   before="${BEFORE:-7c16465}"
-  echo "==> the app at $before, built in bench/.before"
-  rm -rf bench/.before && mkdir -p bench/.before
-  git archive "$before" src Directory.Build.props Directory.Packages.props global.json host.json .editorconfig | tar -x -C bench/.before
-  dotnet build bench/.before/src/PaymentFunctions/PaymentFunctions.csproj -c Release -nologo -v quiet
+  # Outside the repository, so the tests that scan its folders (one host.json, the import order) never see it.
+  before_dir="${TMPDIR:-/tmp}/pf-bench-before-$before"
+  echo "==> the app at $before, built in $before_dir"
+  rm -rf "$before_dir" && mkdir -p "$before_dir"
+  git archive "$before" src Directory.Build.props Directory.Packages.props global.json host.json .editorconfig | tar -x -C "$before_dir"
+  dotnet build "$before_dir/src/PaymentFunctions/PaymentFunctions.csproj" -c Release -nologo -v quiet
   echo "==> intent concurrency bench ($(date -u +%FT%TZ), nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg), HEAD $(git rev-parse --short HEAD))"
   timeout 1200 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
-    intents bench/.before/src/PaymentFunctions/bin/Release/net10.0 src/PaymentFunctions/bin/Release/net10.0 \
+    intents "$before_dir/src/PaymentFunctions/bin/Release/net10.0" src/PaymentFunctions/bin/Release/net10.0 \
     "${CONCURRENCY:-8,32,128}" "${STRIPE_DELAY_MS:-250}" "${ROUNDS:-3}"
 fi
 
