@@ -10,6 +10,10 @@
 #   bench/run.sh expiry     issue 18's expiry target: COUNT (300) holds ending together on INSTANCES (2) instances
 #                           sharing one Azurite, Stripe answering each cancel in STRIPE_MS (200); exit 1 if not all
 #                           CANCELLED and canceled at Stripe within 15 s of the last hold's end
+#   bench/run.sh intents    issue 18: CONCURRENCY (8,32,128) intent creations at once for distinct bookings and users,
+#                           every Stripe request delayed STRIPE_DELAY_MS (250) at the emulator, ROUNDS (3) rounds, the
+#                           app as built now against the app at BEFORE (7c16465, Stripe calls still under KeyedGates),
+#                           built from git archive in $TMPDIR
 # Everything binds 127.0.0.1; the load starts its own Azurite, emulator and servers and stops them when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +46,20 @@ if [ "$mode" = all ] || [ "$mode" = webhooks ]; then
   echo "==> ingest bench ($(date -u +%FT%TZ), nproc $(nproc))"
   timeout 1500 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
     webhooks "${COUNT:-600}" "${SENDERS:-1,16,64,256}"
+fi
+
+if [ "$mode" = intents ]; then
+  before="${BEFORE:-7c16465}"
+  # Outside the repository, so the tests that scan its folders (one host.json, the import order) never see it.
+  before_dir="${TMPDIR:-/tmp}/pf-bench-before-$before"
+  echo "==> the app at $before, built in $before_dir"
+  rm -rf "$before_dir" && mkdir -p "$before_dir"
+  git archive "$before" src Directory.Build.props Directory.Packages.props global.json host.json .editorconfig | tar -x -C "$before_dir"
+  dotnet build "$before_dir/src/PaymentFunctions/PaymentFunctions.csproj" -c Release -nologo -v quiet
+  echo "==> intent concurrency bench ($(date -u +%FT%TZ), nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg), HEAD $(git rev-parse --short HEAD))"
+  timeout 1200 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
+    intents "$before_dir/src/PaymentFunctions/bin/Release/net10.0" src/PaymentFunctions/bin/Release/net10.0 \
+    "${CONCURRENCY:-8,32,128}" "${STRIPE_DELAY_MS:-250}" "${ROUNDS:-3}"
 fi
 
 if [ "$mode" = runtime-settings ]; then

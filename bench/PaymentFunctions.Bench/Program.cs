@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using PaymentFunctions.Bench.Ingest;
+using PaymentFunctions.Bench.Intents;
 
 namespace PaymentFunctions.Bench;
 
@@ -23,6 +24,11 @@ public static class BenchmarkEntry
         if (args is ["expiry", .. var expiry])
         {
             return await OnSale.ExpiryBench.RunAsync(expiry);
+        }
+
+        if (args is ["intents", .. var intents])
+        {
+            return await IntentConcurrencyBench.RunAsync(intents);
         }
 
         if (args is ["serve", .. var server])

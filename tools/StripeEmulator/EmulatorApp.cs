@@ -42,6 +42,7 @@ public static partial class EmulatorApp
         builder.Services.AddSingleton<EmulatorState>();
         builder.Services.AddSingleton<IdempotencyStore>();
         builder.Services.AddSingleton<FaultInjector>();
+        builder.Services.AddSingleton<RateLimits>();
         builder.Services.AddSingleton<StripeApi>();
         builder.Services.AddSingleton<PaymentIntentService>();
         builder.Services.AddSingleton<RefundService>();

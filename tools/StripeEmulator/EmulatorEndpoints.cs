@@ -51,7 +51,22 @@ public static partial class EmulatorApp
             faults.Clear();
             return Results.NoContent();
         });
-        control.MapGet("/state", (EmulatorState state, IdempotencyStore idempotency, FaultInjector faults) =>
+        control.MapPost("/rate-limits", (RateLimitSettings settings, RateLimits limits) =>
+        {
+            if (settings.GlobalPerSecond is < 0 || settings.EndpointPerSecond is < 0 || settings.RetryAfterSeconds is < 0 || (settings.GlobalPerSecond is null && settings.EndpointPerSecond is null))
+            {
+                return Results.Problem(statusCode: 400, title: "Invalid rate limits", detail: "globalPerSecond and/or endpointPerSecond (>= 0) are required; retryAfterSeconds >= 0.");
+            }
+
+            limits.Set(settings);
+            return Results.Ok(settings);
+        });
+        control.MapDelete("/rate-limits", (RateLimits limits) =>
+        {
+            limits.Set(null);
+            return Results.NoContent();
+        });
+        control.MapGet("/state", (EmulatorState state, IdempotencyStore idempotency, FaultInjector faults, RateLimits limits) =>
         {
             var deliveries = state.WebhookDeliveries;
             return Results.Json(new JsonObject
@@ -67,6 +82,7 @@ public static partial class EmulatorApp
                 ["idempotency_keys"] = idempotency.Count,
                 ["idempotency_keys_in_flight"] = idempotency.InFlightCount,
                 ["faults_pending"] = faults.Pending,
+                ["rate_limited"] = limits.Refused,
                 ["webhook_attempts"] = deliveries.Count,
                 ["webhook_attempts_failed"] = deliveries.Count(d => !d.Succeeded),
             });

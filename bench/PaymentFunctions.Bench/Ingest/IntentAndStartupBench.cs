@@ -89,7 +89,7 @@ internal static class IntentAndStartupBench
         throw new InvalidOperationException("The published app did not answer 200 on /api/health within 60 s.");
     }
 
-    private static string Token(string userId) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    internal static string Token(string userId) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
         Issuer = "paymentfunctions-dev",
         Audience = "paymentfunctions",

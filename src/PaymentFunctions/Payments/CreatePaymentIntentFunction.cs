@@ -3,14 +3,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Http;
+using PaymentFunctions.Payments.StripeApi;
 
 namespace PaymentFunctions.Payments;
 
 public sealed class CreatePaymentIntentFunction(PaymentIntentIssuer issuer, IdempotencyKeys keys)
 {
-    /// How long the SPA should wait before retrying when Stripe is unavailable.
-    private const string StripeRetryAfterSeconds = "5";
-
     [Function("CreatePaymentIntent")]
     [Authorize]
     public async Task<Results<Results<Created<IntentView>, Ok<IntentView>, ProblemHttpResult>, StoredResponse, ProblemHttpResult, ValidationProblem>> RunAsync(
@@ -42,8 +40,9 @@ public sealed class CreatePaymentIntentFunction(PaymentIntentIssuer issuer, Idem
             case IntentOutcome.StripeRefused:
                 return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "Stripe refused the payment", detail: result.Detail, extensions: stripeRequest);
             default:
-                http.Response.Headers.RetryAfter = StripeRetryAfterSeconds;
-                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Stripe is unavailable", detail: result.Detail, extensions: stripeRequest);
+                http.Response.Headers.RetryAfter = StripeBackoff.RetryAfterHeader(result.RetryAfter);
+                var title = result.Outcome == IntentOutcome.StripeRateLimited ? "Stripe is busy" : "Stripe is unavailable";
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: title, detail: result.Detail, extensions: stripeRequest);
         }
     }
 }

@@ -1,7 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using Azure;
-using Azure.Data.Tables;
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Payments.Customers;
@@ -16,21 +14,22 @@ namespace PaymentFunctions.Payments;
 /// crash-safe: Stripe gets the deterministic key "pi-create:{booking}:{attempt}", so whatever happens between
 /// Stripe's answer and our write, the retry gets the same intent back. Then the intent index (webhooks find
 /// the booking through it), then the booking row under its ETag; a lost race re-reads and answers with the
-/// winner's intent. Every new intent names the user's one Stripe customer (<see cref="StripeCustomers"/>); with
-/// savePaymentMethod it also asks Stripe to keep the card for later (setup_future_usage=off_session), and an existing
-/// intent is updated to what the caller asks now.
+/// winner's intent. No lock is held across Stripe's round trips: concurrent calls for one booking send the same key
+/// (Stripe runs it once and answers the others 409 in progress, which Stripe.net retries into the replay), and the
+/// ETag picks the one writer, so calls for unrelated bookings never wait for each other. Every new intent names the
+/// user's one Stripe customer (<see cref="StripeCustomers"/>); with savePaymentMethod it also asks Stripe to keep the
+/// card for later (setup_future_usage=off_session), and an existing intent is updated to what the caller asks now.
 public sealed partial class PaymentIntentIssuer(
     PaymentTables tables,
     BookingService bookings,
     StripeCustomers customers,
     StripeClient stripe,
+    StripeBackoff backoff,
     FaultInjection faults,
     TimeProvider time,
     ILogger<PaymentIntentIssuer> logger)
 {
     private const int MaxWriteAttempts = 5;
-
-    private readonly KeyedGates _gates = new();
 
     public async Task<IntentResult> IssueAsync(string userId, string bookingId, bool savePaymentMethod, CancellationToken cancellationToken)
     {
@@ -47,21 +46,26 @@ public sealed partial class PaymentIntentIssuer(
                 return new IntentResult(IntentOutcome.Existing, IntentView.Of(await SavingAsAskedAsync(current, userId, savePaymentMethod, cancellationToken), booking!));
             }
 
-            return await _gates.RunAsync(bookingId, () => CreateAsync(userId, bookingId, savePaymentMethod, cancellationToken), cancellationToken);
+            return await CreateAsync(userId, bookingId, savePaymentMethod, cancellationToken);
         }
         catch (StripeException ex)
         {
             // Fields only, never ex.Message: it is the server's text, and a proxy or emulator might echo a key in it.
             var requestId = StripeFailure.RequestId(ex);
-            logger.LogWarning("Stripe answered {Status} {Type}/{Code} (request {RequestId}) for booking {BookingId}'s PaymentIntent", (int)ex.HttpStatusCode, ex.StripeError?.Type, ex.StripeError?.Code, requestId, bookingId);
+            logger.LogWarning("Stripe answered {Status} {Type}/{Code} {Reason} (request {RequestId}) for booking {BookingId}'s PaymentIntent", (int)ex.HttpStatusCode, ex.StripeError?.Type, ex.StripeError?.Code, StripeFailure.RateLimitedReason(ex), requestId, bookingId);
+            if (StripeFailure.IsRateLimited(ex))
+            {
+                return IntentResult.RateLimited(requestId, backoff.Delay(ex, attempt: 1));
+            }
+
             return StripeFailure.IsTransient(ex)
-                ? Unavailable(requestId)
+                ? IntentResult.Unavailable(requestId)
                 : new IntentResult(IntentOutcome.StripeRefused, Detail: $"Stripe refused the payment request ({ex.StripeError?.Type ?? "error"}{(ex.StripeError?.Code is { } code ? "/" + code : "")}).", StripeRequestId: requestId);
         }
         catch (Exception ex) when (StripeFailure.IsUnreachable(ex, cancellationToken))
         {
             logger.LogWarning("Stripe could not be reached for booking {BookingId}'s PaymentIntent, retries included: {Error}", bookingId, ex.Message);
-            return Unavailable(null);
+            return IntentResult.Unavailable(null);
         }
     }
 
@@ -71,7 +75,8 @@ public sealed partial class PaymentIntentIssuer(
         var customer = await customers.ForUserAsync(userId, cancellationToken);
         for (var write = 1; write <= MaxWriteAttempts; write++)
         {
-            // Re-read under the gate (and after a lost race): someone may have recorded an intent meanwhile.
+            // Re-read (the first time too: the customer came in between, and after a lost race): someone may have
+            // recorded an intent meanwhile.
             var booking = await bookings.FindOwnedAsync(userId, bookingId, cancellationToken);
             if (Refusal(booking) is { } refused)
             {
@@ -151,46 +156,6 @@ public sealed partial class PaymentIntentIssuer(
             ? new IntentResult(IntentOutcome.NotPayable, Detail: "The booking's hold has expired; create a new booking.")
             : null;
     }
-
-    private async Task<bool> RecordAsync(Booking booking, PaymentIntent intent, int attempt, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var updated = booking with { PaymentIntentId = intent.Id, IntentAttempt = attempt, UpdatedAt = now };
-        var intentRow = new TableEntity(booking.Id, RowKeys.Intent(attempt))
-        {
-            ["PaymentIntentId"] = intent.Id,
-            ["Attempt"] = attempt,
-            ["CreatedAt"] = new DateTimeOffset(DateTime.SpecifyKind(intent.Created, DateTimeKind.Utc)),
-            ["RecordedAt"] = now,
-        };
-        try
-        {
-            await tables.Bookings.SubmitCheckedAsync(
-                [new(TableTransactionActionType.UpdateReplace, updated.ToEntity(), booking.ETag), new(TableTransactionActionType.UpsertReplace, intentRow)],
-                cancellationToken);
-            return true;
-        }
-        catch (TableTransactionFailedException ex) when (ex is { FailedTransactionActionIndex: 0, Status: 412 })
-        {
-            return false; // lost the race: the caller re-reads the booking
-        }
-    }
-
-    /// Marks an attempt as used without an intent; ETag-checked, a lost race just re-reads in the caller's loop.
-    private async Task SkipAttemptAsync(Booking booking, int attempt, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await tables.Bookings.UpdateCheckedAsync(new TableEntity(booking.Id, RowKeys.Booking) { ["IntentAttempt"] = attempt }, booking.ETag, TableUpdateMode.Merge, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 412)
-        {
-            // Someone else changed the booking: the caller's loop re-reads it.
-        }
-    }
-
-    private static IntentResult Unavailable(string? requestId) =>
-        new(IntentOutcome.StripeUnavailable, Detail: "Stripe could not be reached or is unavailable. Nothing was charged; retry in a few seconds.", StripeRequestId: requestId);
 
     /// Everything the app sends to create an intent (the contract test checks it against Stripe's spec).
     /// Automatic payment methods, with Stripe's default allow_redirects=always: the SPA confirms with Stripe.js,

@@ -23,10 +23,20 @@ public enum IntentOutcome
     NotPayable,
     StripeRefused,
     StripeUnavailable,
+
+    /// Stripe (or this instance's own limit) answered 429: nothing was done; retry after RetryAfter (503).
+    StripeRateLimited,
 }
 
 /// Detail is safe to show the caller; StripeRequestId lets support find the call in Stripe's logs.
-public sealed record IntentResult(IntentOutcome Outcome, IntentView? Intent = null, string? Detail = null, string? StripeRequestId = null);
+public sealed record IntentResult(IntentOutcome Outcome, IntentView? Intent = null, string? Detail = null, string? StripeRequestId = null, TimeSpan? RetryAfter = null)
+{
+    public static IntentResult Unavailable(string? requestId) =>
+        new(IntentOutcome.StripeUnavailable, Detail: "Stripe could not be reached or is unavailable. Nothing was charged; retry in a few seconds.", StripeRequestId: requestId);
+
+    public static IntentResult RateLimited(string? requestId, TimeSpan retryAfter) =>
+        new(IntentOutcome.StripeRateLimited, Detail: "Stripe is taking no more requests for now. Nothing was charged or changed; retry after the Retry-After delay.", StripeRequestId: requestId, RetryAfter: retryAfter);
+}
 
 /// GET /api/payments/{bookingId}: the booking's status plus the payment state from the webhooks' fact rows (null
 /// until Stripe reported something).

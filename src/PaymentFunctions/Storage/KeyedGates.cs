@@ -1,9 +1,9 @@
 namespace PaymentFunctions.Storage;
 
-/// Callers in one instance that work on the same key (a booking, a user, a partition) take turns instead of racing:
-/// to Stripe with the same idempotency key (which answers 409 while the first call runs), or to one partition's
-/// ETag (16 events for one booking at once starve one of them past the commit's retry bound). Striped, so nothing
-/// per key is created or cleaned up; across instances the Stripe keys and the table ETags keep the outcome right.
+/// Callers in one instance that work on the same partition take turns instead of racing to its ETag (16 events for one
+/// booking at once starve one of them past the commit's retry bound). Striped, so nothing per key is created or cleaned
+/// up, and therefore unrelated keys may share a turn: hold one only around storage work, never across a call to Stripe
+/// or anything else slow, or unrelated bookings queue behind it. Across instances the ETags keep the outcome right.
 /// Each user holds its own instance: a caller holding a turn of one may take a turn of another, never of its own.
 public sealed class KeyedGates(int gates = 64)
 {

@@ -42,7 +42,7 @@ public sealed class StripeCustomersTests(InProcessAppHost fixture)
     public async Task ConcurrentFirstCallsInTwoInstancesEndWithOneCustomerAndOneMapping()
     {
         var host = fixture.Host;
-        // Two instances of the app's class, each with its own in-process gate, as two processes would be.
+        // Two instances of the app's class, as two processes would be: only Stripe's key and the Add-409 keep them apart.
         var instances = new[] { ActivatorUtilities.CreateInstance<StripeCustomers>(host.Services), ActivatorUtilities.CreateInstance<StripeCustomers>(host.Services) };
 
         var carolId = NewUser("carol");

@@ -17,6 +17,13 @@ public sealed class FaultRule
     /// Sent as Stripe-Should-Retry when set.
     public bool? ShouldRetry { get; set; }
 
+    /// Sent as Retry-After (seconds) when set.
+    public int? RetryAfterSeconds { get; set; }
+
+    /// Sent as Stripe-Rate-Limited-Reason with a 429 (Stripe's limiters: global-rate, endpoint-rate, global-concurrency,
+    /// endpoint-concurrency, resource-specific).
+    public string RateLimitedReason { get; set; } = RateLimits.GlobalReason;
+
     public bool AfterCommit { get; set; }
 
     /// The failure happened while the request executed, so Stripe keeps it under the request's Idempotency-Key

@@ -2,11 +2,14 @@ using System.Text.Json.Nodes;
 
 namespace StripeEmulator.Api;
 
-/// Runs one /v1 operation the way Stripe's edge does: idempotency first, then injected faults,
-/// then the operation, then (for AfterCommit faults) the lost answer.
-internal sealed class StripeApi(IdempotencyStore idempotency, FaultInjector faults, EmulatorState state)
+/// Runs one /v1 operation the way Stripe's edge does: rate limits first, then idempotency, then injected
+/// faults, then the operation, then (for AfterCommit faults) the lost answer.
+internal sealed class StripeApi(IdempotencyStore idempotency, FaultInjector faults, RateLimits limits, EmulatorState state)
 {
     public const string RequestIdItem = "StripeEmulator.RequestId";
+
+    /// Stripe's text for a rate-limited request (error code rate_limit).
+    public const string RateLimitMessage = "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.";
     private const int MaxIdempotencyKeyLength = 255;
 
     public async Task ExecuteAsync(HttpContext http, Func<StripeForm, RequestInfo, ApiResult> operation)
@@ -18,6 +21,14 @@ internal sealed class StripeApi(IdempotencyStore idempotency, FaultInjector faul
         var requestId = (string)http.Items[RequestIdItem]!;
         string? key = HttpMethods.IsPost(request.Method) ? request.Headers["Idempotency-Key"].FirstOrDefault() : null;
         state.CountRequest();
+
+        // Before idempotency: a limited request never ran, so Stripe keeps nothing under its key.
+        if (limits.Take($"{request.Method} {(http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? request.Path}") is { } limited)
+        {
+            WriteRetryHeaders(http, limited.Settings.ShouldRetry, limited.Settings.RetryAfterSeconds, limited.Reason);
+            await WriteAsync(http, 429, StripeErrors.Body(StripeErrors.InvalidRequest, RateLimitMessage, "rate_limit").ToJsonString());
+            return;
+        }
 
         if (key is not null)
         {
@@ -104,18 +115,35 @@ internal sealed class StripeApi(IdempotencyStore idempotency, FaultInjector faul
     private static (int Status, string Body) FaultAnswer(HttpContext http, FaultRule fault)
     {
         var status = fault.Status!.Value;
-        if (fault.ShouldRetry is { } retry)
-        {
-            http.Response.Headers["Stripe-Should-Retry"] = retry ? "true" : "false";
-        }
+        WriteRetryHeaders(http, fault.ShouldRetry, fault.RetryAfterSeconds, status == 429 ? fault.RateLimitedReason : null);
 
         JsonObject body = status switch
         {
-            429 => StripeErrors.Body(StripeErrors.InvalidRequest, "Too many requests hit the API too quickly. (emulator fault injection)", "rate_limit"),
+            429 => StripeErrors.Body(StripeErrors.InvalidRequest, RateLimitMessage + " (emulator fault injection)", "rate_limit"),
             409 => StripeErrors.Body(StripeErrors.InvalidRequest, "This object cannot be accessed right now because another API request or Stripe process is currently accessing it. (emulator fault injection)", "lock_timeout"),
             >= 500 => StripeErrors.Body("api_error", "An unknown error occurred. (emulator fault injection)"),
             _ => StripeErrors.Body(StripeErrors.InvalidRequest, "Injected fault. (emulator fault injection)"),
         };
         return (status, body.ToJsonString());
+    }
+
+    private static void WriteRetryHeaders(HttpContext http, bool? shouldRetry, int? retryAfterSeconds, string? rateLimitedReason)
+    {
+        if (shouldRetry is { } retry)
+        {
+            http.Response.Headers["Stripe-Should-Retry"] = retry ? "true" : "false";
+        }
+
+        if (retryAfterSeconds is { } seconds)
+        {
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        // Which of Stripe's limiters refused the request: global-rate, endpoint-rate, global-concurrency,
+        // endpoint-concurrency or resource-specific.
+        if (rateLimitedReason is not null)
+        {
+            http.Response.Headers["Stripe-Rate-Limited-Reason"] = rateLimitedReason;
+        }
     }
 }

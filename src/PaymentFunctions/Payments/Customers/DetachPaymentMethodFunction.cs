@@ -9,7 +9,7 @@ namespace PaymentFunctions.Payments.Customers;
 
 /// DELETE /api/payment-methods/{id}: detaches one of the caller's saved cards (204); another user's card is a 404
 /// exactly like a missing one.
-public sealed class DetachPaymentMethodFunction(SavedCards cards, ILogger<DetachPaymentMethodFunction> logger)
+public sealed class DetachPaymentMethodFunction(SavedCards cards, StripeBackoff backoff, ILogger<DetachPaymentMethodFunction> logger)
 {
     [Function("DetachPaymentMethod")]
     [Authorize]
@@ -24,7 +24,7 @@ public sealed class DetachPaymentMethodFunction(SavedCards cards, ILogger<Detach
         }
         catch (Exception ex) when (ex is StripeException || StripeFailure.IsUnreachable(ex, ct))
         {
-            return SavedCardProblems.StripeDown(request.HttpContext, ex, logger);
+            return SavedCardProblems.StripeDown(request.HttpContext, ex, backoff, logger);
         }
     }
 }

@@ -8,7 +8,7 @@ using Stripe;
 namespace PaymentFunctions.Payments.Customers;
 
 /// GET /api/payment-methods: the caller's saved cards (id, brand, last4, expiry month/year).
-public sealed class ListPaymentMethodsFunction(SavedCards cards, ILogger<ListPaymentMethodsFunction> logger)
+public sealed class ListPaymentMethodsFunction(SavedCards cards, StripeBackoff backoff, ILogger<ListPaymentMethodsFunction> logger)
 {
     [Function("ListPaymentMethods")]
     [Authorize]
@@ -21,7 +21,7 @@ public sealed class ListPaymentMethodsFunction(SavedCards cards, ILogger<ListPay
         }
         catch (Exception ex) when (ex is StripeException || StripeFailure.IsUnreachable(ex, ct))
         {
-            return SavedCardProblems.StripeDown(request.HttpContext, ex, logger);
+            return SavedCardProblems.StripeDown(request.HttpContext, ex, backoff, logger);
         }
     }
 }

@@ -9,11 +9,10 @@ namespace PaymentFunctions.Payments.Customers;
 /// The first call for a user creates the customer under the deterministic Stripe key "customer-create:{user}", so
 /// concurrent first calls (here or in another instance) and a retry after a crash between Stripe's answer and our
 /// write all get the same customer back; the user -> customer row is then added once (409: someone else wrote it
-/// first, and theirs is kept).
+/// first, and theirs is kept). So nothing here takes turns: a lock held across Stripe's round trip would only make
+/// other users wait behind it.
 public sealed class StripeCustomers(PaymentTables tables, StripeClient stripe, FaultInjection faults, TimeProvider time, ILogger<StripeCustomers> logger)
 {
-    private readonly KeyedGates _gates = new();
-
     public async Task<string> ForUserAsync(string userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userId);
@@ -22,7 +21,7 @@ public sealed class StripeCustomers(PaymentTables tables, StripeClient stripe, F
             return known;
         }
 
-        return await _gates.RunAsync(userId, async () => await FindAsync(userId, cancellationToken) ?? await CreateAsync(userId, cancellationToken), cancellationToken);
+        return await CreateAsync(userId, cancellationToken);
     }
 
     /// The user's customer id, or null when the user has none yet.

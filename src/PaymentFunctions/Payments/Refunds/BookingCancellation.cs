@@ -30,7 +30,7 @@ public sealed class BookingCancellation(
     {
         try
         {
-            return await refunds.ExclusiveAsync(bookingId, () => CancelExclusiveAsync(userId, bookingId, cancellationToken), cancellationToken);
+            return await CancelOnceAsync(userId, bookingId, cancellationToken);
         }
         catch (StripeException ex)
         {
@@ -44,7 +44,10 @@ public sealed class BookingCancellation(
 
     public static string IdempotencyKey(string bookingId) => string.Create(CultureInfo.InvariantCulture, $"refund-cancel:{bookingId}");
 
-    private async Task<RefundResult> CancelExclusiveAsync(string userId, string bookingId, CancellationToken cancellationToken)
+    /// Concurrent cancels of one booking need no turns: they refund under one key (one refund at Stripe), record it as
+    /// one row, cancel an unpaid booking through one cause (the commit's inbox applies it once), and a cancel that finds
+    /// the booking changed under it looks again.
+    private async Task<RefundResult> CancelOnceAsync(string userId, string bookingId, CancellationToken cancellationToken)
     {
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {

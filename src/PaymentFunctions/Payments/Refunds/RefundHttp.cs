@@ -1,14 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PaymentFunctions.Bookings;
+using PaymentFunctions.Payments.StripeApi;
 
 namespace PaymentFunctions.Payments.Refunds;
 
 /// The answers of the cancel and refund functions: 200 done, 202 refund accepted by Stripe, problems otherwise.
 internal static class RefundHttp
 {
-    /// How long a caller should wait before retrying when Stripe is unavailable.
-    private const string StripeRetryAfterSeconds = "5";
-
     public static Results<Ok<RefundAnswer>, Accepted<RefundAnswer>, ProblemHttpResult> Map(HttpContext http, RefundResult result)
     {
         var stripeRequest = new Dictionary<string, object?> { ["stripeRequestId"] = result.StripeRequestId };
@@ -25,8 +23,9 @@ internal static class RefundHttp
             case RefundOutcome.StripeRefused:
                 return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "Stripe refused the request", detail: result.Detail, extensions: stripeRequest);
             default:
-                http.Response.Headers.RetryAfter = StripeRetryAfterSeconds;
-                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Stripe is unavailable", detail: result.Detail, extensions: stripeRequest);
+                http.Response.Headers.RetryAfter = StripeBackoff.RetryAfterHeader(result.RetryAfter);
+                var title = result.Outcome == RefundOutcome.StripeRateLimited ? "Stripe is busy" : "Stripe is unavailable";
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: title, detail: result.Detail, extensions: stripeRequest);
         }
     }
 }

@@ -8,17 +8,13 @@ namespace PaymentFunctions.Payments.Refunds;
 /// Asks Stripe for one refund of a paid booking and records it. The caller gives the Stripe Idempotency-Key: a
 /// retry after a crash between Stripe's answer and our write, or a concurrent twin, gets the same refund back, and
 /// recording it again writes the same row. Stripe itself never refunds more than is left; its refusal is a 409.
-/// Refunds of one booking take turns in this instance (<see cref="ExclusiveAsync{T}"/>), so the cancel and staff
-/// see each other's recorded refunds.
-public sealed class RefundIssuer(PaymentTables tables, StripeClient stripe, FaultInjection faults, ILogger<RefundIssuer> logger)
+/// Nothing takes turns here: concurrent refunds of one booking are kept apart by Stripe (the key, and its own limit on
+/// what is left to refund), and their rows by the refund id, exactly as they are across instances.
+public sealed class RefundIssuer(PaymentTables tables, StripeClient stripe, StripeBackoff backoff, FaultInjection faults, ILogger<RefundIssuer> logger)
 {
     /// Metadata naming the Stripe key a refund was asked for under (see <see cref="CreateOnceAsync"/>).
     public const string KeyMetadata = "refundKey";
     private static readonly HashSet<string> NothingLeftCodes = ["charge_already_refunded", "amount_too_large"];
-    private readonly KeyedGates _gates = new();
-
-    public Task<T> ExclusiveAsync<T>(string bookingId, Func<Task<T>> work, CancellationToken cancellationToken) =>
-        _gates.RunAsync(bookingId, work, cancellationToken);
 
     /// Everything refunded so far as far as we know: Stripe's cumulative amount from its events, or the sum of the
     /// refunds we recorded, whichever is more (each may lag the other).
@@ -86,7 +82,12 @@ public sealed class RefundIssuer(PaymentTables tables, StripeClient stripe, Faul
         // Fields only, never ex.Message: it is the server's text, and a proxy or emulator might echo a key in it.
         var requestId = StripeFailure.RequestId(exception);
         var error = exception.StripeError;
-        logger.LogWarning("Stripe answered {Status} {Type}/{Code} (request {RequestId}) while refunding or cancelling booking {BookingId}", (int)exception.HttpStatusCode, error?.Type, error?.Code, requestId, bookingId);
+        logger.LogWarning("Stripe answered {Status} {Type}/{Code} {Reason} (request {RequestId}) while refunding or cancelling booking {BookingId}", (int)exception.HttpStatusCode, error?.Type, error?.Code, StripeFailure.RateLimitedReason(exception), requestId, bookingId);
+        if (StripeFailure.IsRateLimited(exception))
+        {
+            return RefundResult.RateLimited(requestId, backoff.Delay(exception, attempt: 1));
+        }
+
         if (error?.Code is { } code && NothingLeftCodes.Contains(code))
         {
             return RefundResult.Conflict($"Stripe refused: the amount is more than is left to refund on the payment ({code}).");

@@ -26,13 +26,19 @@ public enum RefundOutcome
     Conflict,
     StripeRefused,
     StripeUnavailable,
+
+    /// Stripe (or this instance's own limit) answered 429: nothing was done; retry after RetryAfter (503).
+    StripeRateLimited,
 }
 
 /// Detail is safe to show the caller; StripeRequestId lets support find the call in Stripe's logs.
-public sealed record RefundResult(RefundOutcome Outcome, RefundAnswer? Answer = null, string? Detail = null, string? StripeRequestId = null)
+public sealed record RefundResult(RefundOutcome Outcome, RefundAnswer? Answer = null, string? Detail = null, string? StripeRequestId = null, TimeSpan? RetryAfter = null)
 {
     public static RefundResult Conflict(string detail) => new(RefundOutcome.Conflict, Detail: detail);
 
     public static RefundResult Unavailable(string? requestId) =>
         new(RefundOutcome.StripeUnavailable, Detail: "Stripe could not be reached or is unavailable. Nothing was refunded twice; retry in a few seconds.", StripeRequestId: requestId);
+
+    public static RefundResult RateLimited(string? requestId, TimeSpan retryAfter) =>
+        new(RefundOutcome.StripeRateLimited, Detail: "Stripe is taking no more requests for now. Nothing was refunded or changed; retry after the Retry-After delay.", StripeRequestId: requestId, RetryAfter: retryAfter);
 }

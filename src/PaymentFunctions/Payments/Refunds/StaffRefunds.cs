@@ -19,7 +19,7 @@ public sealed class StaffRefunds(PaymentTables tables, BookingService bookings, 
     {
         try
         {
-            return await refunds.ExclusiveAsync(bookingId, () => RefundExclusiveAsync(staffUserId, bookingId, amount, reason, idempotencyKey, cancellationToken), cancellationToken);
+            return await RefundOnceAsync(staffUserId, bookingId, amount, reason, idempotencyKey, cancellationToken);
         }
         catch (StripeException ex)
         {
@@ -30,7 +30,7 @@ public sealed class StaffRefunds(PaymentTables tables, BookingService bookings, 
     public static string StripeKey(string bookingId, string staffUserId, string idempotencyKey) =>
         string.Create(CultureInfo.InvariantCulture, $"refund-staff:{bookingId}:{Hash(staffUserId + "\n" + idempotencyKey)}");
 
-    private async Task<RefundResult> RefundExclusiveAsync(string staffUserId, string bookingId, long amount, string reason, string idempotencyKey, CancellationToken cancellationToken)
+    private async Task<RefundResult> RefundOnceAsync(string staffUserId, string bookingId, long amount, string reason, string idempotencyKey, CancellationToken cancellationToken)
     {
         if (await bookings.FindAsync(bookingId, cancellationToken) is not { } booking)
         {

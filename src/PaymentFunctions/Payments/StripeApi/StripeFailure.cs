@@ -7,6 +7,10 @@ namespace PaymentFunctions.Payments.StripeApi;
 /// and lets HttpClient's own exceptions through when, after its retries, no answer came at all.
 internal static class StripeFailure
 {
+    /// Which of Stripe's limiters refused a 429 (global-rate, endpoint-rate, global-concurrency, endpoint-concurrency,
+    /// resource-specific), or <see cref="StripeRateLimitHandler.LocalReason"/> for this instance's own limit.
+    public const string RateLimitedReasonHeader = "Stripe-Rate-Limited-Reason";
+
     /// No answer after Stripe.net's retries: the connection failed, or each attempt hit the HttpClient timeout.
     public static bool IsUnreachable(Exception exception, CancellationToken callerToken) => exception switch
     {
@@ -31,6 +35,13 @@ internal static class StripeFailure
         exception.StripeResponse?.Headers is { } headers
         && headers.TryGetValues("Idempotent-Replayed", out var values)
         && values.Any(v => string.Equals(v, "true", StringComparison.OrdinalIgnoreCase));
+
+    /// Stripe did not run the request, for now: its rate or concurrency limits, an object locked by another request
+    /// (lock_timeout), or this instance's own limit. Nothing was done and nothing was kept under the Idempotency-Key.
+    public static bool IsRateLimited(StripeException exception) => (int)exception.HttpStatusCode == 429;
+
+    public static string? RateLimitedReason(StripeException exception) =>
+        exception.StripeResponse?.Headers is { } headers && headers.TryGetValues(RateLimitedReasonHeader, out var values) ? values.FirstOrDefault() : null;
 
     public static bool IsServerError(StripeException exception) => exception.HttpStatusCode >= HttpStatusCode.InternalServerError;
 

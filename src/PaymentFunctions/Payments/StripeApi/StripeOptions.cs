@@ -20,6 +20,16 @@ public sealed class StripeOptions : IValidatableObject
     [Range(0, 5, ErrorMessage = "Stripe:MaxNetworkRetries must be between 0 and 5.")]
     public int MaxNetworkRetries { get; set; } = 2;
 
+    /// This instance's ceiling on requests to Stripe per second, retries included (<see cref="StripeRequestLimit"/>);
+    /// 0 = none. Stripe's limits are per account: set it to the account's limit (less a share for other users of the
+    /// key) divided by the most instances that run, or leave it off and let Stripe's 429s pace the calls.
+    [Range(0, 10_000, ErrorMessage = "Stripe:MaxRequestsPerSecond must be between 0 (off) and 10000.")]
+    public int MaxRequestsPerSecond { get; set; }
+
+    /// How long a Stripe request waits for a turn under Stripe:MaxRequestsPerSecond before it fails as a 429 would.
+    [Range(0, 10_000, ErrorMessage = "Stripe:RateLimitWaitMilliseconds must be between 0 and 10000.")]
+    public int RateLimitWaitMilliseconds { get; set; } = 1000;
+
     /// Endpoint signing secrets; more than one while rolling a secret.
     public string[] WebhookSecrets { get; set; } = [];
 

@@ -13,20 +13,28 @@ public static class StripeSetup
     public static IServiceCollection AddStripe(this IServiceCollection services)
     {
         services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(sp => CreateClient(sp.GetRequiredService<IOptions<StripeOptions>>().Value));
+        services.AddSingleton(sp => StripeRequestLimit.From(sp.GetRequiredService<IOptions<StripeOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => CreateClient(sp.GetRequiredService<IOptions<StripeOptions>>().Value, limit: sp.GetRequiredService<StripeRequestLimit>()));
         // For code on a hot path that needs Stripe only now and then (BookingResolver's last resort).
         services.AddSingleton(sp => new Lazy<StripeClient>(sp.GetRequiredService<StripeClient>));
+        services.AddSingleton<StripeBackoff>();
         return services;
     }
 
     /// The one StripeClient of the app. Stripe.net retries connection failures, 409 and 5xx (or as
     /// Stripe-Should-Retry says) with exponential backoff, resending the same Idempotency-Key each time.
+    /// Under it, each attempt takes a turn of <paramref name="limit"/> (when one is set), then passes key redaction.
     /// <paramref name="handler"/> and <paramref name="attemptTimeout"/> are test seams at the SDK's own boundary (HttpClient).
-    public static StripeClient CreateClient(StripeOptions options, HttpMessageHandler? handler = null, TimeSpan? attemptTimeout = null)
+    public static StripeClient CreateClient(StripeOptions options, HttpMessageHandler? handler = null, TimeSpan? attemptTimeout = null, StripeRequestLimit? limit = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var redaction = new StripeKeyRedaction(options.SecretKey) { InnerHandler = handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) } };
-        var http = new HttpClient(redaction) { Timeout = attemptTimeout ?? AttemptTimeout };
+        HttpMessageHandler pipeline = new StripeKeyRedaction(options.SecretKey) { InnerHandler = handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) } };
+        if (limit?.Limiter is not null)
+        {
+            pipeline = new StripeRateLimitHandler(limit) { InnerHandler = pipeline };
+        }
+
+        var http = new HttpClient(pipeline) { Timeout = attemptTimeout ?? AttemptTimeout };
         return new StripeClient(new StripeClientOptions
         {
             ApiKey = options.SecretKey,

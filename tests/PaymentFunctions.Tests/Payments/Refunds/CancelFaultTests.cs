@@ -20,7 +20,7 @@ public sealed class CancelFaultTests(InProcessAppHost fixture)
         var aliceId = NewUser("alice");
         using var alice = host.ClientFor(aliceId);
         var (bookingId, intentId) = await PaidBookingAsync(host, alice);
-        // Two instances with their own per-booking gates, as two processes would be: only Stripe's key keeps them apart.
+        // Two instances, as two processes would be: only Stripe's key keeps them apart.
         var instances = new[] { NewInstance(host), NewInstance(host) };
 
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => instances[i % 2].CancelAsync(aliceId, bookingId, default)));
