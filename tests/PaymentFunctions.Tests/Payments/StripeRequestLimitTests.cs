@@ -48,7 +48,7 @@ public sealed class StripeRequestLimitTests
         var held = limiter.AttemptAcquire();
 
         var pending = CreateIntentAsync(alice, bookingId);
-        var queued = await TestBookings.EventuallyAsync(() => Task.FromResult(limiter.GetStatistics()!.CurrentQueuedCount), n => n == 1);
+        var queued = await TestBookings.EventuallyAsync(() => Task.FromResult(limiter.GetStatistics()!.CurrentQueuedCount), n => n == 1, "the intent call to queue for a permit");
         held.Dispose();
         var created = await pending;
 
