@@ -6,6 +6,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Payments.StripeApi;
 using PaymentFunctions.Storage;
 using Stripe;
 
@@ -17,6 +18,7 @@ namespace PaymentFunctions.Payments;
 public sealed class BookingExpiry(
     PaymentTables tables,
     StripeClient stripe,
+    StripeBackoff backoff,
     BookingUpdater updater,
     TimeProvider time,
     IOptions<ExpiryOptions> options,
@@ -147,7 +149,8 @@ public sealed class BookingExpiry(
             // Stripe replays the first answer to a key for 24 h, errors included: a key per run lets a cancel that
             // failed (intent briefly "processing") succeed later. Canceling twice is harmless.
             var key = $"pi-cancel:{intentId}:{now.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture)}";
-            var intent = await stripe.V1.PaymentIntents.CancelAsync(intentId, CancelOptions, new RequestOptions { IdempotencyKey = key }, cancellationToken);
+            // A 429 waits and calls again (one hold waits; the others go on): an on-sale's expiries are many at once.
+            var intent = await backoff.RunAsync(ct => stripe.V1.PaymentIntents.CancelAsync(intentId, CancelOptions, new RequestOptions { IdempotencyKey = key }, ct), cancellationToken);
             return intent.Status == "canceled";
         }
         catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.NotFound)
@@ -157,7 +160,7 @@ public sealed class BookingExpiry(
         }
         catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.BadRequest && ex.StripeError?.Code == "payment_intent_unexpected_state")
         {
-            var intent = await stripe.V1.PaymentIntents.GetAsync(intentId, cancellationToken: cancellationToken);
+            var intent = await backoff.RunAsync(ct => stripe.V1.PaymentIntents.GetAsync(intentId, cancellationToken: ct), cancellationToken);
             logger.LogWarning("Booking {BookingId} is past its hold but its intent {IntentId} is {Status}; waiting for that event (if it succeeded and the booking stays unconfirmed, look for a dead-lettered message)", bookingId, intentId, intent.Status);
             return intent.Status == "canceled";
         }

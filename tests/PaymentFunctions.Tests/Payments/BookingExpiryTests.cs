@@ -70,6 +70,22 @@ public sealed class BookingExpiryTests
         Assert.Equal(9, gate.Cancelled.Count);
     }
 
+    [Fact]
+    public async Task AnExpiryThatStripeRateLimitsWaitsAndCancelsInTheSameRun()
+    {
+        // Its own host: the Stripe fault applies to every call of the host.
+        await using var host = await PaymentAppHost.StartAsync();
+        using var stripe = host.StripeClientForTests();
+        var booking = await SeedExpiredWithIntentAsync(host, stripe);
+        var intentId = (await TestBookings.LoadAsync(host, booking.Id)).PaymentIntentId!;
+        await SpaCalls.ArmStripeFaultAsync(host, new { path = $"/v1/payment_intents/{intentId}/cancel", method = "POST", status = 429, count = 1, shouldRetry = false });
+
+        (await FunctionsHostCalls.FireTimerAsync(host, BookingExpiry.Name)).AssertSucceeded();
+
+        Assert.Equal(BookingStatus.CANCELLED, (await TestBookings.LoadAsync(host, booking.Id)).Status);
+        Assert.Equal("canceled", (string?)host.EmulatorState.FindPaymentIntent(intentId)!["status"]);
+    }
+
     private static async Task<Booking> SeedExpiredWithIntentAsync(PaymentAppHost host, HttpClient stripe)
     {
         var booking = await TestBookings.SeedAsync(host, holdExpiresAt: DateTimeOffset.UtcNow.AddMinutes(-1));
