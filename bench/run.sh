@@ -10,6 +10,10 @@
 #   bench/run.sh expiry     issue 18's expiry target: COUNT (300) holds ending together on INSTANCES (2) instances
 #                           sharing one Azurite, Stripe answering each cancel in STRIPE_MS (200); exit 1 if not all
 #                           CANCELLED and canceled at Stripe within 15 s of the last hold's end
+#   bench/run.sh onsale     issue 18's on-sale: COUNT (20000) buyers (one user each) book and take an intent on INSTANCES
+#                           (2) instances, PAID (10) percent pay (the emulator's signed webhooks), the rest expire;
+#                           Stripe STRIPE_MS (200) a request from the start, CONCURRENCY (32) buyers at once; checks
+#                           every booking's and every intent's end state
 #   bench/run.sh intents    issue 18: CONCURRENCY (8,32,128) intent creations at once for distinct bookings and users,
 #                           every Stripe request delayed STRIPE_DELAY_MS (250) at the emulator, ROUNDS (3) rounds, the
 #                           app as built now against the app at BEFORE (7c16465, Stripe calls still under KeyedGates),
@@ -72,4 +76,10 @@ if [ "$mode" = expiry ]; then
   echo "==> expiry bench ($(date -u +%FT%TZ), nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg))"
   timeout 900 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
     expiry "${COUNT:-300}" "${INSTANCES:-2}" "${STRIPE_MS:-200}"
+fi
+
+if [ "$mode" = onsale ]; then
+  echo "==> on-sale bench ($(date -u +%FT%TZ), nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  timeout 3000 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
+    onsale "${COUNT:-20000}" "${PAID:-10}" "${INSTANCES:-2}" "${STRIPE_MS:-200}" "${CONCURRENCY:-32}"
 fi

@@ -23,7 +23,12 @@ public static class BenchmarkEntry
 
         if (args is ["expiry", .. var expiry])
         {
-            return await OnSale.ExpiryBench.RunAsync(expiry);
+            return await OnSale.OnSaleBench.ExpiryAsync(expiry);
+        }
+
+        if (args is ["onsale", .. var onsale])
+        {
+            return await OnSale.OnSaleBench.OnSaleAsync(onsale);
         }
 
         if (args is ["intents", .. var intents])

@@ -20,13 +20,13 @@ internal sealed class ServerHandle(string kind, string tablePrefix, BenchProcess
 
     /// Starts a server; <paramref name="runtimeSettings"/> are DOTNET_* environment variables for its runtime
     /// (the runtime-settings bench compares them), on top of workstation GC, the bench's default.
-    public static async Task<ServerHandle> StartAsync(LoadEnvironment environment, string kind, string tablePrefix, IReadOnlyDictionary<string, string>? runtimeSettings = null)
+    public static async Task<ServerHandle> StartAsync(LoadEnvironment environment, string kind, string tablePrefix, IReadOnlyDictionary<string, string>? runtimeSettings = null, int? port = null)
     {
-        var port = LoadEnvironment.FreePort();
+        port ??= LoadEnvironment.FreePort();
         var benchDll = typeof(ServerHandle).Assembly.Location;
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { benchDll, "serve", kind, port.ToString(System.Globalization.CultureInfo.InvariantCulture), environment.StorageConnectionString, tablePrefix, environment.StripeEmulator.ToString(), environment.AppDirectory },
+            ArgumentList = { benchDll, "serve", kind, port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), environment.StorageConnectionString, tablePrefix, environment.StripeEmulator.ToString(), environment.AppDirectory },
             Environment = { ["DOTNET_gcServer"] = "0" },
         };
         foreach (var (name, value) in runtimeSettings ?? new Dictionary<string, string>())
@@ -35,7 +35,7 @@ internal sealed class ServerHandle(string kind, string tablePrefix, BenchProcess
         }
 
         var process = environment.Start(start);
-        await BenchProcess.WaitForPortAsync(port, process, TimeSpan.FromSeconds(60));
+        await BenchProcess.WaitForPortAsync(port.Value, process, TimeSpan.FromSeconds(60));
         return new ServerHandle(kind, tablePrefix, process, SenderLoad.Client(new Uri($"http://127.0.0.1:{port}")));
     }
 }

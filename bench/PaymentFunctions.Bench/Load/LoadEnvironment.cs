@@ -31,7 +31,8 @@ internal sealed class LoadEnvironment : IDisposable
 
     public Uri StripeEmulator { get; private set; } = null!;
 
-    public static async Task<LoadEnvironment> StartAsync(string repoRoot)
+    /// <paramref name="webhookUrl"/>: where the emulator sends its signed webhooks (none when null).
+    public static async Task<LoadEnvironment> StartAsync(string repoRoot, Uri? webhookUrl = null)
     {
         var azuriteExe = Path.Combine(repoRoot, "node_modules", ".bin", "azurite-table");
         var emulatorDll = Path.Combine(repoRoot, "tools", "StripeEmulator", "bin", "Release", "net10.0", "StripeEmulator.dll");
@@ -52,7 +53,14 @@ internal sealed class LoadEnvironment : IDisposable
 
         var emulatorPort = FreePort();
         environment.StripeEmulator = new Uri($"http://127.0.0.1:{emulatorPort}");
-        var emulator = environment.Start(new ProcessStartInfo("dotnet") { ArgumentList = { emulatorDll, "--urls", environment.StripeEmulator.ToString() }, Environment = { ["ASPNETCORE_ENVIRONMENT"] = "Development", ["Logging__LogLevel__Default"] = "Warning" } });
+        var emulatorStart = new ProcessStartInfo("dotnet") { ArgumentList = { emulatorDll, "--urls", environment.StripeEmulator.ToString() }, Environment = { ["ASPNETCORE_ENVIRONMENT"] = "Development", ["Logging__LogLevel__Default"] = "Warning" } };
+        if (webhookUrl is not null)
+        {
+            emulatorStart.Environment["Emulator__WebhookUrl"] = webhookUrl.ToString();
+            emulatorStart.Environment["Emulator__WebhookSecret"] = Ingest.LoadData.WebhookSecret;
+        }
+
+        var emulator = environment.Start(emulatorStart);
         await BenchProcess.WaitForPortAsync(emulatorPort, emulator, TimeSpan.FromSeconds(60));
         return environment;
     }
