@@ -1,10 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Claims;
-using System.Text;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using PaymentFunctions.Bench.Ingest;
 
 namespace PaymentFunctions.Bench.OnSale;
@@ -23,7 +19,7 @@ internal static class Shoppers
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
         {
             var http = servers[i % servers.Count].Http;
-            var token = new AuthenticationHeaderValue("Bearer", Token($"user_onsale_{i}"));
+            var token = new AuthenticationHeaderValue("Bearer", IntentAndStartupBench.Token($"user_onsale_{i}"));
             var (booked, refusedBooking) = await PostAsync(http, token, "/api/bookings", new { ticketTypeId = "standard", quantity = 1 }, ct);
             var (intent, refusedIntent) = await PostAsync(http, token, "/api/payments/intents", new { bookingId = booked.Id }, ct);
             var paid = i % 100 < paidPercent;
@@ -57,15 +53,6 @@ internal static class Shoppers
             return ((await answer.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<Answer>(ct))!, refusals);
         }
     }
-
-    private static string Token(string userId) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-    {
-        Issuer = "paymentfunctions-dev",
-        Audience = "paymentfunctions",
-        Subject = new ClaimsIdentity([new Claim("sub", userId)]),
-        Expires = DateTime.UtcNow.AddHours(1),
-        SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(BenchServer.DevSigningKey)), SecurityAlgorithms.HmacSha256),
-    });
 
     private sealed record Answer(string? Id, string? PaymentIntentId);
 }
