@@ -10,6 +10,7 @@
 #   bench/run.sh expiry     issue 18's expiry target: COUNT (300) holds ending together on INSTANCES (2) instances
 #                           sharing one Azurite, Stripe answering each cancel in STRIPE_MS (200); exit 1 if not all
 #                           CANCELLED and canceled at Stripe within 15 s of the last hold's end
+#   bench/run.sh expiry-reads   entities an expiry run reads with DUE (100) holds due beside 1x, 5x, 10x RUNNING (2000)
 #   bench/run.sh onsale     issue 18's on-sale: COUNT (20000) buyers (one user each) book and take an intent on INSTANCES
 #                           (2) instances, PAID (10) percent pay (the emulator's signed webhooks), the rest expire;
 #                           Stripe STRIPE_MS (200) a request from the start, CONCURRENCY (32) buyers at once; checks
@@ -82,4 +83,9 @@ if [ "$mode" = onsale ]; then
   echo "==> on-sale bench ($(date -u +%FT%TZ), nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg))"
   timeout 3000 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
     onsale "${COUNT:-20000}" "${PAID:-10}" "${INSTANCES:-2}" "${STRIPE_MS:-200}" "${CONCURRENCY:-32}"
+fi
+
+if [ "$mode" = expiry-reads ]; then
+  timeout 600 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
+    expiry-reads "${RUNNING:-2000}" "${DUE:-100}"
 fi

@@ -26,6 +26,11 @@ public static class BenchmarkEntry
             return await OnSale.OnSaleBench.ExpiryAsync(expiry);
         }
 
+        if (args is ["expiry-reads", .. var reads])
+        {
+            return await OnSale.ExpiryReadsBench.RunAsync(reads);
+        }
+
         if (args is ["onsale", .. var onsale])
         {
             return await OnSale.OnSaleBench.OnSaleAsync(onsale);
