@@ -9,8 +9,11 @@ if [ ! -x node_modules/.bin/azurite-table ] || [ ! -d node_modules/stripe ]; the
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+echo "==> dotnet restore (locked: exactly the versions in each project's packages.lock.json)"
+dotnet restore PaymentFunctions.sln --locked-mode -nologo -v quiet
+
 echo "==> dotnet build"
-dotnet build PaymentFunctions.sln -c Release -nologo -v quiet
+dotnet build PaymentFunctions.sln -c Release --no-restore -nologo -v quiet
 
 echo "==> dotnet test"
 rm -rf TestResults
