@@ -5,6 +5,8 @@
 #   bench/run.sh webhooks   only the ingest bench (issue 10): COUNT webhooks (600) at each of SENDERS (1,16,64,256)
 #                           for (a) the app end to end, (b) its ingest path alone, (c) a plain-SDK baseline, plus
 #                           create-intent latency and a ReadyToRun publish's start to first 200
+#   bench/run.sh sweep      the outbox sweep's storage reads at 1x, 5x and 10x BOOKINGS (1000) settled bookings with the
+#                           same PENDING (20) causes left behind: the old whole-table scan against the pending-index read
 #   bench/run.sh runtime-settings   the app end to end (a) once per documented runtime setting (GC flavour,
 #                           GCConserveMemory, DATAS, tiering, W^X), in turns at SENDERS (16,64): peak RSS and throughput
 # Everything binds 127.0.0.1; the load starts its own Azurite, emulator and servers and stops them when done.
@@ -39,6 +41,12 @@ if [ "$mode" = all ] || [ "$mode" = webhooks ]; then
   echo "==> ingest bench ($(date -u +%FT%TZ), nproc $(nproc))"
   timeout 1500 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
     webhooks "${COUNT:-600}" "${SENDERS:-1,16,64,256}"
+fi
+
+if [ "$mode" = sweep ]; then
+  echo "==> outbox sweep bench ($(date -u +%FT%TZ), nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  timeout 1200 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
+    sweep "${BOOKINGS:-1000}" "${PENDING:-20}"
 fi
 
 if [ "$mode" = runtime-settings ]; then

@@ -21,6 +21,13 @@ public sealed class OutboxCleanup(PaymentTables tables, PendingOutbox pending, F
 
     private readonly Channel<Released> _queue = Channel.CreateUnbounded<Released>(new UnboundedChannelOptions { SingleReader = true });
 
+    // Rows handed over and not yet deleted: their messages were accepted (or settled), so a redelivery or a sweep that
+    // reads them before the delete lands need not send them again.
+    private readonly ConcurrentDictionary<OutboxRowKey, byte> _released = new();
+
+    /// True while the row waits here for its delete: its message needs no resend.
+    public bool IsReleased(OutboxRowKey row) => _released.ContainsKey(row);
+
     /// Hands over rows whose messages need them no longer. Never blocks, never throws.
     public void Release(IEnumerable<OutboxRowKey> rows) => Release(rows, []);
 
@@ -29,7 +36,13 @@ public sealed class OutboxCleanup(PaymentTables tables, PendingOutbox pending, F
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(entries);
-        _queue.Writer.TryWrite(new Released([.. rows], [.. entries]));
+        var released = new Released([.. rows], [.. entries]);
+        foreach (var row in released.Rows)
+        {
+            _released.TryAdd(row, 0);
+        }
+
+        _queue.Writer.TryWrite(released);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -92,6 +105,13 @@ public sealed class OutboxCleanup(PaymentTables tables, PendingOutbox pending, F
                     // Only housekeeping: the rows stay and are sent again later, then dropped as duplicates.
                     logger.LogWarning("Could not delete {Count} settled outbox row(s) of booking {BookingId}; they will be resent and de-duplicated: {Error}", chunk.Length, partition.Key, ex.Message);
                     kept[partition.Key] = true;
+                }
+                finally
+                {
+                    foreach (var row in chunk)
+                    {
+                        _released.TryRemove(row, out _);
+                    }
                 }
             }
         });

@@ -21,6 +21,8 @@ public sealed class OutboxSender(PaymentTables tables, PendingOutbox pending, IT
     public async Task<int> SendAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken, PendingEntry? entry = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        // Rows this process already handed to the clean-up were accepted; read again before their delete, they need no resend.
+        rows = [.. rows.Where(r => !cleanup.IsReleased(new OutboxRowKey(r.PartitionKey, r.RowKey)))];
         foreach (var byTopic in rows.GroupBy(r => r.GetString("Topic")!))
         {
             await publisher.PublishAsync(byTopic.Key, [.. byTopic.Select(r => OutboxRow.FromEntity(r, entry))], cancellationToken);
