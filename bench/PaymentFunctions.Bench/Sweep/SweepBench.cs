@@ -31,8 +31,8 @@ internal static class SweepBench
         var marks = new PendingOutbox(tables, TimeProvider.System);
 
         Console.WriteLine($"## Outbox sweep reads ({DateTime.UtcNow:u}, nproc {Environment.ProcessorCount}, load average {File.ReadAllText("/proc/loadavg")[..14]})\n");
-        Console.WriteLine("| size | settled bookings | table rows | pending causes | before: reads | before: entities returned | before: ms | after: reads | after: entities returned | after: ms | before/after ms |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| size | settled bookings | table rows | pending causes | before: reads | before: entities returned | before: entities in the key ranges read | before: ms | after: reads | after: entities returned | after: entities in the key ranges read | after: ms |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var seeded = 0;
         foreach (var size in new[] { 1, 5, 10 })
         {
@@ -48,11 +48,14 @@ internal static class SweepBench
             }
 
             var (b, a) = (Median(before), Median(after));
+            var tableRows = seeded * SettledRows.Length + pendingCauses;
+            // The old scan has no PartitionKey condition: its key range is the whole table. Every query of the new sweep
+            // is a key range (index partitions; one booking's outbox|{cause}| rows) that it returns whole.
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {size}x | {seeded} | {seeded * SettledRows.Length + pendingCauses} | {pendingCauses} | {b.Requests} | {b.Entities} | {b.Ms:F0} | {a.Requests} | {a.Entities} | {a.Ms:F0} | {b.Ms / a.Ms:F1} |"));
+                $"| {size}x | {seeded} | {tableRows} | {pendingCauses} | {b.Requests} | {b.Entities} | {tableRows} | {b.Ms:F0} | {a.Requests} | {a.Entities} | {a.Entities} | {a.Ms:F0} |"));
         }
 
-        Console.WriteLine($"\nMedian of {Rounds} sweeps per size. Before: the service examines every row of the table (no PartitionKey condition) and returns the outbox rows; after: one range of index partitions, then one query per pending booking.");
+        Console.WriteLine($"\nMedian of {Rounds} sweeps per size. Before: one query without a PartitionKey condition (Azure reads every row of the table, in pages of up to 1,000 results or 5 s); after: one range of index partitions, then one query per pending booking (and the sends). Times are Azurite's, whose in-memory store evaluates every query over every row of the table, partition or not: they do not show what Azure reads.");
         return 0;
     }
 

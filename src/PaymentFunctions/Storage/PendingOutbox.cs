@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Azure;
 using Azure.Data.Tables;
 
@@ -12,11 +13,14 @@ namespace PaymentFunctions.Storage;
 /// stale entry: the sweeper finds no rows and drops it), never too little. Who writes one when: docs/architecture.md.
 public sealed class PendingOutbox(PaymentTables tables, TimeProvider time)
 {
+    private readonly Channel<Mark> _marks = Channel.CreateUnbounded<Mark>(new UnboundedChannelOptions { SingleReader = true });
+    private int _writing;
+
     /// Indexes one cause; an upsert, so a retry or a second process writing the same entry is harmless.
     public async Task<PendingEntry> MarkAsync(string bookingId, string causationId, CancellationToken cancellationToken) =>
         (await MarkAsync([(bookingId, causationId)], cancellationToken))[0];
 
-    /// Indexes several causes in the current minute's partition: one transaction per 100.
+    /// Indexes several causes in the current minute's partition; returns once they are stored.
     public async Task<IReadOnlyList<PendingEntry>> MarkAsync(IReadOnlyCollection<(string BookingId, string CausationId)> causes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(causes);
@@ -27,12 +31,48 @@ public sealed class PendingOutbox(PaymentTables tables, TimeProvider time)
             .DistinctBy(e => e.RowKey)
             .ToList();
         await tables.EnsureCreatedAsync(cancellationToken);
-        foreach (var chunk in entries.Chunk(TableRules.MaxTransactionActions))
+        var mark = new Mark(entries, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        _marks.Writer.TryWrite(mark);
+        if (Interlocked.Exchange(ref _writing, 1) == 0)
         {
-            await tables.Lookups.SubmitCheckedAsync([.. chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e.ToEntity()))], cancellationToken);
+            _ = Task.Run(WriteMarksAsync, CancellationToken.None);
         }
 
+        await mark.Stored.Task.WaitAsync(cancellationToken);
         return entries;
+    }
+
+    // Group commit: the marks that arrive while one transaction is in flight go together in the next (all in one
+    // minute's partition, so one transaction per 100). One mark at a time costs one upsert each; 16 concurrent
+    // webhooks share a few, with no timer adding latency. Never stops: a failed transaction fails its marks only.
+    private async Task WriteMarksAsync()
+    {
+        while (await _marks.Reader.WaitToReadAsync())
+        {
+            var batch = new List<Mark>();
+            while (batch.Sum(m => m.Entries.Count) < TableRules.MaxTransactionActions && _marks.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            try
+            {
+                foreach (var bucket in batch.SelectMany(m => m.Entries).DistinctBy(e => (e.Bucket, e.RowKey)).GroupBy(e => e.Bucket))
+                {
+                    foreach (var chunk in bucket.Chunk(TableRules.MaxTransactionActions))
+                    {
+                        // Not a caller's token: the transaction serves every caller in the batch.
+                        await tables.Lookups.SubmitCheckedAsync([.. chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e.ToEntity()))], CancellationToken.None);
+                    }
+                }
+
+                batch.ForEach(m => m.Stored.TrySetResult());
+            }
+            catch (Exception ex)
+            {
+                batch.ForEach(m => m.Stored.TrySetException(ex));
+            }
+        }
     }
 
     /// Entries of the minutes before <paramref name="before"/>'s minute, oldest first, at most <paramref name="max"/>:
@@ -77,6 +117,8 @@ public sealed class PendingOutbox(PaymentTables tables, TimeProvider time)
         }
     }
 }
+
+internal sealed record Mark(IReadOnlyList<PendingEntry> Entries, TaskCompletionSource Stored);
 
 /// One entry of the pending-outbox index. <paramref name="CausationId"/> is the cause as its outbox row keys hold it
 /// (<see cref="RowKeys.Part"/>), which <see cref="RowKeys.OutboxFor"/> takes back unchanged.

@@ -97,11 +97,11 @@ public sealed class OutboxRig : IAsyncDisposable
     }
 
     /// Expires the booking through the booking updater, as the expiry timer does (a cause no one redelivers).
-    public Task<BookingUpdate> ExpireAsync(Booking booking, OutboxRecovery recovery = OutboxRecovery.Sweeper)
+    public Task<BookingUpdate> ExpireAsync(Booking booking, OutboxRecovery recovery = OutboxRecovery.Sweeper, bool redelivered = false)
     {
         var causationId = $"expiry:{booking.Id}:none";
         var now = Time.GetUtcNow();
-        return Updater.ApplyAsync(booking.Id, causationId, "booking.expired", fresh => BookingStateMachine.Expire(fresh.Facts, now, causationId), recovery, CancellationToken.None);
+        return Updater.ApplyAsync(booking.Id, causationId, "booking.expired", fresh => BookingStateMachine.Expire(fresh.Facts, now, causationId), recovery, redelivered, CancellationToken.None);
     }
 
     public async Task<List<TableEntity>> OutboxRowsAsync(string bookingId)
