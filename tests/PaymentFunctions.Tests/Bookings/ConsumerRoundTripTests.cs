@@ -39,7 +39,8 @@ public sealed class ConsumerRoundTripTests : IAsyncLifetime
         (await FunctionsHostCalls.DeliverAsync(_host, message, deliveryCount: 2)).AssertSucceeded();
         var redelivery = _storage.Calls;
 
-        Assert.Equal(["GET entity", "POST $batch"], onPath);
+        // The path's own calls come first; the clean-up's delete may land before the invocation is answered.
+        Assert.Equal(["GET entity", "POST $batch"], onPath.Take(2));
         Assert.Equal(["GET entity", "POST $batch", "POST $batch"], all);
         // Booking, inbox row and outbox rows in one query: the inbox row says "applied", nothing is left to send.
         Assert.Equal(["GET query"], redelivery);
