@@ -5,6 +5,8 @@
 #   bench/run.sh webhooks   only the ingest bench (issue 10): COUNT webhooks (600) at each of SENDERS (1,16,64,256)
 #                           for (a) the app end to end, (b) its ingest path alone, (c) a plain-SDK baseline, plus
 #                           create-intent latency and a ReadyToRun publish's start to first 200
+#   bench/run.sh sweep      the outbox sweep's storage reads at 1x, 5x and 10x BOOKINGS (1000) settled bookings with the
+#                           same PENDING (20) causes left behind: the old whole-table scan against the pending-index read
 #   bench/run.sh runtime-settings   the app end to end (a) once per documented runtime setting (GC flavour,
 #                           GCConserveMemory, DATAS, tiering, W^X), in turns at SENDERS (16,64): peak RSS and throughput
 #   bench/run.sh expiry     issue 18's expiry target: COUNT (300) holds ending together on INSTANCES (2) instances
@@ -65,6 +67,12 @@ if [ "$mode" = intents ]; then
   timeout 1200 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
     intents "$before_dir/src/PaymentFunctions/bin/Release/net10.0" src/PaymentFunctions/bin/Release/net10.0 \
     "${CONCURRENCY:-8,32,128}" "${STRIPE_DELAY_MS:-250}" "${ROUNDS:-3}"
+fi
+
+if [ "$mode" = sweep ]; then
+  echo "==> outbox sweep bench ($(date -u +%FT%TZ), nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  timeout 1200 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
+    sweep "${BOOKINGS:-1000}" "${PENDING:-20}"
 fi
 
 if [ "$mode" = runtime-settings ]; then

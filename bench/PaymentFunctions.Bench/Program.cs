@@ -7,7 +7,8 @@ namespace PaymentFunctions.Bench;
 // An explicit entry class: a top-level Program would clash with the app's public Program (kept for WebApplicationFactory).
 public static class BenchmarkEntry
 {
-    /// "webhooks [count] [senders]" runs the ingest bench (issue 10), "serve ..." is one of its server processes;
+    /// "webhooks [count] [senders]" runs the ingest bench (issue 10), "serve ..." is one of its server processes,
+    /// "sweep [bookings] [pending]" the outbox sweep's reads against the table's size (issue 18);
     /// anything else goes to BenchmarkDotNet.
     public static async Task<int> Main(string[] args)
     {
@@ -39,6 +40,11 @@ public static class BenchmarkEntry
         if (args is ["intents", .. var intents])
         {
             return await IntentConcurrencyBench.RunAsync(intents);
+        }
+
+        if (args is ["sweep", .. var sweep])
+        {
+            return await Sweep.SweepBench.RunAsync(sweep);
         }
 
         if (args is ["serve", .. var server])

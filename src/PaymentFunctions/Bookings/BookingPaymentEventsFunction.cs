@@ -22,7 +22,7 @@ public sealed class BookingPaymentEventsFunction(PaymentEventConsumer consumer, 
         using var messageScope = logger.BeginScope(new Dictionary<string, object> { ["MessageId"] = delivery.MessageId });
         try
         {
-            await consumer.ApplyAsync(message, delivery.MessageId, cancellationToken);
+            await consumer.ApplyAsync(message, delivery.MessageId, delivery.DeliveryCount, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -5,15 +5,20 @@ using PaymentFunctions.Messaging;
 namespace PaymentFunctions.Bookings;
 
 /// One message of topic "payments" applied to its booking, exactly once (BookingUpdater's commit, keyed by the
-/// message id). Anything it cannot apply throws, so the message is redelivered and in the end dead-lettered.
+/// message id). Anything it cannot apply throws, so the message is redelivered and in the end dead-lettered. Service
+/// Bus redelivers a message until it is completed, so a crash after the commit needs no pending-outbox entry.
 public sealed class PaymentEventConsumer(BookingUpdater updater, ILogger<PaymentEventConsumer> logger)
 {
-    public async Task<BookingUpdate> ApplyAsync(byte[] message, string messageId, CancellationToken cancellationToken)
+    public Task<BookingUpdate> ApplyAsync(byte[] message, string messageId, CancellationToken cancellationToken) =>
+        ApplyAsync(message, messageId, deliveryCount: 1, cancellationToken);
+
+    /// <paramref name="deliveryCount"/> above 1: Service Bus delivers the message again, most likely already applied.
+    public async Task<BookingUpdate> ApplyAsync(byte[] message, string messageId, int deliveryCount, CancellationToken cancellationToken)
     {
         var paymentEvent = CloudEventEnvelope.ReadPaymentEvent(message);
         using var bookingScope = logger.BeginScope(new Dictionary<string, object> { ["BookingId"] = paymentEvent.BookingId, ["StripeEventId"] = paymentEvent.StripeEventId });
         var update = await updater.ApplyAsync(
-            paymentEvent.BookingId, messageId, EventTypes.TypeOf(paymentEvent.GetType()), booking => FactsAfter(booking, paymentEvent), cancellationToken);
+            paymentEvent.BookingId, messageId, EventTypes.TypeOf(paymentEvent.GetType()), booking => FactsAfter(booking, paymentEvent), OutboxRecovery.Redelivery, redelivered: deliveryCount > 1, cancellationToken);
         logger.LogInformation("Message {MessageId} for booking {BookingId}: {From} -> {To}{Duplicate}", messageId, paymentEvent.BookingId, update.From, update.To, update.Duplicate ? " (already applied)" : "");
         return update;
     }

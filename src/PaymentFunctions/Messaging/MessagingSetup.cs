@@ -7,6 +7,7 @@ public static class MessagingSetup
     public static IServiceCollection AddMessaging(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<OutboxSender>();
         // Registered before the transport, so it stops after it and drains what the transport settled last.
         services.AddSingleton<OutboxCleanup>();

@@ -18,12 +18,26 @@ public static class OutboxRow
             ["Body"] = message.Body,
         };
 
-    public static OutboxMessage FromEntity(TableEntity entity) => new(
+    /// What is still in the outbox for one cause of one booking: one query in the booking's partition.
+    public static async Task<List<TableEntity>> ReadAsync(PaymentTables tables, string bookingId, string causationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        var rows = new List<TableEntity>();
+        await foreach (var row in tables.Bookings.QueryAsync<TableEntity>(KeyFilters.InPartitionStartingWith(bookingId, RowKeys.OutboxFor(causationId)), cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    public static OutboxMessage FromEntity(TableEntity entity, PendingEntry? pending = null) => new(
         Topic: entity.GetString("Topic")!,
         MessageId: entity.GetString("MessageId")!,
         Type: entity.GetString("Type")!,
         Subject: entity.GetString("Subject")!,
         BookingId: entity.PartitionKey,
         Body: entity.GetString("Body")!,
-        RowKey: entity.RowKey);
+        RowKey: entity.RowKey,
+        Pending: pending);
 }

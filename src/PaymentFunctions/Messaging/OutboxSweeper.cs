@@ -1,54 +1,80 @@
-using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
 using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Messaging;
 
-/// The safety net under every outbox: finds rows a crashed process left unsent and sends them. Webhooks and
-/// Service Bus deliveries are redelivered anyway, but a timer (booking expiry) or a caller that gives up would
-/// otherwise leave its messages behind. Resends are harmless: MessageIds are deterministic.
-/// It scans by RowKey range across partitions; at a scale where that scan hurts, keep a pending-outbox index.
-public sealed class OutboxSweeper(PaymentTables tables, OutboxSender sender, TimeProvider time, ILogger<OutboxSweeper> logger)
+/// The safety net under every outbox: sends rows a crashed or failed process left unsent. It reads the pending-outbox
+/// index (<see cref="PendingOutbox"/>), oldest minute first and at most <see cref="OutboxOptions.SweepMaxEntries"/>
+/// entries per run, then each entry's rows in its booking's partition, sending as it goes: its reads follow what is
+/// pending, not the size of the Bookings table. Resends are harmless: MessageIds are deterministic. What no entry
+/// covers is covered by its cause's redelivery (docs/architecture.md, "The pending-outbox index").
+public sealed class OutboxSweeper(
+    PaymentTables tables, PendingOutbox pending, OutboxSender sender, OutboxCleanup cleanup, IOptions<OutboxOptions> options, TimeProvider time, ILogger<OutboxSweeper> logger)
 {
     public const string Name = "OutboxSweeper";
 
-    /// Rows younger than this most likely belong to a request still sending them.
-    private static readonly TimeSpan MinimumAge = TimeSpan.FromMinutes(1);
+    /// Entries younger than this most likely belong to a process still sending their rows.
+    public static readonly TimeSpan MinimumAge = TimeSpan.FromMinutes(1);
 
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    /// An entry without rows is dropped only past this age; until then the commit it was written before may still
+    /// land (one transaction with the SDK's default retries, 4 tries of up to 100 s, can take about 7 minutes).
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(15);
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken) => (await SweepAsync(cancellationToken)).Sent;
+
+    public async Task<OutboxSweep> SweepAsync(CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
-        var cutoff = time.GetUtcNow() - MinimumAge;
-        var pending = new HashSet<(string BookingId, string CausationId)>();
-        var filter = KeyFilters.RowKeyStartingWith(RowKeys.OutboxPrefix);
-        await foreach (var row in tables.Bookings.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "Timestamp"], cancellationToken: cancellationToken))
-        {
-            if (row.Timestamp < cutoff)
-            {
-                pending.Add((row.PartitionKey, RowKeys.CausationOfOutbox(row.RowKey)));
-            }
-        }
-
-        var sent = 0;
+        var now = time.GetUtcNow();
+        var max = options.Value.SweepMaxEntries;
+        var sweep = new OutboxSweep();
         var failed = 0;
-        foreach (var (bookingId, causationId) in pending)
+        await foreach (var entry in pending.ReadAsync(now - MinimumAge, max, cancellationToken))
         {
+            sweep.Entries++;
             try
             {
-                sent += await sender.SendPendingAsync(bookingId, causationId, cancellationToken);
+                var rows = await OutboxRow.ReadAsync(tables, entry.BookingId, entry.CausationId, cancellationToken);
+                sweep.Rows += rows.Count;
+                if (rows.Count > 0)
+                {
+                    sweep.Sent += await sender.SendAsync(rows, cancellationToken, entry);
+                }
+                else if (now - entry.MarkedAt >= StaleAfter)
+                {
+                    cleanup.Release([], [entry]);
+                    sweep.Dropped++;
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Keep sweeping the others; the run still fails at the end so the failure is seen.
-                logger.LogError(ex, "Outbox rows of {CausationId} for booking {BookingId} could not be sent: {Error}", causationId, bookingId, ex.Message);
+                logger.LogError(ex, "Outbox rows of {CausationId} for booking {BookingId} could not be sent: {Error}", entry.CausationId, entry.BookingId, ex.Message);
                 failed++;
             }
         }
 
-        if (sent > 0)
+        if (sweep.Entries == max)
         {
-            logger.LogWarning("Outbox sweeper sent {Count} message(s) a crashed process had left behind", sent);
+            logger.LogWarning("Outbox sweep handled {Max} pending entries (Outbox:SweepMaxEntries); older ones first, the rest wait for the next run", max);
         }
 
-        return failed == 0 ? sent : throw new InvalidOperationException($"Outbox sweep sent {sent} message(s); {failed} group(s) failed and stay in the outbox.");
+        if (sweep.Sent > 0)
+        {
+            logger.LogWarning("Outbox sweeper sent {Count} message(s) a crashed or failed process had left behind", sweep.Sent);
+        }
+
+        return failed == 0 ? sweep : throw new InvalidOperationException($"Outbox sweep sent {sweep.Sent} message(s); {failed} cause(s) failed and stay in the outbox.");
     }
+}
+
+/// What one sweep did: pending entries read, outbox rows read for them, messages sent, stale entries dropped.
+public sealed class OutboxSweep
+{
+    public int Entries { get; set; }
+
+    public int Rows { get; set; }
+
+    public int Sent { get; set; }
+
+    public int Dropped { get; set; }
 }

@@ -7,6 +7,8 @@ public sealed class FaultInjection
     public const string WebhookAfterVerify = "webhook.after-verify";
     public const string WebhookAfterBatch = "webhook.after-batch";
     public const string OutboxAfterPublish = "outbox.after-publish";
+    public const string OutboxAfterIndex = "outbox.after-index";
+    public const string CleanupAfterRows = "cleanup.after-rows";
     public const string IntentAfterStripe = "intent.after-stripe";
     public const string ConsumerAfterBatch = "consumer.after-batch";
     public const string CustomerAfterStripe = "customer.after-stripe";

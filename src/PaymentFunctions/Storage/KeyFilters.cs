@@ -15,6 +15,21 @@ public static class KeyFilters
     public static string RowKeyStartingWith(string rowKeyPrefix) =>
         TableClient.CreateQueryFilter($"RowKey ge {rowKeyPrefix} and RowKey lt {After(rowKeyPrefix)}");
 
+    /// Partitions whose key starts with <paramref name="prefix"/> and sorts before <paramref name="before"/>: one key
+    /// range, so the service reads those partitions only, never the rest of the table.
+    public static string PartitionsStartingWithBefore(string prefix, string before) =>
+        TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {before}");
+
+    /// Rows of one partition that are one of <paramref name="rowKeys"/> or start with <paramref name="rowKeyPrefix"/>:
+    /// several point reads and a range in one round trip.
+    public static string InPartitionRowsOrStartingWith(string partitionKey, IEnumerable<string> rowKeys, string rowKeyPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(rowKeys);
+        var rows = rowKeys.Select(rowKey => TableClient.CreateQueryFilter($"RowKey eq {rowKey}"))
+            .Append(TableClient.CreateQueryFilter($"(RowKey ge {rowKeyPrefix} and RowKey lt {After(rowKeyPrefix)})"));
+        return TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}") + " and (" + string.Join(" or ", rows) + ")";
+    }
+
     /// Partitions from <paramref name="low"/> up to and including <paramref name="high"/> (fixed-width keys sort like their values).
     public static string PartitionsBetween(string low, string high) =>
         TableClient.CreateQueryFilter($"PartitionKey ge {low} and PartitionKey le {high}");

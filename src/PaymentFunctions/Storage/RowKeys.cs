@@ -22,6 +22,7 @@ public static class RowKeys
     // Lookups table.
     public const string IntentIndexRow = "booking";
     public const string HoldPrefix = "hold|";
+    public const string PendingOutboxPrefix = "outbox-pending|";
     public const string CheckpointPartition = "checkpoint";
     public const string TimerLeasePartition = "timer-lease";
     public const string StripeEventsCheckpointRow = "stripe-events";
@@ -78,6 +79,14 @@ public static class RowKeys
     /// Lookups partition of the hour a hold ends (row = booking id); fixed-width, so buckets sort like the times.
     public static string HoldBucket(DateTimeOffset holdExpiresAt) =>
         HoldPrefix + holdExpiresAt.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+
+    /// Lookups partition of the pending-outbox index: the minute an entry was written. Fixed-width, so minutes sort
+    /// like the times and "every minute before X" is one range of partition keys.
+    public static string PendingOutboxBucket(DateTimeOffset at) =>
+        PendingOutboxPrefix + at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+
+    /// Lookups row of the pending-outbox index: one per booking and cause within a minute.
+    public static string PendingOutboxRow(string bookingId, string causationId) => Part(bookingId) + "|" + Part(causationId);
 
     /// Lookups partition for Stripe events we record without publishing (ignored, unmatched, unprocessable).
     public static string StripeEventRecordPartition(string kind, string type) => $"stripe-event|{Part(kind)}|{Part(type)}";

@@ -18,8 +18,8 @@ public static class StorageSetup
                 : new TableServiceClient(options.ConnectionString!);
         });
         services.AddSingleton<PaymentTables>();
+        services.AddSingleton<PendingOutbox>();
         services.AddSingleton<FaultInjection>();
         return services;
     }
-
 }

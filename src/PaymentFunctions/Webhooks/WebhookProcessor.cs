@@ -19,8 +19,8 @@ namespace PaymentFunctions.Webhooks;
 /// the payment fact is appended instead of merged into a state row). A redelivery: the same transaction, answered
 /// 409 - at the outbox row while it is still there (not yet known to be delivered: it is sent again, and duplicate
 /// detection drops a copy already delivered), at the inbox row when it is gone (then there is nothing to send and
-/// no query is needed). Should the process die before its
-/// outbox row is sent, the redelivery sends it, and if Stripe never redelivers, the outbox sweeper does.
+/// no query is needed). Should the process die before its outbox row is sent, Stripe's redelivery (or reconciliation)
+/// sends it; should the send fail, the row is also indexed as pending and the outbox sweeper sends it.
 public sealed class WebhookProcessor(
     PaymentTables tables,
     BookingResolver resolver,
@@ -72,13 +72,25 @@ public sealed class WebhookProcessor(
             return await UnmatchedAsync(stripeEvent, cancellationToken);
         }
 
-        faults.Reached(FaultInjection.WebhookAfterBatch);
-        var sent = commit.Outcome switch
+        int sent;
+        try
         {
-            CommitOutcome.Committed => await outbox.SendAsync([outboxRow], cancellationToken),
-            CommitOutcome.Duplicate => await outbox.SendPendingAsync(bookingId, stripeEvent.Id, cancellationToken),
-            _ => 0,
-        };
+            faults.Reached(FaultInjection.WebhookAfterBatch);
+            sent = commit.Outcome switch
+            {
+                CommitOutcome.Committed => await outbox.SendAsync([outboxRow], cancellationToken),
+                CommitOutcome.Duplicate => await outbox.SendPendingAsync(bookingId, stripeEvent.Id, cancellationToken),
+                _ => 0,
+            };
+        }
+        catch (Exception ex) when (commit.Outcome != CommitOutcome.DuplicateSettled)
+        {
+            // Stripe (or reconciliation) redelivers this event, so nothing was indexed before the commit; the rows may
+            // now be unsent, and Stripe's next try may be hours away.
+            await outbox.IndexAfterFailureAsync(bookingId, stripeEvent.Id, ex);
+            throw;
+        }
+
         var duplicate = commit.Outcome != CommitOutcome.Committed;
         logger.LogInformation("Stripe event {EventId} ({Type}) for booking {BookingId}: {Result}, {Sent} message(s) sent", stripeEvent.Id, stripeEvent.Type, bookingId, duplicate ? "already stored" : "stored", sent);
         return duplicate ? WebhookOutcome.Duplicate : WebhookOutcome.Stored;

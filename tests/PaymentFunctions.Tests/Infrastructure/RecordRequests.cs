@@ -27,7 +27,8 @@ public sealed class RecordRequests : HttpPipelinePolicy
     {
         ArgumentNullException.ThrowIfNull(message);
         var path = message.Request.Uri.Path;
-        var kind = path.EndsWith("$batch", StringComparison.Ordinal) ? "$batch" : path.EndsWith(')') ? "entity" : "query";
+        // A query is "/{table}()", a point read or write "/{table}(PartitionKey='...',RowKey='...')".
+        var kind = path.EndsWith("$batch", StringComparison.Ordinal) ? "$batch" : path.EndsWith(')') && !path.EndsWith("()", StringComparison.Ordinal) ? "entity" : "query";
         lock (_lock)
         {
             _calls.Add(message.Request.Method.Method + " " + kind);

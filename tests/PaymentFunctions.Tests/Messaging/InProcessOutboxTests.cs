@@ -24,6 +24,7 @@ public sealed class InProcessOutboxTests : IAsyncLifetime
     private readonly StorageTables.RequestCounter _requests = new();
     private readonly ConcurrentQueue<string> _invoked = new();
     private PaymentTables _tables = null!;
+    private PendingOutbox _pending = null!;
     private OutboxCleanup _cleanup = null!;
     private InProcessTransport? _transport;
 
@@ -37,7 +38,8 @@ public sealed class InProcessOutboxTests : IAsyncLifetime
         options.AddPolicy(_requests, HttpPipelinePosition.PerRetry);
         _tables = new PaymentTables(new TableServiceClient(azurite.ConnectionString, options), Options.Create(new StorageOptions { TablePrefix = "o" + Guid.NewGuid().ToString("N")[..10] }));
         await _tables.EnsureCreatedAsync(CancellationToken.None);
-        _cleanup = new OutboxCleanup(_tables, NullLogger<OutboxCleanup>.Instance);
+        _pending = new PendingOutbox(_tables, TimeProvider.System);
+        _cleanup = new OutboxCleanup(_tables, _pending, new FaultInjection(), NullLogger<OutboxCleanup>.Instance);
         await _cleanup.StartAsync(CancellationToken.None);
     }
 
@@ -110,9 +112,10 @@ public sealed class InProcessOutboxTests : IAsyncLifetime
     [Fact]
     public async Task OnStartEveryOutboxRowLeftBehindIsSentAgainAndReleasedOnceSettled()
     {
-        var first = await WriteOutboxRowAsync(Subscribed, "bk_left_1");
-        var second = await WriteOutboxRowAsync(Subscribed, "bk_left_2");
-        await WriteOutboxRowAsync(Unsubscribed, "bk_left_3");
+        // What a crash leaves: rows this transport held, each indexed before its publisher heard "accepted".
+        var first = await WriteOutboxRowAsync(Subscribed, "bk_left_1", indexed: true);
+        var second = await WriteOutboxRowAsync(Subscribed, "bk_left_2", indexed: true);
+        await WriteOutboxRowAsync(Unsubscribed, "bk_left_3", indexed: true);
 
         await StartTransportAsync();
 
@@ -120,6 +123,24 @@ public sealed class InProcessOutboxTests : IAsyncLifetime
         Assert.Empty(await EventuallyGoneAsync("bk_left_2"));
         Assert.Empty(await EventuallyGoneAsync("bk_left_3"));
         Assert.Equal(new[] { first.MessageId, second.MessageId }.Order(StringComparer.Ordinal), _invoked.Order(StringComparer.Ordinal));
+        Assert.Empty(await TestBookings.EventuallyAsync(() => PendingEntriesAsync(), entries => entries.Count == 0, "the pending entries to go with their rows", TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task ARowHeldForASubscriberIsIndexedBeforePublishReturnsAndItsEntryGoesWithIt()
+    {
+        var finish = new TaskCompletionSource();
+        _consumer = _ => finish.Task;
+        var transport = await StartTransportAsync();
+        var message = await WriteOutboxRowAsync(Subscribed, "bk_indexed");
+
+        await transport.PublishAsync(Subscribed, [message], CancellationToken.None);
+
+        var entry = Assert.Single(await PendingEntriesAsync());
+        Assert.Equal(("bk_indexed", "cause"), (entry.BookingId, entry.CausationId));
+        finish.SetResult();
+        Assert.Empty(await EventuallyGoneAsync("bk_indexed"));
+        Assert.Empty(await TestBookings.EventuallyAsync(() => PendingEntriesAsync(), entries => entries.Count == 0, "bk_indexed's entry to go after its row", TimeSpan.FromSeconds(30)));
     }
 
     [Fact]
@@ -201,6 +222,7 @@ public sealed class InProcessOutboxTests : IAsyncLifetime
             [subscription],
             new ServiceCollection().BuildServiceProvider(),
             _tables,
+            _pending,
             _cleanup,
             TimeProvider.System,
             NullLogger<InProcessTransport>.Instance,
@@ -214,12 +236,28 @@ public sealed class InProcessOutboxTests : IAsyncLifetime
     private static OutboxMessage Message(string topic, string bookingId, string messageId) =>
         new(topic, messageId, "bookticket.test.v1", "test", bookingId, $$"""{"id":"{{messageId}}"}""");
 
-    /// An outbox row as the commit writes it, and the message as OutboxSender reads it back.
-    private async Task<OutboxMessage> WriteOutboxRowAsync(string topic, string bookingId)
+    /// An outbox row as the commit writes it (and, if indexed, its pending entry), and the message as OutboxSender reads it back.
+    private async Task<OutboxMessage> WriteOutboxRowAsync(string topic, string bookingId, bool indexed = false)
     {
         var entity = OutboxRow.ToEntity(Message(topic, bookingId, "msg-" + Guid.NewGuid().ToString("N")[..12]), "cause");
         await _tables.Bookings.AddCheckedAsync(entity, CancellationToken.None);
+        if (indexed)
+        {
+            await _pending.MarkAsync(bookingId, "cause", CancellationToken.None);
+        }
+
         return OutboxRow.FromEntity(entity);
+    }
+
+    private async Task<List<PendingEntry>> PendingEntriesAsync()
+    {
+        var entries = new List<PendingEntry>();
+        await foreach (var entry in _pending.ReadAsync(DateTimeOffset.UtcNow.AddMinutes(1), int.MaxValue, CancellationToken.None))
+        {
+            entries.Add(entry);
+        }
+
+        return entries;
     }
 
     private Task<List<TableEntity>> EventuallyGoneAsync(string bookingId) =>

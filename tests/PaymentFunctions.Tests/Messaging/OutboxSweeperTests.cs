@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using PaymentFunctions.Contracts;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Storage;
@@ -11,13 +12,15 @@ public sealed class OutboxSweeperTests
     [Fact]
     public async Task MessagesACrashedProcessLeftInTheOutboxAreSentByTheSweeper()
     {
-        // The app's clock runs two minutes ahead, so the rows written now already look abandoned.
-        await using var host = await PaymentAppHost.StartAsync(serviceBus: true, clock: new OffsetClock(TimeSpan.FromMinutes(2)));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await PaymentAppHost.StartAsync(serviceBus: true, clock: clock);
         var booking = await TestBookings.SeedAsync(host);
         host.Faults.Rule = p => p == FaultInjection.WebhookAfterBatch;
         Assert.Equal(HttpStatusCode.InternalServerError, (await StripeEvents.PostAsync(host.Client, StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_swept", booking.Id))).StatusCode);
         Assert.Single(await TestBookings.RowsAsync(host, booking.Id, RowKeys.OutboxPrefix));
         host.Faults.Rule = null;
+        // Two minutes later the rows look abandoned.
+        clock.Advance(TimeSpan.FromMinutes(2));
 
         var sweep = await FunctionsHostCalls.FireTimerAsync(host, OutboxSweeper.Name);
 
@@ -29,7 +32,8 @@ public sealed class OutboxSweeperTests
     [Fact]
     public async Task AMessageTheBrokerRefusedStaysInTheOutboxAndTheSweeperSendsItLater()
     {
-        await using var host = await PaymentAppHost.StartAsync(serviceBus: true, clock: new OffsetClock(TimeSpan.FromMinutes(2)));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await PaymentAppHost.StartAsync(serviceBus: true, clock: clock);
         var booking = await TestBookings.SeedAsync(host);
         var stripeEvent = StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_refused", booking.Id);
         host.ServiceBus!.FailNext(1);
@@ -37,6 +41,7 @@ public sealed class OutboxSweeperTests
         Assert.Equal(HttpStatusCode.InternalServerError, (await StripeEvents.PostAsync(host.Client, stripeEvent)).StatusCode);
         Assert.Single(await TestBookings.RowsAsync(host, booking.Id, RowKeys.OutboxPrefix));
         Assert.Equal(0, host.ServiceBus.Received);
+        clock.Advance(TimeSpan.FromMinutes(2));
 
         var sweep = await FunctionsHostCalls.FireTimerAsync(host, OutboxSweeper.Name);
 

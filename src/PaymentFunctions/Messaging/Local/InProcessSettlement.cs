@@ -1,14 +1,17 @@
+using PaymentFunctions.Storage;
+
 namespace PaymentFunctions.Messaging.Local;
 
 /// One message of the in-process transport (one MessageId within the duplicate-detection window) on its way
 /// through the subscriptions of its topic: which outbox rows wait for it, and which subscriptions dead-lettered
 /// it. Settled once every subscription has either succeeded or dead-lettered; a topic without subscribers is
-/// settled from the start. The transport remembers one of these per message for the whole duplicate-detection
+/// settled from the start. The pending-outbox entries covering the rows are released with them. The transport remembers one of these per message for the whole duplicate-detection
 /// window, so the collections are made only when needed and the rows are dropped once released.
 public sealed class InProcessSettlement(DateTimeOffset firstSeen, int subscriptions)
 {
     private readonly Lock _gate = new();
     private HashSet<OutboxRowKey>? _rows;
+    private HashSet<PendingEntry>? _entries;
     private List<InProcessTransport.DeadLetter>? _deadLetters;
     private int _unsettled = subscriptions;
 
@@ -25,8 +28,8 @@ public sealed class InProcessSettlement(DateTimeOffset firstSeen, int subscripti
         }
     }
 
-    /// Keeps the row until the message is settled; false when it already is (the caller releases the row then).
-    public bool HoldUntilSettled(OutboxRowKey? row)
+    /// Keeps the row and its entry until the message is settled; false when it already is (the caller releases them then).
+    public bool HoldUntilSettled(OutboxRowKey? row, PendingEntry? entry)
     {
         lock (_gate)
         {
@@ -40,12 +43,17 @@ public sealed class InProcessSettlement(DateTimeOffset firstSeen, int subscripti
                 (_rows ??= []).Add(held);
             }
 
+            if (entry is not null)
+            {
+                (_entries ??= []).Add(entry);
+            }
+
             return true;
         }
     }
 
-    /// One subscription is done with the message. When it was the last: the rows to release and the dead letters.
-    public (IReadOnlyList<OutboxRowKey> Rows, IReadOnlyList<InProcessTransport.DeadLetter> DeadLetters)? Settle(InProcessTransport.DeadLetter? deadLetter)
+    /// One subscription is done with the message. When it was the last: the rows and entries to release, and the dead letters.
+    public (IReadOnlyList<OutboxRowKey> Rows, IReadOnlyList<PendingEntry> Entries, IReadOnlyList<InProcessTransport.DeadLetter> DeadLetters)? Settle(InProcessTransport.DeadLetter? deadLetter)
     {
         lock (_gate)
         {
@@ -60,8 +68,10 @@ public sealed class InProcessSettlement(DateTimeOffset firstSeen, int subscripti
             }
 
             List<OutboxRowKey> rows = _rows is null ? [] : [.. _rows];
+            List<PendingEntry> entries = _entries is null ? [] : [.. _entries];
             _rows = null;
-            return (rows, _deadLetters is null ? [] : [.. _deadLetters]);
+            _entries = null;
+            return (rows, entries, _deadLetters is null ? [] : [.. _deadLetters]);
         }
     }
 }

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Azure;
-using Azure.Data.Tables;
 using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Messaging.Local;
@@ -11,13 +9,15 @@ namespace PaymentFunctions.Messaging.Local;
 /// invocation, and dead-lettering after MaxDeliveryCount attempts. It holds messages only in memory, so it
 /// keeps the outbox promise through the outbox itself: a message's row stays until every subscription of its
 /// topic has settled it (invocation succeeded, or dead-lettered - then the row becomes a dead-letter row in
-/// the same transaction), and on start everything still in the outbox is sent again. Duplicate detection is
+/// the same transaction), each row it holds is in the pending-outbox index before its publisher hears "accepted", and
+/// on start everything the index points at is sent again. Duplicate detection is
 /// in memory only: after a restart a resend reaches the consumer, whose inbox drops it.
 /// Refused in Production and with live Stripe; only the standalone host subscribes to it (MessagingSetup).
-public sealed class InProcessTransport(
+public sealed partial class InProcessTransport(
     IEnumerable<InProcessSubscription> subscriptions,
     IServiceProvider services,
     PaymentTables tables,
+    PendingOutbox pending,
     OutboxCleanup cleanup,
     TimeProvider time,
     ILogger<InProcessTransport> logger,
@@ -45,8 +45,9 @@ public sealed class InProcessTransport(
 
     public async Task PublishAsync(string topic, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
         var topicSubscriptions = subscriptions.Where(s => s.Topic == topic).ToList();
+        messages = await IndexHeldRowsAsync(messages, topicSubscriptions.Count > 0, cancellationToken);
+        var now = time.GetUtcNow();
         foreach (var message in messages)
         {
             var fresh = new InProcessSettlement(now, topicSubscriptions.Count);
@@ -58,10 +59,10 @@ public sealed class InProcessTransport(
                 _published.Add(message);
             }
 
-            if (!settlement.HoldUntilSettled(message.Row))
+            if (!settlement.HoldUntilSettled(message.Row, message.Pending))
             {
                 // Settled already (a topic no one here subscribes to, or a duplicate of a settled message): the row can go.
-                await ReleaseAsync(message, message.Row is { } row ? [row] : [], settlement.DeadLetters);
+                await ReleaseAsync(message, message.Row is { } row ? [row] : [], message.Pending is { } entry ? [entry] : [], settlement.DeadLetters);
                 continue;
             }
 
@@ -109,56 +110,6 @@ public sealed class InProcessTransport(
         await Task.WhenAll(workers);
     }
 
-    /// Memory is empty after a start, so every outbox row is a message not yet settled: send it now rather than
-    /// waiting for the sweeper's minimum age. A row a live request is sending at the same time is a duplicate.
-    private async Task ResendOutboxAsync(CancellationToken stoppingToken)
-    {
-        var retryDelay = TimeSpan.FromSeconds(1);
-        while (true)
-        {
-            try
-            {
-                await tables.EnsureCreatedAsync(stoppingToken);
-                var rows = new List<OutboxMessage>();
-                await foreach (var row in tables.Bookings.QueryAsync<TableEntity>(KeyFilters.RowKeyStartingWith(RowKeys.OutboxPrefix), cancellationToken: stoppingToken))
-                {
-                    rows.Add(OutboxRow.FromEntity(row));
-                }
-
-                foreach (var byTopic in rows.GroupBy(m => m.Topic))
-                {
-                    await PublishAsync(byTopic.Key, [.. byTopic], stoppingToken);
-                }
-
-                if (rows.Count > 0)
-                {
-                    logger.LogWarning("Resent {Count} outbox message(s) left undelivered before this start", rows.Count);
-                }
-
-                return;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Storage down at start: the app still starts (health reports it); resend once storage answers.
-                logger.LogWarning("Could not resend the outbox at start; retrying in {Delay}: {Error}", retryDelay, ex.Message);
-                try
-                {
-                    await Task.Delay(retryDelay, time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxResendRetryDelay.Ticks));
-            }
-        }
-    }
-
     private async Task PumpAsync(CancellationToken stoppingToken)
     {
         try
@@ -204,38 +155,7 @@ public sealed class InProcessTransport(
     {
         if (delivery.Settlement.Settle(deadLetter) is { } settled)
         {
-            await ReleaseAsync(delivery.Message, settled.Rows, settled.DeadLetters);
-        }
-    }
-
-    /// Hands a settled message's rows to the clean-up; a dead-lettered one instead becomes its dead-letter row(s)
-    /// in one transaction with the outbox row's deletion, so it is neither lost nor resent.
-    private async Task ReleaseAsync(OutboxMessage message, IReadOnlyList<OutboxRowKey> rows, IReadOnlyList<DeadLetter> deadLetters)
-    {
-        if (deadLetters.Count == 0)
-        {
-            cleanup.Release(rows);
-            return;
-        }
-
-        var now = time.GetUtcNow();
-        List<TableTransactionAction> deadLetterRows = [.. deadLetters.Select(d => new TableTransactionAction(TableTransactionActionType.UpsertReplace, DeadLetterRow.ToEntity(d, now)))];
-        try
-        {
-            await tables.EnsureCreatedAsync(CancellationToken.None);
-            try
-            {
-                await tables.Bookings.SubmitCheckedAsync([.. deadLetterRows, .. rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(r.PartitionKey, r.RowKey), ETag.All))], CancellationToken.None);
-            }
-            catch (TableTransactionFailedException ex) when (ex.Status == 404 && rows.Count > 0)
-            {
-                // The outbox row is gone already (released with an earlier copy): only the dead letter is missing.
-                await tables.Bookings.SubmitCheckedAsync(deadLetterRows, CancellationToken.None);
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogError("Dead-lettered message {MessageId} of booking {BookingId} could not be stored as a dead-letter row; its outbox row stays and it is sent again: {Error}", message.MessageId, message.BookingId, ex.Message);
+            await ReleaseAsync(delivery.Message, settled.Rows, settled.Entries, settled.DeadLetters);
         }
     }
 

@@ -1,0 +1,51 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Contracts;
+using PaymentFunctions.Messaging;
+using PaymentFunctions.Tests.Infrastructure;
+
+namespace PaymentFunctions.Tests.Bookings;
+
+/// The booking consumer's storage budget (docs/architecture.md, "Storage round trips"), call by call, through the
+/// Service Bus-triggered function as the host invokes it: at most 2 round trips on a message's path.
+public sealed class ConsumerRoundTripTests : IAsyncLifetime
+{
+    // Its own host: the test counts every storage call the host makes, so no other test's work may share it.
+    private readonly RecordRequests _storage = new();
+    private PaymentAppHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        var azurite = await AzuriteServer.Shared;
+        _host = await PaymentAppHost.StartAsync(serviceBus: true, deliverWebhooks: false, services: s => s.AddSingleton(new TableServiceClient(azurite.ConnectionString, _storage.Options())));
+        await _host.Tables.EnsureCreatedAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task AMessageCostsAPointReadAndTheTransactionAndItsRedeliveryOneQuery()
+    {
+        var booking = await TestBookings.SeedAsync(_host);
+        var message = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, DateTimeOffset.UtcNow));
+
+        _storage.Clear();
+        (await FunctionsHostCalls.DeliverAsync(_host, message)).AssertSucceeded();
+        var onPath = _storage.Calls;
+        // The booking event's outbox row is deleted off the path, batched by OutboxCleanup.
+        var all = await TestBookings.EventuallyAsync(() => Task.FromResult(_storage.Calls), calls => calls.Count >= 3, "the consumer's calls and the outbox clean-up");
+        _storage.Clear();
+        (await FunctionsHostCalls.DeliverAsync(_host, message, deliveryCount: 2)).AssertSucceeded();
+        var redelivery = _storage.Calls;
+
+        // The path's own calls come first; the clean-up's delete may land before the invocation is answered.
+        Assert.Equal(["GET entity", "POST $batch"], onPath.Take(2));
+        Assert.Equal(["GET entity", "POST $batch", "POST $batch"], all);
+        // Booking, inbox row and outbox rows in one query: the inbox row says "applied", nothing is left to send.
+        Assert.Equal(["GET query"], redelivery);
+        Assert.Single(_host.ServiceBus!.SentFor(booking.Id));
+        Assert.Equal(EventTypes.BookingsTopic, Assert.Single(_host.ServiceBus.Batches, b => b.Messages.Any(m => m.CorrelationId == booking.Id)).Topic);
+        Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
+    }
+}
