@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using PaymentFunctions.Tests.Infrastructure;
@@ -39,6 +40,19 @@ public sealed class ApiFuzzFindingsTests(InProcessAppHost fixture)
         var intent = await CreateIntentAsync(user, await NewBookingIdAsync(user));
 
         Assert.Equal(HttpStatusCode.Created, intent.Status);
+    }
+
+    /// Seed aRMarke692f8: a "sub" holding a NUL reached Stripe as the customer's metadata, a form value the other side
+    /// could not decode, and the caller got 503 "Stripe is unavailable". Such a token is now refused at the door.
+    [Fact]
+    public async Task ATokenWhoseSubjectHoldsControlCharactersIsRefusedBeforeAnythingReachesStripe()
+    {
+        using var user = _host.ClientFor("fuzz-finding-nul\u0000\u000a");
+
+        var booking = await user.PostAsJsonAsync("/api/bookings", new { ticketTypeId = "standard", quantity = 1 });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, booking.StatusCode);
+        Assert.Equal("application/problem+json", booking.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
