@@ -7,6 +7,9 @@
 #                           create-intent latency and a ReadyToRun publish's start to first 200
 #   bench/run.sh runtime-settings   the app end to end (a) once per documented runtime setting (GC flavour,
 #                           GCConserveMemory, DATAS, tiering, W^X), in turns at SENDERS (16,64): peak RSS and throughput
+#   bench/run.sh reconcile  COUNT (20000) missed events reconciled from the emulator by the app's windowed reconciliation
+#                           and by the list-everything-first baseline: events/s, peak RSS growth, checkpoints per window,
+#                           storage round trips per event (issue 18)
 # Everything binds 127.0.0.1; the load starts its own Azurite, emulator and servers and stops them when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,4 +48,10 @@ if [ "$mode" = runtime-settings ]; then
   echo "==> runtime-settings bench ($(date -u +%FT%TZ), nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg))"
   timeout 1200 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
     runtime-settings "${COUNT:-600}" "${SENDERS:-16,64}"
+fi
+
+if [ "$mode" = reconcile ]; then
+  echo "==> reconciliation bench ($(date -u +%FT%TZ), nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  timeout 1500 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
+    reconcile "${COUNT:-20000}" "${WARM:-500}"
 fi

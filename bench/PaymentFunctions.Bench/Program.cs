@@ -1,12 +1,14 @@
 using BenchmarkDotNet.Running;
 using PaymentFunctions.Bench.Ingest;
+using PaymentFunctions.Bench.Reconcile;
 
 namespace PaymentFunctions.Bench;
 
 // An explicit entry class: a top-level Program would clash with the app's public Program (kept for WebApplicationFactory).
 public static class BenchmarkEntry
 {
-    /// "webhooks [count] [senders]" runs the ingest bench (issue 10), "serve ..." is one of its server processes;
+    /// "webhooks [count] [senders]" runs the ingest bench (issue 10), "reconcile [count] [warm]" the reconciliation
+    /// bench (issue 18), "serve ..." is one of their server processes;
     /// anything else goes to BenchmarkDotNet.
     public static async Task<int> Main(string[] args)
     {
@@ -18,6 +20,11 @@ public static class BenchmarkEntry
         if (args is ["runtime-settings", .. var settings])
         {
             return await RuntimeSettingsBench.RunAsync(settings);
+        }
+
+        if (args is ["reconcile", .. var backlog])
+        {
+            return await ReconcileBench.RunAsync(backlog);
         }
 
         if (args is ["serve", .. var server])

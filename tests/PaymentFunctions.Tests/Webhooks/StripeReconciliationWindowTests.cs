@@ -98,6 +98,20 @@ public sealed class StripeReconciliationWindowTests : IAsyncLifetime
         Assert.Equal(checkpoint, await _backlog.CheckpointAsync());
     }
 
+    [Fact]
+    public async Task ACheckpointOfTheFirstVersionIsReadAsItsNewestEventLessTheOverlap()
+    {
+        await _backlog.MissAsync(pacedBefore: 20, burst: 0, pacedAfter: 0);
+        var newestStored = DateTimeOffset.FromUnixTimeSeconds(_backlog.Events[12].Created) + StripeReconciliation.Overlap;
+        await _backlog.Host.Tables.Lookups.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(RowKeys.CheckpointPartition, RowKeys.StripeEventsCheckpointRow) { ["Created"] = newestStored });
+
+        var run = await _backlog.Reconciliation.RunAsync(CancellationToken.None);
+
+        Assert.Equal(_backlog.Events.Skip(12).Select(e => e.Id).ToHashSet(), await _backlog.RecordedAsync());
+        Assert.Equal(8, run.Listed);
+        Assert.Equal(_backlog.Clock.GetUtcNow() - StripeReconciliation.Overlap, await _backlog.CheckpointAsync());
+    }
+
     /// The events written between consecutive checkpoint writes.
     private static IEnumerable<List<string>> Segments(IReadOnlyList<string> calls)
     {
