@@ -21,6 +21,9 @@
 #                           every Stripe request delayed STRIPE_DELAY_MS (250) at the emulator, ROUNDS (3) rounds, the
 #                           app as built now against the app at BEFORE (7c16465, Stripe calls still under KeyedGates),
 #                           built from git archive in $TMPDIR
+#   bench/run.sh reconcile  COUNT (20000) missed events reconciled from the emulator by the app's windowed reconciliation
+#                           and by the list-everything-first baseline: events/s, peak RSS growth, checkpoints per window,
+#                           storage round trips per event (issue 18)
 # Everything binds 127.0.0.1; the load starts its own Azurite, emulator and servers and stops them when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -96,4 +99,10 @@ fi
 if [ "$mode" = expiry-reads ]; then
   timeout 600 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
     expiry-reads "${RUNNING:-2000}" "${DUE:-100}"
+fi
+
+if [ "$mode" = reconcile ]; then
+  echo "==> reconciliation bench ($(date -u +%FT%TZ), nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  timeout 1500 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
+    reconcile "${COUNT:-20000}" "${WARM:-500}"
 fi

@@ -1,14 +1,16 @@
 using BenchmarkDotNet.Running;
 using PaymentFunctions.Bench.Ingest;
 using PaymentFunctions.Bench.Intents;
+using PaymentFunctions.Bench.Reconcile;
 
 namespace PaymentFunctions.Bench;
 
 // An explicit entry class: a top-level Program would clash with the app's public Program (kept for WebApplicationFactory).
 public static class BenchmarkEntry
 {
-    /// "webhooks [count] [senders]" runs the ingest bench (issue 10), "serve ..." is one of its server processes,
-    /// "sweep [bookings] [pending]" the outbox sweep's reads against the table's size (issue 18);
+    /// "webhooks [count] [senders]" runs the ingest bench (issue 10), "reconcile [count] [warm]" the reconciliation
+    /// bench and "sweep [bookings] [pending]" the outbox sweep's reads against the table's size (issue 18), "serve ..."
+    /// is one of their server processes;
     /// anything else goes to BenchmarkDotNet.
     public static async Task<int> Main(string[] args)
     {
@@ -45,6 +47,11 @@ public static class BenchmarkEntry
         if (args is ["sweep", .. var sweep])
         {
             return await Sweep.SweepBench.RunAsync(sweep);
+        }
+
+        if (args is ["reconcile", .. var backlog])
+        {
+            return await ReconcileBench.RunAsync(backlog);
         }
 
         if (args is ["serve", .. var server])

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Azure.Data.Tables;
+using PaymentFunctions.Bench.Reconcile;
 using PaymentFunctions.Hosting.Standalone;
 using PaymentFunctions.Messaging;
 
@@ -8,7 +9,8 @@ namespace PaymentFunctions.Bench.Ingest;
 /// One server of the ingest bench, in its own process so its peak RSS is its own:
 /// "e2e" the app as run.sh runs it (standalone, in-process transport, the booking consumer confirming bookings);
 /// "ingest" the same app with a publisher that only counts (no consumer);
-/// "baseline" the plain official-SDK webhook (<see cref="BaselineWebhook"/>).
+/// "baseline" the plain official-SDK webhook (<see cref="BaselineWebhook"/>);
+/// "reconcile" and "reconcile-all" the app answering POST /bench/reconcile (<see cref="ReconcileServer"/>).
 /// Every table call goes through a <see cref="RoundTripCounter"/>; GET /bench/stats reports the counts.
 /// Usage: serve {e2e|ingest|baseline} port storageConnectionString tablePrefix stripeApiBase appDirectory
 internal static class BenchServer
@@ -19,7 +21,7 @@ internal static class BenchServer
     {
         var (kind, port, storage, prefix, stripeApiBase, appDirectory) = (args[0], int.Parse(args[1], CultureInfo.InvariantCulture), args[2], args[3], args[4], args[5]);
         var counter = new RoundTripCounter();
-        var publisher = kind == "ingest" ? new CountingPublisher() : null;
+        var publisher = kind is "ingest" or ReconcileServer.Windowed or ReconcileServer.ListAll ? new CountingPublisher() : null;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = appDirectory, EnvironmentName = "Development" });
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -35,6 +37,8 @@ internal static class BenchServer
             ["Timers:RunLocally"] = kind == "onsale" ? "true" : "false",
             ["Auth:DevSigningKey"] = DevSigningKey,
             ["Logging:LogLevel:Default"] = "Warning",
+            // The reconciliation bench measures one run over the whole backlog, so the budget is the longest allowed.
+            ["Reconciliation:TimeBudget"] = "00:04:00",
         });
 
         WebApplication app;
@@ -60,6 +64,7 @@ internal static class BenchServer
             app = builder.Build();
             app.Use(CountAsRequestPath);
             app.UseStandaloneHost();
+            ReconcileServer.Map(app, kind, counter);
         }
 
         // A plain RequestDelegate: a minimal-API handler would compile expression trees in every server process

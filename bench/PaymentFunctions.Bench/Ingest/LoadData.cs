@@ -57,9 +57,16 @@ internal static class LoadData
 
     public static async Task<string[]> SeedBookingsAsync(TableClient bookings, int count, CancellationToken ct)
     {
-        await bookings.CreateIfNotExistsAsync(ct);
         var ids = new BookingIds();
         var seeded = Enumerable.Range(0, count).Select(_ => ids.Next()).ToArray();
+        await SeedBookingsAsync(bookings, seeded, ct);
+        return seeded;
+    }
+
+    /// PENDING bookings with these ids (the reconciliation bench seeds the same ids under two table prefixes).
+    public static async Task SeedBookingsAsync(TableClient bookings, string[] seeded, CancellationToken ct)
+    {
+        await bookings.CreateIfNotExistsAsync(ct);
         await Parallel.ForEachAsync(seeded, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (id, token) =>
         {
             var now = DateTimeOffset.UtcNow;
@@ -70,6 +77,5 @@ internal static class LoadData
             };
             await bookings.UpsertEntityAsync(booking.ToEntity(), TableUpdateMode.Replace, token);
         });
-        return seeded;
     }
 }

@@ -34,7 +34,7 @@ internal static class OnSaleBench
     private static async Task<int> RunAsync(Plan plan)
     {
         var firstPort = LoadEnvironment.FreePort();
-        using var environment = await LoadEnvironment.StartAsync(IngestBench.RepoRoot(), new Uri($"http://127.0.0.1:{firstPort}/api/webhooks/stripe"));
+        using var environment = await LoadEnvironment.StartAsync(IngestBench.RepoRoot(), new Uri($"http://127.0.0.1:{firstPort}/api/webhooks/stripe"), inMemory: true);
         var servers = new List<ServerHandle>();
         for (var i = 0; i < plan.Instances; i++)
         {

@@ -13,6 +13,7 @@ public sealed class FaultInjection
     public const string ConsumerAfterBatch = "consumer.after-batch";
     public const string CustomerAfterStripe = "customer.after-stripe";
     public const string RefundAfterStripe = "refund.after-stripe";
+    public const string ReconciliationAfterEvent = "reconciliation.after-event";
 
     /// Returns true for a point that should fail now.
     public Func<string, bool>? Rule { get; set; }

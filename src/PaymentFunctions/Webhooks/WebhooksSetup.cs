@@ -17,6 +17,7 @@ public static class WebhooksSetup
         services.AddSingleton<WebhookAdmission>();
         services.AddSingleton<SignedEventReader>();
         services.AddSingleton<WebhookReceiver>();
+        services.AddOptions<StripeReconciliationOptions>().BindConfiguration(StripeReconciliationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<StripeReconciliation>();
         return services;
     }

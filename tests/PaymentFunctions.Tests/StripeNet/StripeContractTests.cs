@@ -115,17 +115,18 @@ public sealed class StripeContractTests
     }
 
     [Fact]
-    public async Task ReconciliationListsEventsWithOnlyQueryParametersOfGetEvents()
+    public async Task ReconciliationListsAWindowWithOnlyQueryParametersOfGetEvents()
     {
         var stripe = new RecordingStripeHandler().Answer(200, """{"object":"list","data":[],"has_more":false,"url":"/v1/events"}""");
-        var since = DateTimeOffset.FromUnixTimeSeconds(1_700_000_300);
+        var from = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
 
-        await foreach (var _ in stripe.CreateClient().V1.Events.ListAutoPagingAsync(StripeReconciliation.Listing(since)))
-        {
-        }
+        await stripe.CreateClient().V1.Events.ListAsync(StripeReconciliation.Listing(from, from.AddSeconds(1), 100, startingAfter: "evt_123"));
 
         var sent = AssertConformsToSpec(stripe.Requests.Single());
         Assert.Contains(new KeyValuePair<string, string>("created[gte]", "1700000000"), sent);
+        Assert.Contains(new KeyValuePair<string, string>("created[lt]", "1700000001"), sent);
+        Assert.Contains(new KeyValuePair<string, string>("starting_after", "evt_123"), sent);
+        Assert.Contains(new KeyValuePair<string, string>("limit", "100"), sent);
         Assert.Equal(StripeEventMapper.PublishedTypes.Order(StringComparer.Ordinal), sent.Where(p => p.Key.StartsWith("types[", StringComparison.Ordinal)).Select(p => p.Value).Order(StringComparer.Ordinal));
     }
 

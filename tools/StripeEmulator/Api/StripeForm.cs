@@ -18,6 +18,9 @@ internal sealed class StripeForm
 
     public string? this[string key] => _pairs.LastOrDefault(p => p.Key == key).Value;
 
+    /// The parameter names as sent (created[gte], types[0], ...), for endpoints that refuse unknown ones.
+    public IEnumerable<string> Keys => _pairs.Select(p => p.Key).Distinct(StringComparer.Ordinal);
+
     public bool Has(string key) => _pairs.Any(p => p.Key == key || p.Key.StartsWith(key + "[", StringComparison.Ordinal));
 
     /// Values of name[k]=v; null when the hash is absent, empty when sent as name= (Stripe's "clear").

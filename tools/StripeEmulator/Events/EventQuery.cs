@@ -3,11 +3,10 @@ using StripeEmulator.Api;
 
 namespace StripeEmulator.Events;
 
-/// GET /v1/events: newest first, cursor paging by event id, filters on created and type.
+/// GET /v1/events: newest first (the order events were recorded in, reversed), cursor paging by event id
+/// (starting_after pages towards older events, ending_before towards newer ones), filters in <see cref="EventFilter"/>.
 internal sealed class EventQuery(EmulatorState state)
 {
-    private static readonly string[] CreatedOperators = ["gt", "gte", "lt", "lte"];
-
     public ApiResult List(StripeForm query)
     {
         if (!query.TryGetLong("limit", out var limit, out var invalid))
@@ -27,45 +26,54 @@ internal sealed class EventQuery(EmulatorState state)
             return StripeErrors.Invalid("ending_before", "You may only specify one of these parameters: ending_before, starting_after.");
         }
 
-        var types = query.Array("types");
-        if (query["type"] is { } type)
+        if (EventFilter.TryParse(query, out var filter) is { } refused)
         {
-            if (types.Count > 0)
-            {
-                return StripeErrors.Invalid("types", "You may only specify one of these parameters: type, types.");
-            }
-
-            types.Add(type);
+            return refused;
         }
 
-        if (CreatedFilter(query) is not { } created)
-        {
-            return StripeErrors.Invalid("created", "Invalid timestamp filter: use created=<unix> or created[gt|gte|lt|lte]=<unix>.", "parameter_invalid_integer");
-        }
-
+        var take = (int)(limit ?? 10);
         lock (state.Sync)
         {
-            var newestFirst = Enumerable.Reverse(state.EventsUnlocked).ToList();
+            var events = state.EventsUnlocked;
             var cursor = startingAfter ?? endingBefore;
-            var cursorIndex = cursor is null ? -1 : newestFirst.FindIndex(e => Id(e) == cursor);
-            if (cursor is not null && cursorIndex < 0)
+            var cursorIndex = cursor is null ? events.Count : events.FindLastIndex(e => Id(e) == cursor);
+            if (cursorIndex < 0)
             {
                 return StripeErrors.Invalid(startingAfter is not null ? "starting_after" : "ending_before", $"No such event: '{cursor}'", "resource_missing");
             }
 
-            IEnumerable<JsonObject> window = startingAfter is not null ? newestFirst.Skip(cursorIndex + 1)
-                : endingBefore is not null ? newestFirst.Take(cursorIndex)
-                : newestFirst;
-            var matching = window.Where(e => created(e["created"]!.GetValue<long>()) && MatchesType(e, types)).ToList();
-            var take = (int)(limit ?? 10);
+            // Stored oldest first. A page is the `take` matches nearest the cursor on its side; one more match
+            // beyond them is all has_more needs, so a page of a long list costs no more than the page.
+            var page = new List<JsonObject>(take);
+            var hasMore = false;
+            var towardsNewer = endingBefore is not null;
+            for (var i = towardsNewer ? cursorIndex + 1 : cursorIndex - 1; i >= 0 && i < events.Count; i += towardsNewer ? 1 : -1)
+            {
+                if (!filter.Matches(events[i]))
+                {
+                    continue;
+                }
 
-            // ending_before pages towards newer events, so the page is the slice right before the cursor.
-            var page = endingBefore is not null ? matching.Skip(Math.Max(0, matching.Count - take)).ToList() : matching.Take(take).ToList();
+                if (page.Count == take)
+                {
+                    hasMore = true;
+                    break;
+                }
+
+                page.Add(events[i]);
+            }
+
+            // Newest first whichever way the cursor pages.
+            if (towardsNewer)
+            {
+                page.Reverse();
+            }
+
             return ApiResult.Ok(new JsonObject
             {
                 ["object"] = "list",
                 ["data"] = new JsonArray([.. page.Select(e => e.DeepClone())]),
-                ["has_more"] = matching.Count > page.Count,
+                ["has_more"] = hasMore,
                 ["url"] = "/v1/events",
             });
         }
@@ -81,54 +89,4 @@ internal sealed class EventQuery(EmulatorState state)
     }
 
     private static string Id(JsonObject stripeEvent) => stripeEvent["id"]!.GetValue<string>();
-
-    // Stripe's type filter accepts a trailing wildcard, e.g. payment_intent.*.
-    private static bool MatchesType(JsonObject stripeEvent, List<string> types)
-    {
-        if (types.Count == 0)
-        {
-            return true;
-        }
-
-        var type = stripeEvent["type"]!.GetValue<string>();
-        return types.Any(t => t.EndsWith('*') ? type.StartsWith(t[..^1], StringComparison.Ordinal) : t == type);
-    }
-
-    private static Func<long, bool>? CreatedFilter(StripeForm query)
-    {
-        Func<long, bool> filter = _ => true;
-        if (query["created"] is { } exact)
-        {
-            if (!long.TryParse(exact, out var at))
-            {
-                return null;
-            }
-
-            filter = c => c == at;
-        }
-
-        foreach (var op in CreatedOperators)
-        {
-            if (query[$"created[{op}]"] is not { } raw)
-            {
-                continue;
-            }
-
-            if (!long.TryParse(raw, out var bound))
-            {
-                return null;
-            }
-
-            var previous = filter;
-            filter = op switch
-            {
-                "gt" => c => previous(c) && c > bound,
-                "gte" => c => previous(c) && c >= bound,
-                "lt" => c => previous(c) && c < bound,
-                _ => c => previous(c) && c <= bound,
-            };
-        }
-
-        return filter;
-    }
 }
