@@ -12,7 +12,8 @@ using PaymentFunctions.Tests.Infrastructure;
 namespace PaymentFunctions.Tests.Payments;
 
 /// The expiry timer's work follows what is due: it reads only due holds and expires them a bounded number at a time.
-public sealed class BookingExpiryTests
+[Collection(AppHostGroup.Name)]
+public sealed class BookingExpiryTests(InProcessAppHost fixture)
 {
     [Fact]
     public async Task ARunReadsTheHoldsThatAreDueAndNoneThatIsStillRunning()
@@ -73,8 +74,8 @@ public sealed class BookingExpiryTests
     [Fact]
     public async Task AnExpiryThatStripeRateLimitsWaitsAndCancelsInTheSameRun()
     {
-        // Its own host: the Stripe fault applies to every call of the host.
-        await using var host = await PaymentAppHost.StartAsync();
+        // The collection's host: the fault names this booking's intent only.
+        var host = fixture.Host;
         using var stripe = host.StripeClientForTests();
         var booking = await SeedExpiredWithIntentAsync(host, stripe);
         var intentId = (await TestBookings.LoadAsync(host, booking.Id)).PaymentIntentId!;

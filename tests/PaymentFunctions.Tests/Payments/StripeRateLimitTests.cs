@@ -11,13 +11,17 @@ namespace PaymentFunctions.Tests.Payments;
 /// Stripe's 429 (rate limit, error code rate_limit), from the emulator through Stripe.net and its retries: the SPA gets
 /// 503 problem+json with Retry-After, nothing is changed or recorded, and the same Idempotency-Key then succeeds.
 [Collection(AppHostGroup.Name)]
-public sealed class StripeRateLimitTests
+public sealed class StripeRateLimitTests(InProcessAppHost fixture)
 {
+    // The collection's one host: its tests run one at a time, so a fault armed here meets only this test's calls.
+    private readonly PaymentAppHost _host = fixture.Host;
+
     [Fact]
     public async Task ARateLimitedIntentIsA503WithRetryAfterThatChangesNothingAndTheSameKeyThenSucceeds()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
+        var host = _host;
+        var aliceId = NewUser("alice");
+        using var alice = host.ClientFor(aliceId);
         var bookingId = await NewBookingIdAsync(alice);
         // Stripe-Should-Retry: true, so Stripe.net retries (Stripe:MaxNetworkRetries, 2): all three attempts are limited.
         await ArmStripeFaultAsync(host, new { path = "/v1/payment_intents", method = "POST", status = 429, shouldRetry = true, count = 3 });
@@ -25,7 +29,7 @@ public sealed class StripeRateLimitTests
         var limited = await CreateIntentAsync(alice, bookingId, "pay-1");
         var booking = await TestBookings.LoadAsync(host, bookingId);
         var intentRows = await TestBookings.RowsAsync(host, bookingId, "intent|");
-        var keysStored = await CountRowsAsync(host.Tables.Idempotency);
+        var keysStored = await IdempotencyRowsAsync(host, aliceId);
         var faultsLeft = (int)(await EmulatorStateAsync(host)).GetProperty("faults_pending").GetInt32();
         var retried = await CreateIntentAsync(alice, bookingId, "pay-1");
 
@@ -41,14 +45,15 @@ public sealed class StripeRateLimitTests
         Assert.Equal(0, keysStored);
         Assert.Equal(HttpStatusCode.Created, retried.Status);
         Assert.False(retried.Replayed);
-        Assert.Equal(retried.Text("paymentIntentId"), (string?)Assert.Single(host.EmulatorState.PaymentIntents)["id"]);
+        Assert.Equal(retried.Text("paymentIntentId"), (string?)Assert.Single(host.EmulatorState.IntentsFor(bookingId))["id"]);
     }
 
     [Fact]
     public async Task ARetryAfterFromStripeIsPassedOnToTheSpa()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
+        var host = _host;
+        var aliceId = NewUser("alice");
+        using var alice = host.ClientFor(aliceId);
         var bookingId = await NewBookingIdAsync(alice);
         await ArmStripeFaultAsync(host, new { path = "/v1/customers", method = "POST", status = 429, retryAfterSeconds = 7 });
 
@@ -56,16 +61,17 @@ public sealed class StripeRateLimitTests
 
         limited.AssertProblem(HttpStatusCode.ServiceUnavailable);
         Assert.Equal(7, RetryAfterSeconds(limited));
-        Assert.Empty(host.EmulatorState.Customers);
-        Assert.Empty(host.EmulatorState.PaymentIntents);
+        Assert.Empty(host.EmulatorState.CustomersOf(aliceId));
+        Assert.Empty(host.EmulatorState.IntentsFor(bookingId));
     }
 
     [Fact]
     public async Task ARateLimitedCancelIsA503ThatRefundsNothingAndTheRetryRefundsOnce()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
-        var (bookingId, _) = await PaidBookingAsync(host, alice);
+        var host = _host;
+        var aliceId = NewUser("alice");
+        using var alice = host.ClientFor(aliceId);
+        var (bookingId, intentId) = await PaidBookingAsync(host, alice);
         await ArmStripeFaultAsync(host, new { path = "/v1/refunds", method = "POST", status = 429, retryAfterSeconds = 3 });
 
         var limited = await CancelAsync(alice, bookingId, "cancel-1");
@@ -79,14 +85,15 @@ public sealed class StripeRateLimitTests
         Assert.Empty(recorded);
         Assert.Equal(nameof(BookingStatus.CONFIRMED), booking.Text("status"));
         Assert.Equal(HttpStatusCode.Accepted, retried.Status);
-        Assert.Single(host.EmulatorState.Refunds);
+        Assert.Single(host.EmulatorState.RefundsOf(intentId));
     }
 
     [Fact]
     public async Task RateLimitedSavedCardsAreA503WithRetryAfter()
     {
-        await using var host = await PaymentAppHost.StartAsync();
-        using var alice = host.ClientFor("alice");
+        var host = _host;
+        var aliceId = NewUser("alice");
+        using var alice = host.ClientFor(aliceId);
         Assert.Equal(HttpStatusCode.Created, (await CreateIntentAsync(alice, await NewBookingIdAsync(alice))).Status);
         await ArmStripeFaultAsync(host, new { path = "/v1/payment_methods", method = "GET", status = 429 });
 
