@@ -146,7 +146,7 @@ public sealed class AuthTests(InProcessAppHost fixture)
         var failure = StartFailure("Production", []);
 
         Assert.Equal(typeof(AuthOptions), failure.OptionsType);
-        Assert.Equal(["Auth:Authority is required (the OIDC issuer of the SPA's tokens, e.g. https://login.microsoftonline.com/{tenant}/v2.0); outside Production Auth:DevSigningKey may be used instead."], FailedStart.Messages(failure));
+        Assert.Equal(["Auth:Authority is required (the OIDC issuer of the SPA's tokens, e.g. https://login.microsoftonline.com/{tenant}/v2.0); in Development Auth:DevSigningKey may be used instead."], FailedStart.Messages(failure));
     }
 
     [Fact]
