@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Mints an HS256 development token the app accepts outside Production (issuer paymentfunctions-dev).
+# Mints an HS256 development token the app accepts in Development only (issuer paymentfunctions-dev).
 #   tools/mint-dev-token.sh <user-id> [lifetime-seconds] [--role <role>]...
 #   e.g. tools/mint-dev-token.sh staff-1 --role payments.admin   (staff refunds: POST /api/admin/bookings/{id}/refunds)
 # Roles go in the "roles" claim, as Entra ID puts app roles there.

@@ -60,6 +60,9 @@ internal static class IntentAndStartupBench
             ["ASPNETCORE_ENVIRONMENT"] = "Development", ["Storage__ConnectionString"] = environment.StorageConnectionString, ["Storage__TablePrefix"] = "startup",
             ["Stripe__SecretKey"] = "sk_test_bench_only", ["Stripe__ApiBase"] = environment.StripeEmulator.ToString(), ["Stripe__WebhookSecrets__0"] = LoadData.WebhookSecret,
             ["Timers__RunLocally"] = "false", ["Logging__LogLevel__Default"] = "Warning",
+            // A publish leaves appsettings.Development.json out, so what run.sh gets from it is given here.
+            ["ServiceBus__Transport"] = "InProcess", ["Auth__DevSigningKey"] = BenchServer.DevSigningKey, ["Auth__Audience"] = "paymentfunctions",
+            ["Catalog__TicketTypes__standard__Name"] = "Standard", ["Catalog__TicketTypes__standard__UnitPrice"] = "25.00", ["Catalog__TicketTypes__standard__Currency"] = "EUR",
         })
         {
             start.Environment[key] = value;

@@ -4,7 +4,7 @@ using System.Text;
 namespace PaymentFunctions.Http;
 
 /// Section "Auth". In Azure the SPA's tokens come from an OIDC issuer (Entra ID or any other), found through
-/// Authority's discovery document. Outside Production the app also accepts HS256 tokens signed with
+/// Authority's discovery document. In Development the app also accepts HS256 tokens signed with
 /// DevSigningKey, so a developer can call the API without an identity provider.
 public sealed class AuthOptions : IValidatableObject
 {
@@ -30,7 +30,7 @@ public sealed class AuthOptions : IValidatableObject
         if (Authority is null && !HasDevSigningKey)
         {
             yield return new ValidationResult(
-                "Auth:Authority is required (the OIDC issuer of the SPA's tokens, e.g. https://login.microsoftonline.com/{tenant}/v2.0); outside Production Auth:DevSigningKey may be used instead.");
+                "Auth:Authority is required (the OIDC issuer of the SPA's tokens, e.g. https://login.microsoftonline.com/{tenant}/v2.0); in Development Auth:DevSigningKey may be used instead.");
         }
 
         if (Authority is { } authority && (!authority.IsAbsoluteUri || (authority.Scheme != Uri.UriSchemeHttps && !authority.IsLoopback)))

@@ -123,7 +123,7 @@ public static class AuthSetup
 
         // Dev tokens only where no real issuer is configured: one scheme cannot tie the symmetric key to the dev
         // issuer, so with both, a dev-signed token could claim the real issuer. The stand-in guard (Hosting/StandIns)
-        // refuses to start with the key in Production or with live Stripe.
+        // refuses to start with the key outside Development or with live Stripe.
         if (auth.HasDevSigningKey && auth.Authority is null)
         {
             parameters.ValidIssuers = [AuthOptions.DevIssuer];

@@ -22,6 +22,7 @@ public sealed class StripeWebhookFunction(WebhookReceiver receiver)
             WebhookReceiptKind.Processed => StatusCodes.Status200OK,
             WebhookReceiptKind.Rejected => StatusCodes.Status400BadRequest,
             WebhookReceiptKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
+            WebhookReceiptKind.TooSlow => StatusCodes.Status408RequestTimeout,
             WebhookReceiptKind.UnsupportedVersion => StatusCodes.Status409Conflict,
             _ => StatusCodes.Status503ServiceUnavailable,
         };

@@ -3,9 +3,10 @@ using PaymentFunctions.Payments.StripeApi;
 
 namespace PaymentFunctions.Webhooks;
 
-/// Bounds how many webhooks are processed at once (read, verified, stored). Past the bound a webhook waits briefly
-/// for a turn, before its body is read, and is then refused with 503 + Retry-After before it stored anything: Stripe redelivers it later (the inbox makes that
-/// safe), and the webhooks admitted keep their latency. Without it, a burst queues every request in the storage
+/// Bounds how many webhooks are stored at once. Only a webhook whose body arrived and carries Stripe's signature
+/// asks for a turn (a turn asked for before the body let slow senders hold them all). Past the bound it waits
+/// briefly, then is refused with 503 + Retry-After before it stored anything: Stripe redelivers it later (the inbox
+/// makes that safe), and the webhooks admitted keep their latency. Without it, a burst queues every request in the storage
 /// client until all of them hit the 10 s deadline together (seen at 256 concurrent senders: p99 above 10 s and
 /// dropped connections).
 public sealed class WebhookAdmission(IOptions<StripeOptions> options) : IDisposable

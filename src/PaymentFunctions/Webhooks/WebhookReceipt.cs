@@ -21,6 +21,9 @@ public enum WebhookReceiptKind
     /// Larger than Stripe:MaxWebhookBytes: 413.
     TooLarge,
 
+    /// The body did not arrive within Stripe:WebhookBodyReadSeconds: 408 (Stripe redelivers).
+    TooSlow,
+
     /// Signed, but of another Stripe API version: 409, kept at Stripe until the endpoint and the app agree.
     UnsupportedVersion,
 

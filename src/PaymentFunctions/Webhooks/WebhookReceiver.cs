@@ -2,13 +2,15 @@ using Microsoft.Extensions.Options;
 using PaymentFunctions.Http;
 using PaymentFunctions.Payments.StripeApi;
 using PaymentFunctions.Storage;
+using Stripe;
 
 namespace PaymentFunctions.Webhooks;
 
-/// One Stripe webhook delivery, from raw bytes to a receipt: a turn, the body, the signature, the API version, the
-/// typed event and its shape, then WebhookProcessor. Every refusal comes before anything is stored.
+/// One Stripe webhook delivery, from raw bytes to a receipt: the body (under a deadline of its own), the signature,
+/// the API version, the typed event and its shape, then a turn, then WebhookProcessor. Every refusal comes before
+/// anything is stored.
 public sealed class WebhookReceiver(
-    SignedEventReader reader, WebhookProcessor processor, WebhookAdmission admission, FaultInjection faults, IOptions<StripeOptions> options, ILogger<WebhookReceiver> logger)
+    SignedEventReader reader, WebhookProcessor processor, WebhookAdmission admission, FaultInjection faults, TimeProvider clock, IOptions<StripeOptions> options, ILogger<WebhookReceiver> logger)
 {
     public async Task<WebhookReceipt> ReceiveAsync(Stream body, long? contentLength, string? signature, CancellationToken requestAborted)
     {
@@ -19,24 +21,24 @@ public sealed class WebhookReceiver(
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         deadline.CancelAfter(TimeSpan.FromSeconds(settings.WebhookTimeoutSeconds));
 
-        // A turn before the body is even read: a webhook waiting for one holds only its connection (no body, no
-        // parsed event that would outlive collections while it waits), and one refused was not read at all.
+        // The body and its signature come before the turn. A turn taken first (as before) let anyone who drips bytes
+        // hold all Stripe:MaxConcurrentWebhooks turns, and Stripe's own webhooks got 503. Now a sender costs a
+        // connection until its body arrives or Stripe:WebhookBodyReadSeconds passes, and only a body signed with our
+        // secret ever waits for a turn. Memory: a body is held while it arrives (at most Stripe:MaxWebhookBytes, as
+        // before, and only as many bytes as were sent); what waits for a turn is Stripe's own deliveries, as many as
+        // Stripe sends at once, each only its typed event (the raw bytes are dropped with ReadVerifiedAsync's frame),
+        // and only for Stripe:WebhookQueueMilliseconds.
+        var (stripeEvent, refusal) = await ReadVerifiedAsync(body, contentLength, signature, deadline.Token, requestAborted);
+        if (stripeEvent is null)
+        {
+            return refusal!;
+        }
+
         using var turn = await TryEnterAsync(deadline, requestAborted);
         if (turn is null)
         {
             logger.LogWarning("Refused a Stripe webhook with 503: {Limit} webhooks were already being processed", settings.MaxConcurrentWebhooks);
-            return WebhookReceipt.Refused(WebhookReceiptKind.Busy, "Too many webhooks at once", $"The webhook was not read: {settings.MaxConcurrentWebhooks} webhooks are being processed; redeliver it.");
-        }
-
-        var raw = await RawBody.ReadAsync(body, contentLength, settings.MaxWebhookBytes, requestAborted);
-        if (raw is null)
-        {
-            return WebhookReceipt.Refused(WebhookReceiptKind.TooLarge, "Payload too large", $"Webhook bodies are limited to {settings.MaxWebhookBytes} bytes.");
-        }
-
-        if (!reader.TryRead(raw, signature, out var stripeEvent, out var refusal))
-        {
-            return refusal;
+            return WebhookReceipt.Refused(WebhookReceiptKind.Busy, "Too many webhooks at once", $"{stripeEvent.Id} was not processed: {settings.MaxConcurrentWebhooks} webhooks are being processed; redeliver it.");
         }
 
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["StripeEventId"] = stripeEvent.Id });
@@ -49,6 +51,32 @@ public sealed class WebhookReceiver(
         {
             return WebhookReceipt.Refused(WebhookReceiptKind.Busy, "Webhook processing timed out", $"{stripeEvent.Id} was not fully processed within {settings.WebhookTimeoutSeconds} s; redeliver it.");
         }
+    }
+
+    /// The verified event, or the refusal: too slow, too large, or not signed by Stripe for this app.
+    private async Task<(Event? Event, WebhookReceipt? Refusal)> ReadVerifiedAsync(Stream body, long? contentLength, string? signature, CancellationToken deadline, CancellationToken requestAborted)
+    {
+        var settings = options.Value;
+        // On the app's clock, so a test can pass the deadline without waiting for it.
+        using var bodyTime = new CancellationTokenSource(TimeSpan.FromSeconds(settings.WebhookBodyReadSeconds), clock);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(deadline, bodyTime.Token);
+        byte[]? raw;
+        try
+        {
+            raw = await RawBody.ReadAsync(body, contentLength, settings.MaxWebhookBytes, reading.Token);
+        }
+        catch (OperationCanceledException) when (reading.IsCancellationRequested && !requestAborted.IsCancellationRequested)
+        {
+            logger.LogWarning("Refused a Stripe webhook with 408: its body did not arrive within {Seconds} s", settings.WebhookBodyReadSeconds);
+            return (null, WebhookReceipt.Refused(WebhookReceiptKind.TooSlow, "Webhook body too slow", $"The body did not arrive within {settings.WebhookBodyReadSeconds} s."));
+        }
+
+        if (raw is null)
+        {
+            return (null, WebhookReceipt.Refused(WebhookReceiptKind.TooLarge, "Payload too large", $"Webhook bodies are limited to {settings.MaxWebhookBytes} bytes."));
+        }
+
+        return reader.TryRead(raw, signature, out var stripeEvent, out var refusal) ? (stripeEvent, null) : (null, refusal);
     }
 
     /// No turn within the queue time, or the webhook's deadline came first: null, answered with 503.

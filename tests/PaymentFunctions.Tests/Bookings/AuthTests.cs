@@ -136,7 +136,7 @@ public sealed class AuthTests(InProcessAppHost fixture)
         var failure = StartFailure("Production", new() { ["Auth:DevSigningKey"] = TestTokens.SigningKey, ["Auth:Authority"] = "https://login.example.com/tenant/v2.0" });
 
         Assert.Equal(typeof(AuthOptions), failure.OptionsType);
-        Assert.Equal(["Auth:DevSigningKey (HS256 development tokens) configures a development stand-in, which is refused in the Production environment and with Stripe:LiveMode."], FailedStart.Messages(failure));
+        Assert.Equal(["Auth:DevSigningKey (HS256 development tokens) configures a development stand-in, which is refused outside the Development environment and with Stripe:LiveMode."], FailedStart.Messages(failure));
         Assert.DoesNotContain(TestTokens.SigningKey, failure.ToString(), StringComparison.Ordinal);
     }
 
@@ -146,7 +146,7 @@ public sealed class AuthTests(InProcessAppHost fixture)
         var failure = StartFailure("Production", []);
 
         Assert.Equal(typeof(AuthOptions), failure.OptionsType);
-        Assert.Equal(["Auth:Authority is required (the OIDC issuer of the SPA's tokens, e.g. https://login.microsoftonline.com/{tenant}/v2.0); outside Production Auth:DevSigningKey may be used instead."], FailedStart.Messages(failure));
+        Assert.Equal(["Auth:Authority is required (the OIDC issuer of the SPA's tokens, e.g. https://login.microsoftonline.com/{tenant}/v2.0); in Development Auth:DevSigningKey may be used instead."], FailedStart.Messages(failure));
     }
 
     [Fact]

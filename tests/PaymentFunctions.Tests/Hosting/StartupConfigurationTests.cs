@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using PaymentFunctions.Http;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Payments.StripeApi;
 using PaymentFunctions.Storage;
@@ -84,7 +85,32 @@ public sealed class StartupConfigurationTests
         Assert.Contains($"{standIn} {StandInRefused}", FailedStart.Messages(error));
     }
 
-    private const string StandInRefused = "configures a development stand-in, which is refused in the Production environment and with Stripe:LiveMode.";
+    /// The environment, the stand-in's setting and value, the options class that refuses it and every failure it reports.
+    public static TheoryData<string, string, string, Type, string[]> StandInsOutsideDevelopment => new()
+    {
+        { "Staging", "Storage:ConnectionString", "UseDevelopmentStorage=true", typeof(StorageOptions), ["Storage:ConnectionString (development storage / Azurite)"] },
+        { "Staging", "ServiceBus:Transport", "InProcess", typeof(MessagingOptions), ["ServiceBus:Transport=InProcess"] },
+        { "Test", "Stripe:ApiBase", "http://127.0.0.1:12111", typeof(StripeOptions), ["Stripe:ApiBase (a loopback Stripe emulator)", "Stripe:ApiBase (not https)"] },
+        { "Staging", "Stripe:ApiBase", "http://stripe-proxy.internal.example", typeof(StripeOptions), ["Stripe:ApiBase (not https)"] },
+        { "Testing", "Auth:DevSigningKey", "a-development-key-long-enough-0123456789", typeof(AuthOptions), ["Auth:DevSigningKey (HS256 development tokens)"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(StandInsOutsideDevelopment))]
+    public void EveryEnvironmentButDevelopmentRefusesAStandInNamingTheSetting(string environment, string key, string value, Type options, string[] standIns)
+    {
+        var settings = ValidSettings();
+        settings[key] = value;
+
+        var error = FailedStart.ValidationErrorOf(FailedStart.Of(environment, settings));
+
+        Assert.Equal(options, error.OptionsType);
+        // Only the stand-in refusals: the in-process transport is also refused by this plain host for its own reason.
+        Assert.Equal(standIns.Select(s => $"{s} {StandInRefused}"), FailedStart.Messages(error).Where(m => m.EndsWith(StandInRefused, StringComparison.Ordinal)));
+        Assert.DoesNotContain("a-development-key-long-enough", error.ToString(), StringComparison.Ordinal);
+    }
+
+    private const string StandInRefused = "configures a development stand-in, which is refused outside the Development environment and with Stripe:LiveMode.";
 
     [Fact]
     public void ADevelopmentStandInIsRefusedWithLiveStripeWhateverTheEnvironmentIsCalled()

@@ -98,7 +98,9 @@ public sealed class PaymentAppHost : IAsyncDisposable
 
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
-            web.UseEnvironment("Testing");
+            // Development: the one environment that accepts the stand-ins this host runs on (Azurite, the emulator,
+            // the dev token key). Its appsettings.Development.json applies beneath the settings above, as in run.sh.
+            web.UseEnvironment("Development");
             if (clock is not null)
             {
                 web.ConfigureServices(services => services.AddSingleton(clock));

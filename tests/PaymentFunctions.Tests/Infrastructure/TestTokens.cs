@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace PaymentFunctions.Tests.Infrastructure;
 
-/// Mints the HS256 development tokens the app accepts outside Production (issuer paymentfunctions-dev).
+/// Mints the HS256 development tokens the app accepts in Development only (issuer paymentfunctions-dev).
 public static class TestTokens
 {
     public const string SigningKey = "tests-only-signing-key-0123456789-0123456789";

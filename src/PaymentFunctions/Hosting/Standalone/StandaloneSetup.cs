@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using PaymentFunctions.Http;
 using PaymentFunctions.Messaging.Local;
 using PaymentFunctions.Storage;
@@ -10,6 +11,8 @@ public static class StandaloneSetup
 {
     public static IServiceCollection AddStandaloneHost(this IServiceCollection services, IConfiguration configuration)
     {
+        services.Configure<KestrelServerOptions>(KestrelLimits.Apply);
+
         // The Service Bus functions subscribe to the in-process transport (used only with ServiceBus:Transport=InProcess),
         // invoked with the body and binding data the Functions host would give them.
         foreach (var function in FunctionCatalog.All.Where(f => f.ServiceBus is { TopicName: not null }))

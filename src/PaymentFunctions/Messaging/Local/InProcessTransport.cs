@@ -12,7 +12,7 @@ namespace PaymentFunctions.Messaging.Local;
 /// the same transaction), each row it holds is in the pending-outbox index before its publisher hears "accepted", and
 /// on start everything the index points at is sent again. Duplicate detection is
 /// in memory only: after a restart a resend reaches the consumer, whose inbox drops it.
-/// Refused in Production and with live Stripe; only the standalone host subscribes to it (MessagingSetup).
+/// Refused outside Development and with live Stripe (Hosting/StandIns); only the standalone host subscribes to it (InProcessSetup).
 public sealed partial class InProcessTransport(
     IEnumerable<InProcessSubscription> subscriptions,
     IServiceProvider services,

@@ -43,7 +43,13 @@ public sealed class StripeOptions : IValidatableObject
     [Range(1, 60, ErrorMessage = "Stripe:WebhookTimeoutSeconds must be between 1 and 60.")]
     public int WebhookTimeoutSeconds { get; set; } = 10;
 
-    /// Webhooks processed at once (<see cref="Webhooks.WebhookAdmission"/>); the others wait for a turn, unread.
+    /// How long a webhook body may take to arrive, counted from the request, before it is answered 408. Bodies are
+    /// read before a webhook takes a turn (<see cref="Webhooks.WebhookReceiver"/>), so a slow sender holds its
+    /// connection for this long and nothing else. Stripe sends a few KiB at once; a few seconds is plenty.
+    [Range(1, 60, ErrorMessage = "Stripe:WebhookBodyReadSeconds must be between 1 and 60.")]
+    public int WebhookBodyReadSeconds { get; set; } = 5;
+
+    /// Webhooks processed at once (<see cref="Webhooks.WebhookAdmission"/>); only verified bodies wait for a turn.
     [Range(1, 4096, ErrorMessage = "Stripe:MaxConcurrentWebhooks must be between 1 and 4096.")]
     public int MaxConcurrentWebhooks { get; set; } = 32;
 
