@@ -18,6 +18,8 @@ public static class RowKeys
     public const string HistoryPrefix = "history|";
     public const string DeadLetterPrefix = "deadletter|";
     public const string RefundPrefix = "refund|";
+    public const string IntentPrefix = "intent|";
+    public const string UnissuedIntentPrefix = "unissued-intent|";
 
     // Lookups table.
     public const string IntentIndexRow = "booking";
@@ -65,7 +67,12 @@ public static class RowKeys
     /// A refund we asked Stripe for (row in the booking's partition), keyed by Stripe's refund id.
     public static string Refund(string refundId) => RefundPrefix + Part(refundId);
 
-    public static string Intent(int attempt) => "intent|" + attempt.ToString("D4", CultureInfo.InvariantCulture);
+    public static string Intent(int attempt) => IntentPrefix + attempt.ToString("D4", CultureInfo.InvariantCulture);
+
+    /// A payment event for an intent the booking never issued (its metadata named the booking, but no
+    /// <see cref="Intent"/> row holds it): kept in the booking's partition for a person, one row per message.
+    public static string UnissuedIntent(string paymentIntentId, string causationId) =>
+        UnissuedIntentPrefix + Part(paymentIntentId) + "|" + Part(causationId);
 
     /// Lookups partition of the PaymentIntent -> booking index (row <see cref="IntentIndexRow"/>).
     public static string IntentIndexPartition(string paymentIntentId) => Part(paymentIntentId);

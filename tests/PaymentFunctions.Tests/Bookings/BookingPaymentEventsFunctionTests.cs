@@ -19,7 +19,7 @@ public sealed class BookingPaymentEventsFunctionTests(ServiceBusAppHost fixture)
     [Fact]
     public async Task APaymentSucceededConfirmsTheBookingRecordsHistoryAndPublishesBookingConfirmed()
     {
-        var booking = await TestBookings.SeedAsync(_host);
+        var booking = await TestBookings.SeedAsync(_host, issuedIntentId: "pi_t");
         var message = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, T0));
 
         var response = await FunctionsHostCalls.DeliverAsync(_host, message);
@@ -38,7 +38,7 @@ public sealed class BookingPaymentEventsFunctionTests(ServiceBusAppHost fixture)
     [Fact]
     public async Task ARedeliveredMessageIsAcknowledgedWithoutApplyingItTwice()
     {
-        var booking = await TestBookings.SeedAsync(_host);
+        var booking = await TestBookings.SeedAsync(_host, issuedIntentId: "pi_t");
         var message = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Failed(booking.Id, T0));
 
         (await FunctionsHostCalls.DeliverAsync(_host, message)).AssertSucceeded();
@@ -52,7 +52,7 @@ public sealed class BookingPaymentEventsFunctionTests(ServiceBusAppHost fixture)
     [Fact]
     public async Task ABrokerFailureFailsTheInvocationAndTheRedeliverySendsTheKeptBookingEvent()
     {
-        var booking = await TestBookings.SeedAsync(_host);
+        var booking = await TestBookings.SeedAsync(_host, issuedIntentId: "pi_t");
         var message = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, T0));
         _host.ServiceBus!.FailNext(1);
 
@@ -72,7 +72,7 @@ public sealed class BookingPaymentEventsFunctionTests(ServiceBusAppHost fixture)
     [Fact]
     public async Task AMessageIdThatIsNotTableKeySafeIsAppliedAndDeduplicatedAllTheSame()
     {
-        var booking = await TestBookings.SeedAsync(_host);
+        var booking = await TestBookings.SeedAsync(_host, issuedIntentId: "pi_t");
         var message = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, T0)) with { MessageId = "sender/chose#this?id|odd" };
 
         (await FunctionsHostCalls.DeliverAsync(_host, message)).AssertSucceeded();
@@ -87,7 +87,7 @@ public sealed class BookingPaymentEventsFunctionTests(ServiceBusAppHost fixture)
     public async Task NoHttpRouteReachesTheServiceBusFunction()
     {
         // The custom handler had POST /BookingPaymentEvents; a forged "payment succeeded" must have no way in.
-        var booking = await TestBookings.SeedAsync(_host);
+        var booking = await TestBookings.SeedAsync(_host, issuedIntentId: "pi_t");
         var message = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, T0));
 
         var response = await _host.Client.PostAsync("/BookingPaymentEvents", new StringContent(message.Body));
@@ -101,7 +101,7 @@ public sealed class BookingPaymentEventsFunctionTests(ServiceBusAppHost fixture)
     [Fact]
     public async Task APaymentOfAnotherAmountNeverConfirmsTheBooking()
     {
-        var booking = await TestBookings.SeedAsync(_host, amount: 2500);
+        var booking = await TestBookings.SeedAsync(_host, amount: 2500, issuedIntentId: "pi_t");
         var underpaid = PaymentEventsForTests.Succeeded(booking.Id, T0) with { Amount = 100 };
 
         var response = await FunctionsHostCalls.DeliverAsync(_host, CloudEventEnvelope.ToOutboxMessage(underpaid));
@@ -114,6 +114,8 @@ public sealed class BookingPaymentEventsFunctionTests(ServiceBusAppHost fixture)
     public async Task TheCancelOfAnOlderIntentDoesNotCancelABookingThatMovedOnToANewOne()
     {
         var booking = await TestBookings.SeedAsync(_host, paymentIntentId: "pi_attempt2");
+        await TestBookings.IssueAsync(_host, booking.Id, "pi_attempt1", attempt: 1);
+        await TestBookings.IssueAsync(_host, booking.Id, "pi_attempt2", attempt: 2);
         var oldCancel = new PaymentCanceled { Id = "evt_c1:x", OccurredAt = T0, BookingId = booking.Id, PaymentIntentId = "pi_attempt1", StripeEventId = "evt_c1", Amount = 2500, Currency = "EUR" };
         var currentCancel = oldCancel with { Id = "evt_c2:x", StripeEventId = "evt_c2", PaymentIntentId = "pi_attempt2" };
 
@@ -127,7 +129,7 @@ public sealed class BookingPaymentEventsFunctionTests(ServiceBusAppHost fixture)
     [Fact]
     public async Task AFailureArrivingAfterTheSuccessNeverMovesTheBookingBack()
     {
-        var booking = await TestBookings.SeedAsync(_host);
+        var booking = await TestBookings.SeedAsync(_host, issuedIntentId: "pi_t");
         var success = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, T0.AddSeconds(10)));
         var staleFailure = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Failed(booking.Id, T0));
 
@@ -142,7 +144,7 @@ public sealed class BookingPaymentEventsFunctionTests(ServiceBusAppHost fixture)
     [Fact]
     public async Task ACrashAfterTheBatchFollowedByRedeliveryAppliesTheEventExactlyOnce()
     {
-        var booking = await TestBookings.SeedAsync(_host);
+        var booking = await TestBookings.SeedAsync(_host, issuedIntentId: "pi_t");
         var message = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, T0));
         var crashes = 0;
         _host.Faults.Rule = p => p == FaultInjection.ConsumerAfterBatch && Interlocked.Increment(ref crashes) == 1;
@@ -160,7 +162,7 @@ public sealed class BookingPaymentEventsFunctionTests(ServiceBusAppHost fixture)
     [Fact]
     public async Task ConcurrentEventsForOneBookingAllApplyDespiteLostRaces()
     {
-        var booking = await TestBookings.SeedAsync(_host);
+        var booking = await TestBookings.SeedAsync(_host, issuedIntentId: "pi_t");
         PaymentEvent[] events =
         [
             PaymentEventsForTests.Failed(booking.Id, T0),
@@ -194,7 +196,7 @@ public sealed class BookingPaymentEventsFunctionTests(ServiceBusAppHost fixture)
     [MemberData(nameof(Unappliable))]
     public async Task AMessageThatCannotBeAppliedFailsTheInvocationSoServiceBusRetriesAndDeadLettersIt(string kind, string body)
     {
-        var booking = await TestBookings.SeedAsync(_host);
+        var booking = await TestBookings.SeedAsync(_host, issuedIntentId: "pi_t");
         var good = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(kind == "unknown booking" ? "bk_nobody" : booking.Id, T0));
         var payload = kind switch
         {

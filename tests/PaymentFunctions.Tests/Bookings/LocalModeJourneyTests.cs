@@ -24,7 +24,7 @@ public sealed class LocalModeJourneyTests(LocalModeJourneyTests.Host fixture) : 
     {
         var booking = await TestBookings.SeedAsync(_host);
         using var stripe = _host.StripeClientForTests();
-        var intentId = await EmulatorCalls.CreateIntentAsync(stripe, booking.Id);
+        var intentId = await TestBookings.IssueAtStripeAsync(_host, stripe, booking.Id);
 
         Assert.Equal(HttpStatusCode.OK, (await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_visa")).StatusCode);
 
@@ -38,7 +38,7 @@ public sealed class LocalModeJourneyTests(LocalModeJourneyTests.Host fixture) : 
     {
         var booking = await TestBookings.SeedAsync(_host);
         using var stripe = _host.StripeClientForTests();
-        var intentId = await EmulatorCalls.CreateIntentAsync(stripe, booking.Id);
+        var intentId = await TestBookings.IssueAtStripeAsync(_host, stripe, booking.Id);
 
         Assert.Equal(HttpStatusCode.PaymentRequired, (await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_chargeDeclined")).StatusCode);
         var failed = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.PAYMENT_FAILED, $"booking {booking.Id} to be PAYMENT_FAILED");
@@ -53,7 +53,7 @@ public sealed class LocalModeJourneyTests(LocalModeJourneyTests.Host fixture) : 
     [Fact]
     public async Task APoisonMessageIsDeadLetteredAfterMaxDeliveriesWithoutBlockingOthers()
     {
-        var booking = await TestBookings.SeedAsync(_host);
+        var booking = await TestBookings.SeedAsync(_host, issuedIntentId: "pi_t");
         var poison = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded("bk_does_not_exist", DateTimeOffset.UtcNow));
         var good = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, DateTimeOffset.UtcNow));
 
@@ -90,7 +90,7 @@ public sealed class LocalModeJourneyTests(LocalModeJourneyTests.Host fixture) : 
         var past = DateTimeOffset.UtcNow.AddMinutes(-1);
         await _host.Tables.EnsureCreatedAsync(CancellationToken.None);
         await HoldIndex.AddAsync(_host.Tables, "bk_never0created000000000000", past, CancellationToken.None);
-        var paid = await TestBookings.SeedAsync(_host, holdExpiresAt: past);
+        var paid = await TestBookings.SeedAsync(_host, holdExpiresAt: past, issuedIntentId: "pi_t");
         await FunctionsHostCalls.DeliverAsync(_host, CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(paid.Id, DateTimeOffset.UtcNow)));
 
         (await FunctionsHostCalls.FireTimerAsync(_host, BookingExpiry.Name)).AssertSucceeded();
@@ -144,7 +144,7 @@ public sealed class LocalModeJourneyTests(LocalModeJourneyTests.Host fixture) : 
     private async Task<(Booking Booking, string IntentId)> SeedExpiredBookingWithAnIntentAsync(HttpClient stripe)
     {
         var booking = await TestBookings.SeedAsync(_host, holdExpiresAt: DateTimeOffset.UtcNow.AddMinutes(-1));
-        var intentId = await EmulatorCalls.CreateIntentAsync(stripe, booking.Id);
+        var intentId = await TestBookings.IssueAtStripeAsync(_host, stripe, booking.Id);
         await ReplaceIntentAsync(booking, intentId);
         return (booking, intentId);
     }

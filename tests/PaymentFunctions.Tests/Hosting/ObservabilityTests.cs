@@ -18,12 +18,12 @@ public sealed class ObservabilityTests
     public async Task TheBookingConsumersLogsCarryTheMessageBookingAndStripeEventIdsAsScopes()
     {
         await using var host = await PaymentAppHost.StartAsync(serviceBus: true);
-        var booking = await TestBookings.SeedAsync(host);
+        var booking = await TestBookings.SeedAsync(host, paymentIntentId: "pi_t");
         var paymentEvent = PaymentEventsForTests.Succeeded(booking.Id, DateTimeOffset.UtcNow);
         var message = CloudEventEnvelope.ToOutboxMessage(paymentEvent);
         var capture = new ScopeCapture();
         using var loggers = LoggerFactory.Create(logging => logging.AddProvider(capture));
-        var consumer = new PaymentEventConsumer(host.Services.GetRequiredService<BookingUpdater>(), loggers.CreateLogger<PaymentEventConsumer>());
+        var consumer = new PaymentEventConsumer(host.Services.GetRequiredService<BookingUpdater>(), host.Tables, TimeProvider.System, loggers.CreateLogger<PaymentEventConsumer>());
         var function = new BookingPaymentEventsFunction(consumer, loggers.CreateLogger<BookingPaymentEventsFunction>());
         var context = new StandaloneFunctionContext(BookingPaymentEventsFunction.Name, host.Services, new Dictionary<string, object?> { ["MessageId"] = message.MessageId, ["DeliveryCount"] = "1" }, CancellationToken.None);
 

@@ -8,7 +8,7 @@ namespace PaymentFunctions.Tests.Infrastructure;
 /// Puts bookings straight into the Bookings table, for tests of the webhook and booking-consumer paths.
 public static class TestBookings
 {
-    public static async Task<Booking> SeedAsync(PaymentAppHost host, long amount = 2500, string currency = "eur", DateTimeOffset? holdExpiresAt = null, string? paymentIntentId = null, string userId = "user-1")
+    public static async Task<Booking> SeedAsync(PaymentAppHost host, long amount = 2500, string currency = "eur", DateTimeOffset? holdExpiresAt = null, string? paymentIntentId = null, string userId = "user-1", string? issuedIntentId = null)
     {
         await host.Tables.EnsureCreatedAsync(CancellationToken.None);
         var now = DateTimeOffset.UtcNow;
@@ -29,7 +29,32 @@ public static class TestBookings
         };
         await HoldIndex.AddAsync(host.Tables, booking.Id, booking.HoldExpiresAt, CancellationToken.None);
         await host.Tables.Bookings.AddCheckedAsync(booking.ToEntity(), CancellationToken.None);
+        if (paymentIntentId is not null)
+        {
+            await IssueAsync(host, booking.Id, paymentIntentId, attempt: 1);
+        }
+        else if (issuedIntentId is not null)
+        {
+            await IssueAsync(host, booking.Id, issuedIntentId, attempt: 1);
+        }
+
         return booking;
+    }
+
+    /// The intent row the issuer writes with the booking row: the consumer moves a booking only for an intent it issued.
+    public static async Task IssueAsync(PaymentAppHost host, string bookingId, string paymentIntentId, int attempt) =>
+        await host.Tables.Bookings.UpsertCheckedAsync(
+            new TableEntity(bookingId, RowKeys.Intent(attempt)) { ["PaymentIntentId"] = paymentIntentId, ["Attempt"] = attempt, ["RecordedAt"] = DateTimeOffset.UtcNow },
+            TableUpdateMode.Replace,
+            CancellationToken.None);
+
+    /// An intent made at the emulator for the booking and recorded as the booking's own (its intent row), as the
+    /// issuer would; the booking row is left as it is.
+    public static async Task<string> IssueAtStripeAsync(PaymentAppHost host, HttpClient stripe, string bookingId)
+    {
+        var intentId = await EmulatorCalls.CreateIntentAsync(stripe, bookingId);
+        await IssueAsync(host, bookingId, intentId, attempt: 1);
+        return intentId;
     }
 
     public static async Task<Booking> LoadAsync(PaymentAppHost host, string bookingId) =>

@@ -20,7 +20,7 @@ public sealed class StripeReconciliationTests(StripeReconciliationTests.Host fix
     {
         var booking = await TestBookings.SeedAsync(_host);
         using var stripe = _host.StripeClientForTests();
-        var intentId = await EmulatorCalls.CreateIntentAsync(stripe, booking.Id);
+        var intentId = await TestBookings.IssueAtStripeAsync(_host, stripe, booking.Id);
         await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_visa");
         Assert.Empty(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.PaymentFactPrefix));
 
@@ -42,7 +42,7 @@ public sealed class StripeReconciliationTests(StripeReconciliationTests.Host fix
     {
         var booking = await TestBookings.SeedAsync(_host);
         using var stripe = _host.StripeClientForTests();
-        var intentId = await EmulatorCalls.CreateIntentAsync(stripe, booking.Id);
+        var intentId = await TestBookings.IssueAtStripeAsync(_host, stripe, booking.Id);
         await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_visa");
         _host.Faults.Rule = p => p == PaymentFunctions.Storage.FaultInjection.WebhookAfterBatch;
 

@@ -1,0 +1,73 @@
+using System.Net;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Contracts;
+using PaymentFunctions.Messaging;
+using PaymentFunctions.Storage;
+using PaymentFunctions.Tests.Infrastructure;
+using PaymentFunctions.Tests.Payments;
+using static PaymentFunctions.Tests.Payments.SpaCalls;
+
+namespace PaymentFunctions.Tests.Bookings;
+
+/// Issue 20, item 4: a booking is moved only by a PaymentIntent it issued. The booking id in an intent's metadata can
+/// be set by anything on the same Stripe account, so a payment of someone else's intent is recorded for a person.
+[Collection(AppHostGroup.Name)]
+public sealed class UnissuedIntentTests(InProcessAppHost fixture)
+{
+    private readonly PaymentAppHost _host = fixture.Host;
+
+    [Fact]
+    public async Task AnIntentMadeOutsideTheAppLeavesTheBookingPendingAndIsRecordedWhileItsOwnIntentConfirmsIt()
+    {
+        using var alice = _host.ClientFor(NewUser("alice"));
+        using var stripe = _host.StripeClientForTests();
+        var bookingId = await NewBookingIdAsync(alice, "standard", 2);
+        var own = await CreateIntentAsync(alice, bookingId);
+        Assert.Equal(HttpStatusCode.Created, own.Status);
+
+        // Another integration on the account: the booking's real id and price in its metadata, paid with a good card.
+        var foreign = await EmulatorCalls.CreateIntentAsync(stripe, bookingId, amount: 5000, currency: "eur");
+        Assert.Equal(HttpStatusCode.OK, (await EmulatorCalls.ConfirmAsync(stripe, foreign, "pm_card_visa")).StatusCode);
+
+        var record = Assert.Single(await TestBookings.EventuallyAsync(
+            () => TestBookings.RowsAsync(_host, bookingId, RowKeys.UnissuedIntentPrefix), rows => rows.Count > 0, $"the payment of {foreign} to be recorded on booking {bookingId}"));
+        Assert.Equal(foreign, record.GetString("PaymentIntentId"));
+        Assert.Equal(EventTypes.TypeOf(typeof(PaymentSucceeded)), record.GetString("Cause"));
+        Assert.Equal(5000, record.GetInt64("Amount"));
+        var pending = await TestBookings.LoadAsync(_host, bookingId);
+        Assert.Equal(BookingStatus.PENDING, pending.Status);
+        Assert.Null(pending.Facts.Succeeded);
+        Assert.DoesNotContain(_host.InProcess!.Published, m => m.Topic == EventTypes.BookingsTopic && m.BookingId == bookingId);
+
+        // The booking's own intent still confirms it.
+        Assert.Equal(HttpStatusCode.OK, (await EmulatorCalls.ConfirmAsync(stripe, own.Text("paymentIntentId"), "pm_card_visa")).StatusCode);
+        await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, bookingId), b => b.Status == BookingStatus.CONFIRMED, $"booking {bookingId} to be CONFIRMED by its own intent");
+        Assert.Single(await TestBookings.RowsAsync(_host, bookingId, RowKeys.UnissuedIntentPrefix));
+    }
+
+    [Fact]
+    public async Task AnEarlierAttemptOfTheBookingStillConfirmsItButAStrangersRefundNeverMovesIt()
+    {
+        var booking = await TestBookings.SeedAsync(_host, paymentIntentId: "pi_attempt2_of_two");
+        await TestBookings.IssueAsync(_host, booking.Id, "pi_attempt1_of_two", attempt: 1);
+        await TestBookings.IssueAsync(_host, booking.Id, "pi_attempt2_of_two", attempt: 2);
+        var at = DateTimeOffset.UtcNow;
+        var strangersRefund = new PaymentRefunded
+        {
+            Id = $"evt_{Guid.NewGuid():N}:charge.refunded", OccurredAt = at, BookingId = booking.Id, PaymentIntentId = "pi_stranger",
+            StripeEventId = "evt_stranger", Amount = 2500, Currency = "eur", ChargeId = "ch_stranger", AmountRefunded = 2500,
+        };
+        var earlierPaid = PaymentEventsForTests.Succeeded(booking.Id, at) with { PaymentIntentId = "pi_attempt1_of_two" };
+
+        (await FunctionsHostCalls.DeliverAsync(_host, CloudEventEnvelope.ToOutboxMessage(strangersRefund))).AssertSucceeded();
+        (await FunctionsHostCalls.DeliverAsync(_host, CloudEventEnvelope.ToOutboxMessage(earlierPaid))).AssertSucceeded();
+        (await FunctionsHostCalls.DeliverAsync(_host, CloudEventEnvelope.ToOutboxMessage(strangersRefund))).AssertSucceeded();
+
+        var confirmed = await TestBookings.LoadAsync(_host, booking.Id);
+        Assert.Equal(BookingStatus.CONFIRMED, confirmed.Status);
+        Assert.Equal(0, confirmed.Facts.RefundedAmount);
+        var record = Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.UnissuedIntentPrefix));
+        Assert.Equal("pi_stranger", record.GetString("PaymentIntentId"));
+        Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.Inbox(strangersRefund.Id)));
+    }
+}
