@@ -11,6 +11,7 @@ public sealed class BookingService(
     PaymentTables tables,
     Catalog catalog,
     BookingIds ids,
+    OpenBookingLimit openBookings,
     IOptions<BookingOptions> options,
     TimeProvider time,
     ILogger<BookingService> logger)
@@ -55,6 +56,11 @@ public sealed class BookingService(
             UpdatedAt = now,
         };
         var created = new BookingHistoryEntry(now, null, BookingStatus.PENDING, CreatedCause, booking.Id, null);
+        if (!await openBookings.TryClaimAsync(booking, now, cancellationToken))
+        {
+            logger.LogInformation("User {UserId} already holds {Max} open bookings; no booking created", userId, options.Value.MaxOpenBookingsPerUser);
+            return new BookingCreateResult(BookingCreateOutcome.TooManyOpen, Limit: options.Value.MaxOpenBookingsPerUser);
+        }
 
         await HoldIndex.AddAsync(tables, booking.Id, booking.HoldExpiresAt, cancellationToken);
 

@@ -37,6 +37,9 @@ public enum BookingCreateOutcome
 {
     Created,
     Invalid,
+
+    /// The user already holds Bookings:MaxOpenBookingsPerUser open bookings (Limit): 409, nothing stored.
+    TooManyOpen,
 }
 
-public sealed record BookingCreateResult(BookingCreateOutcome Outcome, BookingView? Booking = null, IDictionary<string, string[]>? Errors = null);
+public sealed record BookingCreateResult(BookingCreateOutcome Outcome, BookingView? Booking = null, IDictionary<string, string[]>? Errors = null, int Limit = 0);

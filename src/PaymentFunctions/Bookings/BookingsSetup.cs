@@ -11,6 +11,7 @@ public static class BookingsSetup
         services.AddOptions<BookingOptions>().BindConfiguration(BookingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Catalog>();
         services.AddSingleton<BookingIds>();
+        services.AddSingleton<OpenBookingLimit>();
         services.AddSingleton<BookingService>();
         services.AddSingleton<BookingUpdater>();
         services.AddSingleton<PaymentEventConsumer>();

@@ -37,6 +37,9 @@ public sealed class CreatePaymentIntentFunction(PaymentIntentIssuer issuer, Idem
                 return BookingsSetup.NotFound();
             case IntentOutcome.NotPayable:
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Booking cannot be paid", detail: result.Detail);
+            case IntentOutcome.UserRateLimited:
+                http.Response.Headers.RetryAfter = StripeBackoff.RetryAfterHeader(result.RetryAfter);
+                return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many payment requests", detail: result.Detail, extensions: new Dictionary<string, object?> { ["setting"] = IntentResult.MaxCallsSetting });
             case IntentOutcome.StripeRefused:
                 return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "Stripe refused the payment", detail: result.Detail, extensions: stripeRequest);
             default:

@@ -23,6 +23,7 @@ public sealed partial class PaymentIntentIssuer(
     PaymentTables tables,
     BookingService bookings,
     StripeCustomers customers,
+    IntentCallLimit callLimit,
     StripeClient stripe,
     StripeBackoff backoff,
     FaultInjection faults,
@@ -39,6 +40,13 @@ public sealed partial class PaymentIntentIssuer(
             if (Refusal(booking) is { } refused)
             {
                 return refused;
+            }
+
+            // Counted only for calls that will reach Stripe (each costs at least one request there).
+            if (await callLimit.TryTakeAsync(userId, bookingId, time.GetUtcNow(), cancellationToken) is { } wait)
+            {
+                logger.LogInformation("User {UserId} asked for PaymentIntents too often; booking {BookingId}'s call refused for {Wait}", userId, bookingId, wait);
+                return IntentResult.TooManyCalls(wait);
             }
 
             if (await CurrentAsync(booking!, cancellationToken) is { } current)

@@ -26,6 +26,9 @@ public enum IntentOutcome
 
     /// Stripe (or this instance's own limit) answered 429: nothing was done; retry after RetryAfter (503).
     StripeRateLimited,
+
+    /// This user asked too often (Payments:MaxIntentCallsPerUser): nothing was done; retry after RetryAfter (429).
+    UserRateLimited,
 }
 
 /// Detail is safe to show the caller; StripeRequestId lets support find the call in Stripe's logs.
@@ -33,6 +36,11 @@ public sealed record IntentResult(IntentOutcome Outcome, IntentView? Intent = nu
 {
     public static IntentResult Unavailable(string? requestId) =>
         new(IntentOutcome.StripeUnavailable, Detail: "Stripe could not be reached or is unavailable. Nothing was charged; retry in a few seconds.", StripeRequestId: requestId);
+
+    public static IntentResult TooManyCalls(TimeSpan retryAfter) =>
+        new(IntentOutcome.UserRateLimited, Detail: $"Too many payment requests for this user (the limit set by {MaxCallsSetting}). Nothing was charged or changed; retry after the Retry-After delay.", RetryAfter: retryAfter);
+
+    public const string MaxCallsSetting = "Payments:MaxIntentCallsPerUser";
 
     public static IntentResult RateLimited(string? requestId, TimeSpan retryAfter) =>
         new(IntentOutcome.StripeRateLimited, Detail: "Stripe is taking no more requests for now. Nothing was charged or changed; retry after the Retry-After delay.", StripeRequestId: requestId, RetryAfter: retryAfter);

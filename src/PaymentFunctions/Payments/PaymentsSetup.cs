@@ -9,6 +9,8 @@ public static class PaymentsSetup
     {
         services.AddSingleton<StripeCustomers>();
         services.AddSingleton<SavedCards>();
+        services.AddOptions<IntentLimitOptions>().BindConfiguration(IntentLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IntentCallLimit>();
         services.AddSingleton<PaymentIntentIssuer>();
         services.AddSingleton<PaymentStatusReader>();
         services.AddSingleton<RefundIssuer>();

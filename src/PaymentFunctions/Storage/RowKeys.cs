@@ -95,6 +95,27 @@ public static class RowKeys
     /// Lookups row of the pending-outbox index: one per booking and cause within a minute.
     public static string PendingOutboxRow(string bookingId, string causationId) => Part(bookingId) + "|" + Part(causationId);
 
+    /// Lookups partition of one user's open-booking slots (rows <see cref="OpenBookingSlot"/>): at most one row per
+    /// slot, so an Add that meets a taken slot fails on every instance alike.
+    public static string OpenBookingsPartition(string userId) => "open-bookings|" + Part(userId);
+
+    public static string OpenBookingSlot(int slot) => "slot|" + slot.ToString("D4", CultureInfo.InvariantCulture);
+
+    /// Lookups partition of one user's recent PaymentIntent calls, one row per call (<see cref="IntentCall"/>).
+    public static string IntentCallsPartition(string userId) => "intent-calls|" + Part(userId);
+
+    /// Fixed-width ticks first, so the time of a call is read back from its key (<see cref="IntentCallTime"/>).
+    public static string IntentCall(DateTimeOffset at, string callId) =>
+        at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "|" + Part(callId);
+
+    public static DateTimeOffset IntentCallTime(string intentCallRowKey)
+    {
+        ArgumentNullException.ThrowIfNull(intentCallRowKey);
+        return intentCallRowKey.Length > 20 && intentCallRowKey[19] == '|' && long.TryParse(intentCallRowKey.AsSpan(0, 19), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTimeOffset.MaxValue.UtcTicks
+            ? new DateTimeOffset(ticks, TimeSpan.Zero)
+            : throw new ArgumentException($"'{intentCallRowKey}' is not an intent call row key.", nameof(intentCallRowKey));
+    }
+
     /// Lookups partition for Stripe events we record without publishing (ignored, unmatched, unprocessable).
     public static string StripeEventRecordPartition(string kind, string type) => $"stripe-event|{Part(kind)}|{Part(type)}";
 

@@ -14,10 +14,11 @@ public sealed class BookingCreationTests
     public async Task ABookingWhoseBatchCommittedButWhoseAnswerWasLostIsReportedCreatedOnce()
     {
         var azurite = await AzuriteServer.Shared;
-        var options = LoseFirstAnswer.Options(r => r.Uri.Path.EndsWith("$batch", StringComparison.Ordinal));
-        var tables = new PaymentTables(new TableServiceClient(azurite.ConnectionString, options), Options.Create(new StorageOptions { TablePrefix = "lost" + Guid.NewGuid().ToString("N")[..10] }));
+        var lostAnswers = LoseFirstAnswer.Options(r => r.Uri.Path.EndsWith("$batch", StringComparison.Ordinal));
+        var tables = new PaymentTables(new TableServiceClient(azurite.ConnectionString, lostAnswers), Options.Create(new StorageOptions { TablePrefix = "lost" + Guid.NewGuid().ToString("N")[..10] }));
         var catalog = new Catalog(Options.Create(new CatalogOptions { TicketTypes = { ["standard"] = new() { Name = "S", UnitPrice = 25m, Currency = "EUR" } } }));
-        var bookings = new BookingService(tables, catalog, new BookingIds(), Options.Create(new BookingOptions()), TimeProvider.System, NullLogger<BookingService>.Instance);
+        var options = Options.Create(new BookingOptions());
+        var bookings = new BookingService(tables, catalog, new BookingIds(), new OpenBookingLimit(tables, options), options, TimeProvider.System, NullLogger<BookingService>.Instance);
 
         var result = await bookings.CreateAsync("user-1", new CreateBookingRequest("standard", 1), CancellationToken.None);
 

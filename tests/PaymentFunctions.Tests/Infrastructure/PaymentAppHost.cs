@@ -81,6 +81,8 @@ public sealed class PaymentAppHost : IAsyncDisposable
             ["Auth:DevSigningKey"] = TestTokens.SigningKey,
             ["Auth:Audience"] = TestTokens.Audience,
             ["Cors:AllowedOrigins:0"] = "http://spa.test",
+            // Shared hosts serve many tests, some with 50 concurrent calls for one user; UserLimitsTests tests the limit.
+            ["Payments:MaxIntentCallsPerUser"] = "10000",
             ["Catalog:TicketTypes:standard:Name"] = "Standard",
             ["Catalog:TicketTypes:standard:UnitPrice"] = "25.00",
             ["Catalog:TicketTypes:standard:Currency"] = "EUR",

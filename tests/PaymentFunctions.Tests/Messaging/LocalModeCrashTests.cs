@@ -57,6 +57,9 @@ public sealed class LocalModeCrashTests(ITestOutputHelper output) : IAsyncLifeti
             ["Auth__DevSigningKey"] = TestTokens.SigningKey,
             ["Auth__Audience"] = TestTokens.Audience,
             ["Logging__LogLevel__Default"] = "Warning",
+            // One user pays all 100 bookings: the per-user limits are not what this test is about.
+            ["Bookings__MaxOpenBookingsPerUser"] = "1000",
+            ["Payments__MaxIntentCallsPerUser"] = "10000",
         };
     }
 

@@ -12,4 +12,8 @@ public sealed class BookingOptions
 
     [Range(1, 100, ErrorMessage = "Bookings:MaxQuantity must be between 1 and 100.")]
     public int MaxQuantity { get; set; } = 10;
+
+    /// Unpaid bookings (PENDING or PAYMENT_FAILED, hold not over) one user may hold at once, on every instance together.
+    [Range(1, 1000, ErrorMessage = "Bookings:MaxOpenBookingsPerUser must be between 1 and 1000.")]
+    public int MaxOpenBookingsPerUser { get; set; } = 10;
 }
