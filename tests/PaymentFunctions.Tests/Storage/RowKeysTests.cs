@@ -16,7 +16,8 @@ public sealed class RowKeysTests
         {
             RowKeys.Inbox(id), RowKeys.StripeInbox(id), RowKeys.OutboxFor(id), RowKeys.Outbox(id, id), RowKeys.DeadLetter(id, id, id), RowKeys.History(DateTimeOffset.UnixEpoch, id),
             RowKeys.IntentIndexPartition(id), RowKeys.StripeEventRecordPartition(id, id), RowKeys.StripeEventRecordRow(id),
-            RowKeys.IdempotencyPartition(id), RowKeys.IdempotencyRow(id),
+            RowKeys.IdempotencyPartition(id), RowKeys.IdempotencyRow(id), RowKeys.UnissuedIntent(id, id),
+            RowKeys.OpenBookingsPartition(id), RowKeys.IntentCallsPartition(id), RowKeys.IntentCall(DateTimeOffset.UnixEpoch, id),
         };
 
         Assert.All(keys, key =>
@@ -57,6 +58,16 @@ public sealed class RowKeysTests
 
         Assert.Equal(RowKeys.OutboxFor("sender/chose#this"), RowKeys.OutboxFor(RowKeys.CausationOfOutbox(row)));
         Assert.Throws<ArgumentException>(() => RowKeys.CausationOfOutbox(RowKeys.Inbox("x")));
+    }
+
+    [Fact]
+    public void AnIntentCallKeyGivesBackItsTimeAndAnythingElseIsRefused()
+    {
+        var at = new DateTimeOffset(2026, 12, 6, 23, 59, 59, 123, TimeSpan.FromHours(2));
+
+        Assert.Equal(at, RowKeys.IntentCallTime(RowKeys.IntentCall(at, "call|1")));
+        Assert.Throws<ArgumentException>(() => RowKeys.IntentCallTime("slot|0001"));
+        Assert.Throws<ArgumentException>(() => RowKeys.IntentCallTime("9999999999999999999|x"));
     }
 
     [Fact]
