@@ -27,7 +27,8 @@ public sealed class ConsumerRoundTripTests : IAsyncLifetime
     [Fact]
     public async Task AMessageCostsAPointReadAndTheTransactionAndItsRedeliveryOneQuery()
     {
-        var booking = await TestBookings.SeedAsync(_host);
+        // Paid with its current intent (on the booking row): the intent check reads nothing more.
+        var booking = await TestBookings.SeedAsync(_host, paymentIntentId: "pi_t");
         var message = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, DateTimeOffset.UtcNow));
 
         _storage.Clear();
@@ -47,5 +48,20 @@ public sealed class ConsumerRoundTripTests : IAsyncLifetime
         Assert.Single(_host.ServiceBus!.SentFor(booking.Id));
         Assert.Equal(EventTypes.BookingsTopic, Assert.Single(_host.ServiceBus.Batches, b => b.Messages.Any(m => m.CorrelationId == booking.Id)).Topic);
         Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
+    }
+
+    [Fact]
+    public async Task AnIntentTheBookingNeverIssuedCostsTheIntentRowsTheRecordAndASecondRead()
+    {
+        var booking = await TestBookings.SeedAsync(_host, paymentIntentId: "pi_own");
+        var message = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, DateTimeOffset.UtcNow) with { PaymentIntentId = "pi_someone_elses" });
+
+        _storage.Clear();
+        (await FunctionsHostCalls.DeliverAsync(_host, message)).AssertSucceeded();
+
+        // Booking; its intent rows; the record (before the commit); booking again; the transaction (inbox row only).
+        Assert.Equal(["GET entity", "GET query", "PUT entity", "GET entity", "POST $batch"], _storage.Calls);
+        Assert.Equal(BookingStatus.PENDING, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
+        Assert.Empty(_host.ServiceBus!.SentFor(booking.Id));
     }
 }
