@@ -49,7 +49,8 @@ internal static class OnSaleBench
         }
 
         var clock = Stopwatch.StartNew();
-        var shoppers = await Shoppers.BookAsync(servers, stripe, plan.Count, plan.PaidPercent, plan.Concurrency);
+        var crowd = await Shoppers.BookAsync(servers, stripe, plan.Count, plan.PaidPercent, plan.Concurrency);
+        var shoppers = crowd.Served;
         var accepted = clock.Elapsed;
         if (!plan.SlowStripeFromTheStart)
         {
@@ -60,7 +61,7 @@ internal static class OnSaleBench
         var rows = await Settled.WaitAsync(bookings, shoppers, TimeSpan.FromMinutes(10));
         await stripe.ClearAsync();
         var report = await Settled.CheckAsync(rows, shoppers, stripe);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bookings accepted: {shoppers.Count} in {accepted.TotalSeconds:F0} s ({shoppers.Count / accepted.TotalSeconds:F1}/s, {shoppers.Count(s => s.Paid)} paid), {shoppers.Sum(s => s.Refusals)} answers 503 (Stripe busy) retried"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bookings accepted: {shoppers.Count} in {accepted.TotalSeconds:F0} s ({shoppers.Count / accepted.TotalSeconds:F1}/s, {shoppers.Count(s => s.Paid)} paid), {shoppers.Sum(s => s.Refusals)} answers 503 (Stripe busy) retried, {crowd.GaveUp} buyers gave up (no answer within 30 s)"));
         Console.WriteLine(report.Table);
         foreach (var server in servers)
         {
@@ -68,7 +69,7 @@ internal static class OnSaleBench
             Console.WriteLine($"instance {server.Process.Id}: {stats.Total} storage round trips, peak RSS {server.Process.PeakWorkingSetBytes() / (1024 * 1024)} MiB");
         }
 
-        return report.Consistent && (plan.PaidPercent > 0 || report.LastHoldEndToAllSettled.TotalSeconds <= 15) ? 0 : 1;
+        return crowd.GaveUp == 0 && report.Consistent && (plan.PaidPercent > 0 || report.LastHoldEndToAllSettled.TotalSeconds <= 15) ? 0 : 1;
     }
 
     private static int Arg(string[] args, int index, int fallback) =>
