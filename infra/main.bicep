@@ -57,6 +57,12 @@ param authAuthority string
 @description('Audience (API app id URI or client id) the SPA tokens are issued for.')
 param authAudience string
 
+@description('Delegated scope the SPA tokens must carry in scp: the scope the API app registration exposes to the SPA.')
+param authRequiredScope string = 'payments.access'
+
+@description('Audience of staff tokens (e.g. a staff tools app registration). Empty: staff routes take authAudience tokens with the payments.admin role.')
+param authAdminAudience string = ''
+
 @description('The SPA origin allowed by CORS, e.g. https://tickets.example.com.')
 param corsAllowedOrigin string
 
@@ -367,6 +373,8 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         { name: 'Stripe__LiveMode', value: string(stripeLiveMode) }
         { name: 'Auth__Authority', value: authAuthority }
         { name: 'Auth__Audience', value: authAudience }
+        { name: 'Auth__RequiredScope', value: authRequiredScope }
+        { name: 'Auth__AdminAudience', value: authAdminAudience }
         { name: 'Cors__AllowedOrigins__0', value: corsAllowedOrigin }
         // The timer triggers' %Timers:X% resolve as configuration keys: Timers__X is the app setting for Timers:X.
         { name: 'Timers__ReconciliationSchedule', value: timerSchedules.reconciliation }

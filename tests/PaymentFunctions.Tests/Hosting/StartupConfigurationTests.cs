@@ -146,6 +146,9 @@ public sealed class StartupConfigurationTests
             ["Stripe:LiveMode"] = "False",
             ["Auth:Authority"] = "https://login.microsoftonline.com/tenant/v2.0",
             ["Auth:Audience"] = "api://paymentfunctions",
+            // The template's defaults: the default scope, no separate staff audience.
+            ["Auth:RequiredScope"] = "payments.access",
+            ["Auth:AdminAudience"] = "",
             ["Cors:AllowedOrigins:0"] = "https://tickets-dev.example.com",
             // The template's default ticketTypes parameter, as its catalogSettings variable spells it out.
             ["Catalog:TicketTypes:standard:Name"] = "Standard admission",
