@@ -145,6 +145,7 @@ public sealed class StartupConfigurationTests
             ["ServiceBus:FullyQualifiedNamespace"] = "sb-pay-dev.servicebus.windows.net",
             ["Stripe:SecretKey"] = "sk_test_from_key_vault",
             ["Stripe:WebhookSecrets:0"] = "whsec_from_key_vault",
+            ["Stripe:WebhookSecrets:1"] = "whsec_previous_from_key_vault",
             ["Stripe:LiveMode"] = "False",
             ["Auth:Authority"] = "https://login.microsoftonline.com/tenant/v2.0",
             ["Auth:Audience"] = "api://paymentfunctions",
