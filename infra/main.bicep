@@ -124,16 +124,6 @@ var secretNames = {
 var serviceBusTier = privateNetworking ? 'Premium' : serviceBusSku
 var publicNetworkAccess = privateNetworking ? 'Disabled' : 'Enabled'
 
-// Built-in role definition ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
-var roles = {
-  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
-  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
-  serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
-  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
-  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
-}
-
 var storageProperties = {
   minimumTlsVersion: 'TLS1_2'
   allowBlobPublicAccess: false
@@ -430,79 +420,20 @@ resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2
   }
 }
 
-// Data-plane roles for the app's identity, each scoped to the narrowest resource the app uses.
-resource tableRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(dataStorage.id, functionApp.id, roles.storageTableDataContributor)
-  scope: dataStorage
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+module appRoles 'app-roles.bicep' = {
+  name: 'paymentfunctions-app-roles'
+  params: {
+    appId: functionApp.id
     principalId: functionApp.identity.principalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
-// What the host needs of AzureWebJobsStorage with HTTP, timer and Service Bus triggers: blobs (leases, keys).
-resource hostStorageRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(hostStorage.id, functionApp.id, roles.storageBlobDataOwner)
-  scope: hostStorage
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
-    principalId: functionApp.identity.principalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
-// The app sends to both topics (the webhook's outbox to payments, the booking consumer's to bookings) and nothing else.
-resource paymentsSenderRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(paymentsTopic.id, functionApp.id, roles.serviceBusDataSender)
-  scope: paymentsTopic
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender)
-    principalId: functionApp.identity.principalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
-resource bookingsSenderRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(bookingsTopic.id, functionApp.id, roles.serviceBusDataSender)
-  scope: bookingsTopic
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender)
-    principalId: functionApp.identity.principalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
-// The trigger on payments/booking receives: sending alone is not enough for the consumer.
-resource receiverRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(bookingSubscription.id, functionApp.id, roles.serviceBusDataReceiver)
-  scope: bookingSubscription
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataReceiver)
-    principalId: functionApp.identity.principalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
-// On the vault, which holds this app's secrets only: the secrets themselves are created later, by set-secrets.sh.
-resource secretsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(keyVault.id, functionApp.id, roles.keyVaultSecretsUser)
-  scope: keyVault
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
-    principalId: functionApp.identity.principalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
-// Entra-authenticated telemetry ingestion (the role is named for metrics but covers every telemetry type).
-resource telemetryRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(insights.id, functionApp.id, roles.monitoringMetricsPublisher)
-  scope: insights
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
-    principalId: functionApp.identity.principalId
-    principalType: 'ServicePrincipal'
+    dataStorageName: dataStorage.name
+    hostStorageName: hostStorage.name
+    serviceBusName: serviceBus.name
+    // The webhook's outbox publishes to payments, the booking consumer's to bookings.
+    sendTopicNames: [paymentsTopic.name, bookingsTopic.name]
+    receiveTopicName: paymentsTopic.name
+    receiveSubscriptionName: bookingSubscription.name
+    keyVaultName: keyVault.name
+    insightsName: insights.name
   }
 }
 
@@ -538,3 +469,5 @@ output tableEndpoint string = dataStorage.properties.primaryEndpoints.table
 output hostStorageAccount string = hostStorage.name
 @description('Where infra/set-secrets.sh writes the Stripe secrets.')
 output keyVaultName string = keyVault.name
+@description('Where the app\'s calls to Stripe come from, for a restricted key\'s IP allowlist: the NAT gateway\'s one address with private networking, else every address App Service may use for the app.')
+output outboundIpAddresses string = privateNetworking ? privateNetwork!.outputs.outboundIpAddress : functionApp.properties.possibleOutboundIpAddresses

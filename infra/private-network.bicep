@@ -38,6 +38,35 @@ var endpoints = [
   { name: 'servicebus', targetId: serviceBusId, groupId: 'namespace' }
 ]
 
+// All the app's outbound traffic enters the VNet (vnetRouteAllEnabled), Stripe's and Application Insights' included:
+// a NAT gateway is its explicit way out to the internet (new subnets have no default outbound access), with one
+// static address, which a restricted Stripe key's IP allowlist can name.
+resource outboundAddress 'Microsoft.Network/publicIPAddresses@2024-07-01' = {
+  name: 'pip-${name}-outbound'
+  location: location
+  sku: {
+    name: 'Standard'
+  }
+  properties: {
+    publicIPAllocationMethod: 'Static'
+  }
+}
+
+resource natGateway 'Microsoft.Network/natGateways@2024-07-01' = {
+  name: 'ng-${name}'
+  location: location
+  sku: {
+    name: 'Standard'
+  }
+  properties: {
+    publicIpAddresses: [
+      {
+        id: outboundAddress.id
+      }
+    ]
+  }
+}
+
 resource network 'Microsoft.Network/virtualNetworks@2024-07-01' = {
   name: name
   location: location
@@ -50,6 +79,9 @@ resource network 'Microsoft.Network/virtualNetworks@2024-07-01' = {
         name: 'app'
         properties: {
           addressPrefix: cidrSubnet(addressPrefix, int(split(addressPrefix, '/')[1]) + 1, 0)
+          natGateway: {
+            id: natGateway.id
+          }
           delegations: [
             {
               name: 'app-service'
@@ -140,3 +172,6 @@ resource privateDnsRecords 'Microsoft.Network/privateEndpoints/privateDnsZoneGro
 
 @description('The subnet the Function App integrates with.')
 output appSubnetId string = network::appSubnet.id
+
+@description('The one address the app\'s outbound traffic leaves from.')
+output outboundIpAddress string = outboundAddress.properties.ipAddress

@@ -77,7 +77,7 @@ public sealed class PrivateNetworkingTemplateTests
 
     /// The app reaches the endpoints from its integration subnet; Service Bus takes private endpoints only on Premium.
     [Fact]
-    public async Task PrivateNetworkingIntegratesTheFunctionAppAndTakesThePremiumServiceBusTier()
+    public async Task PrivateNetworkingRoutesTheFunctionAppThroughItsSubnetAndTakesThePremiumServiceBusTier()
     {
         var template = await TemplateSnapshot.Private.Value;
         var network = Assert.Single(template.OfType("Microsoft.Network/virtualNetworks"));
@@ -87,6 +87,12 @@ public sealed class PrivateNetworkingTemplateTests
         Assert.True(app["siteConfig"]!["vnetRouteAllEnabled"]!.GetValue<bool>());
         var subnet = Assert.Single(network["properties"]!["subnets"]!.AsArray(), s => s!["name"]!.GetValue<string>() == "app");
         Assert.Equal("Microsoft.Web/serverFarms", Assert.Single(subnet!["properties"]!["delegations"]!.AsArray())!["properties"]!["serviceName"]!.GetValue<string>());
+        // Everything the app sends goes into the VNet, Stripe calls included: out through a NAT gateway, from one static address.
+        var nat = Assert.Single(template.OfType("Microsoft.Network/natGateways"));
+        Assert.Equal(nat["id"]!.GetValue<string>(), subnet["properties"]!["natGateway"]!["id"]!.GetValue<string>());
+        var address = Assert.Single(template.OfType("Microsoft.Network/publicIPAddresses"));
+        Assert.Equal(address["id"]!.GetValue<string>(), Assert.Single(nat["properties"]!["publicIpAddresses"]!.AsArray())!["id"]!.GetValue<string>());
+        Assert.Equal("Static", address["properties"]!["publicIPAllocationMethod"]!.GetValue<string>());
         // Asked for Standard (TemplateSnapshot.Private), given Premium.
         Assert.Equal("Premium", Assert.Single(template.OfType("Microsoft.ServiceBus/namespaces"))["sku"]!["tier"]!.GetValue<string>());
     }
