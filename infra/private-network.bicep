@@ -27,9 +27,8 @@ var zones = {
   namespace: 'privatelink.servicebus.windows.net'
 }
 
-// What the app and its host reach. The host uses blobs only (leases, keys); its queue endpoint is there because the
-// host's storage clients address queues too (blob triggers, some extensions), and a disabled public endpoint would
-// fail those silently.
+// What the app and its host reach. The host uses blobs (leases, keys); its queue endpoint is for host features that
+// keep their state in queues (a blob trigger, some extensions), which would otherwise meet a closed public endpoint.
 var endpoints = [
   { name: 'data-table', targetId: dataStorageId, groupId: 'table' }
   { name: 'host-blob', targetId: hostStorageId, groupId: 'blob' }
