@@ -58,23 +58,52 @@ public sealed partial class PaymentIntentIssuer(
         }
         catch (StripeException ex)
         {
-            // Fields only, never ex.Message: it is the server's text, and a proxy or emulator might echo a key in it.
-            var requestId = StripeFailure.RequestId(ex);
-            logger.LogWarning("Stripe answered {Status} {Type}/{Code} {Reason} (request {RequestId}) for booking {BookingId}'s PaymentIntent", (int)ex.HttpStatusCode, ex.StripeError?.Type, ex.StripeError?.Code, StripeFailure.RateLimitedReason(ex), requestId, bookingId);
-            if (StripeFailure.IsRateLimited(ex))
-            {
-                return IntentResult.RateLimited(requestId, backoff.Delay(ex, attempt: 1));
-            }
-
-            return StripeFailure.IsTransient(ex)
-                ? IntentResult.Unavailable(requestId)
-                : new IntentResult(IntentOutcome.StripeRefused, Detail: $"Stripe refused the payment request ({ex.StripeError?.Type ?? "error"}{(ex.StripeError?.Code is { } code ? "/" + code : "")}).", StripeRequestId: requestId);
+            return Refused(ex, $"booking {bookingId}'s PaymentIntent");
         }
         catch (Exception ex) when (StripeFailure.IsUnreachable(ex, cancellationToken))
         {
-            logger.LogWarning("Stripe could not be reached for booking {BookingId}'s PaymentIntent, retries included: {Error}", bookingId, ex.Message);
-            return IntentResult.Unavailable(null);
+            return Unreachable(ex, $"booking {bookingId}'s PaymentIntent");
         }
+    }
+
+    /// The client secret of an intent whose answer is replayed under its Idempotency-Key: the key store keeps the
+    /// answer without it (a stored row must hold no secret), so it is read again from Stripe, as for an open intent.
+    public async Task<IntentResult> ReadClientSecretAsync(string intentId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var intent = await stripe.V1.PaymentIntents.GetAsync(intentId, cancellationToken: cancellationToken);
+            return new IntentResult(IntentOutcome.Existing, ClientSecret: intent.ClientSecret);
+        }
+        catch (StripeException ex)
+        {
+            return Refused(ex, $"PaymentIntent {intentId}'s replayed answer");
+        }
+        catch (Exception ex) when (StripeFailure.IsUnreachable(ex, cancellationToken))
+        {
+            return Unreachable(ex, $"PaymentIntent {intentId}'s replayed answer");
+        }
+    }
+
+    private IntentResult Refused(StripeException ex, string what)
+    {
+        // Fields only, never ex.Message: it is the server's text, and a proxy or emulator might echo a key in it.
+        var requestId = StripeFailure.RequestId(ex);
+        logger.LogWarning("Stripe answered {Status} {Type}/{Code} {Reason} (request {RequestId}) for {What}", (int)ex.HttpStatusCode, ex.StripeError?.Type, ex.StripeError?.Code, StripeFailure.RateLimitedReason(ex), requestId, what);
+        if (StripeFailure.IsRateLimited(ex))
+        {
+            return IntentResult.RateLimited(requestId, backoff.Delay(ex, attempt: 1));
+        }
+
+        return StripeFailure.IsTransient(ex)
+            ? IntentResult.Unavailable(requestId)
+            : new IntentResult(IntentOutcome.StripeRefused, Detail: $"Stripe refused the payment request ({ex.StripeError?.Type ?? "error"}{(ex.StripeError?.Code is { } code ? "/" + code : "")}).", StripeRequestId: requestId);
+    }
+
+    private IntentResult Unreachable(Exception ex, string what)
+    {
+        logger.LogWarning("Stripe could not be reached for {What}, retries included: {Error}", what, ex.Message);
+        return IntentResult.Unavailable(null);
     }
 
     private async Task<IntentResult> CreateAsync(string userId, string bookingId, bool savePaymentMethod, CancellationToken cancellationToken)
