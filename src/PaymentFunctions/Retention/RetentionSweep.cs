@@ -10,7 +10,7 @@ namespace PaymentFunctions.Retention;
 /// entry points at (<see cref="RetainedRows"/>); an entry goes only after its rows did, so a run that dies or stops
 /// early leaves the rest for the next run. Its reads follow what is due, never the size of a table.
 public sealed class RetentionSweep(
-    PaymentTables tables, RetentionIndex index, RetainedRows rows, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionSweep> logger)
+    PaymentTables tables, RetentionIndex index, RetainedRows rows, FaultInjection faults, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionSweep> logger)
 {
     public const string Name = "Retention";
 
@@ -97,6 +97,7 @@ public sealed class RetentionSweep(
             });
         }
 
+        faults.Reached(FaultInjection.RetentionAfterRows);
         await index.RemoveAsync(done, cancellationToken);
     }
 }

@@ -37,6 +37,8 @@ public sealed class RetentionRig : IAsyncDisposable
 
     public RetentionSweep Sweep => _services.GetRequiredService<RetentionSweep>();
 
+    public FaultInjection Faults => _services.GetRequiredService<FaultInjection>();
+
     public static async Task<RetentionRig> StartAsync(int maxEntriesPerRun = 10_000)
     {
         var azurite = await AzuriteServer.Shared;

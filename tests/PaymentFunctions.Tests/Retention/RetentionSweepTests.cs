@@ -137,4 +137,27 @@ public sealed class RetentionSweepTests
         Assert.Equal((1, 1), (second.Entries, second.Rows));
         Assert.Equal(0, await RetentionRig.CountAsync(rig.Tables.Idempotency));
     }
+
+    [Fact]
+    public async Task ARunThatDiesAfterDeletingRowsLeavesTheirEntriesAndTheNextRunDropsThem()
+    {
+        await using var rig = await RetentionRig.StartAsync();
+        var bookingId = await rig.SeedPaidAsync();
+        rig.Time.Advance(TimeSpan.FromDays(30) + TimeSpan.FromMinutes(1));
+        rig.Faults.Rule = p => p == FaultInjection.RetentionAfterRows;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => rig.Sweep.RunAsync(CancellationToken.None));
+        var afterCrash = await RetentionRig.RowKeysAsync(rig.Tables.Bookings, bookingId);
+        var entriesLeft = await RetentionRig.CountAsync(rig.Tables.Lookups, KeyFilters.PartitionsStartingWithBefore(RowKeys.RetentionPrefix, RowKeys.RetentionPrefix + "~"));
+        rig.Faults.Rule = null;
+        var next = await rig.Sweep.RunAsync(CancellationToken.None);
+
+        // The Stripe inbox rows went before the "crash", the consumer inbox rows were not reached: booking, history, 2
+        // payment facts and 2 consumer inbox rows are left.
+        Assert.Equal(6, afterCrash.Count);
+        Assert.DoesNotContain(afterCrash, k => k.StartsWith(RowKeys.StripeInboxPrefix, StringComparison.Ordinal));
+        Assert.Equal(2, entriesLeft); // its entry, and the consumer inbox's, not reached
+        Assert.Equal((2, 2), (next.Entries, next.Rows)); // the Stripe entry finds nothing left; the consumer's rows go
+        Assert.Equal(0, await RetentionRig.CountAsync(rig.Tables.Lookups, KeyFilters.PartitionsStartingWithBefore(RowKeys.RetentionPrefix, RowKeys.RetentionPrefix + "~")));
+    }
 }
