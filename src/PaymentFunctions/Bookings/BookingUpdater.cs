@@ -10,8 +10,9 @@ namespace PaymentFunctions.Bookings;
 /// and re-applies), a history row and the booking event in the outbox when the status changes, and the status of
 /// each of our refund rows whose refund changed (<see cref="RefundStatusRow"/>). The outbox rows are sent after the
 /// commit. Round trips: the booking's point read, then the transaction; before it the retention entry of the inbox
-/// row (once per booking and minute in this process), and the pending-outbox entry when no one redelivers the cause. A redelivery (<c>redelivered</c>) reads instead the booking, the cause's inbox row and its
-/// outbox rows in one query, so an applied cause is settled by the read alone: 1 round trip instead of 3.
+/// row (once per booking and minute in this process), and the pending-outbox entry when no one redelivers the cause.
+/// A redelivery (<c>redelivered</c>) reads instead the booking, the cause's inbox row and its outbox rows in one query,
+/// so an applied cause is settled by the read alone: 1 round trip instead of 3.
 public sealed class BookingUpdater(
     PaymentTables tables,
     OutboxSender outbox,

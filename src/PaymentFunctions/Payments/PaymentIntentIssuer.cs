@@ -58,11 +58,11 @@ public sealed partial class PaymentIntentIssuer(
         }
         catch (StripeException ex)
         {
-            return Refused(ex, $"booking {bookingId}'s PaymentIntent");
+            return Refused(ex, bookingId, null);
         }
         catch (Exception ex) when (StripeFailure.IsUnreachable(ex, cancellationToken))
         {
-            return Unreachable(ex, $"booking {bookingId}'s PaymentIntent");
+            return Unreachable(ex, bookingId, null);
         }
     }
 
@@ -77,19 +77,20 @@ public sealed partial class PaymentIntentIssuer(
         }
         catch (StripeException ex)
         {
-            return Refused(ex, $"PaymentIntent {intentId}'s replayed answer");
+            return Refused(ex, null, intentId);
         }
         catch (Exception ex) when (StripeFailure.IsUnreachable(ex, cancellationToken))
         {
-            return Unreachable(ex, $"PaymentIntent {intentId}'s replayed answer");
+            return Unreachable(ex, null, intentId);
         }
     }
 
-    private IntentResult Refused(StripeException ex, string what)
+    /// A Stripe failure while issuing booking <paramref name="bookingId"/>'s intent, or reading intent <paramref name="intentId"/> again.
+    private IntentResult Refused(StripeException ex, string? bookingId, string? intentId)
     {
         // Fields only, never ex.Message: it is the server's text, and a proxy or emulator might echo a key in it.
         var requestId = StripeFailure.RequestId(ex);
-        logger.LogWarning("Stripe answered {Status} {Type}/{Code} {Reason} (request {RequestId}) for {What}", (int)ex.HttpStatusCode, ex.StripeError?.Type, ex.StripeError?.Code, StripeFailure.RateLimitedReason(ex), requestId, what);
+        logger.LogWarning("Stripe answered {Status} {Type}/{Code} {Reason} (request {RequestId}) for booking {BookingId}'s PaymentIntent {IntentId}", (int)ex.HttpStatusCode, ex.StripeError?.Type, ex.StripeError?.Code, StripeFailure.RateLimitedReason(ex), requestId, bookingId, intentId);
         if (StripeFailure.IsRateLimited(ex))
         {
             return IntentResult.RateLimited(requestId, backoff.Delay(ex, attempt: 1));
@@ -100,9 +101,9 @@ public sealed partial class PaymentIntentIssuer(
             : new IntentResult(IntentOutcome.StripeRefused, Detail: $"Stripe refused the payment request ({ex.StripeError?.Type ?? "error"}{(ex.StripeError?.Code is { } code ? "/" + code : "")}).", StripeRequestId: requestId);
     }
 
-    private IntentResult Unreachable(Exception ex, string what)
+    private IntentResult Unreachable(Exception ex, string? bookingId, string? intentId)
     {
-        logger.LogWarning("Stripe could not be reached for {What}, retries included: {Error}", what, ex.Message);
+        logger.LogWarning("Stripe could not be reached for booking {BookingId}'s PaymentIntent {IntentId}, retries included: {Error}", bookingId, intentId, ex.Message);
         return IntentResult.Unavailable(null);
     }
 
