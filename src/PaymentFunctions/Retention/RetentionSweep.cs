@@ -31,11 +31,12 @@ public sealed class RetentionSweep(
         foreach (var kind in Enum.GetValues<RetentionKind>())
         {
             var swept = run.Of(kind);
+            var cut = now - Window(kind, settings);
             try
             {
-                await foreach (var chunk in index.DueAsync(kind, now - Window(kind, settings), settings.MaxEntriesPerRun, taking.Token).Chunk(ChunkSize).WithCancellation(taking.Token))
+                await foreach (var chunk in index.DueAsync(kind, cut, settings.MaxEntriesPerRun, taking.Token).Chunk(ChunkSize).WithCancellation(taking.Token))
                 {
-                    await SweepAsync(chunk, now - Window(kind, settings), swept, cancellationToken);
+                    await SweepAsync(chunk, cut, swept, cancellationToken);
                 }
             }
             catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
