@@ -73,10 +73,13 @@ param timerSchedules {
   expiry: string
   @description('Outbox sweep: sends what a crashed process left behind.')
   outboxSweep: string
+  @description('Retention: deletes expired idempotency keys, old inbox rows and old event records.')
+  retention: string
 } = {
   reconciliation: '0 */15 * * * *'
   expiry: '0 */1 * * * *'
   outboxSweep: '0 */5 * * * *'
+  retention: '0 */5 * * * *'
 }
 
 @description('One ticket type of the catalogue.')
@@ -406,6 +409,7 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         { name: 'Timers__ReconciliationSchedule', value: timerSchedules.reconciliation }
         { name: 'Timers__ExpirySchedule', value: timerSchedules.expiry }
         { name: 'Timers__OutboxSweepSchedule', value: timerSchedules.outboxSweep }
+        { name: 'Timers__RetentionSchedule', value: timerSchedules.retention }
       ], catalogSettings)
     }
   }

@@ -5,6 +5,7 @@ using PaymentFunctions.Messaging;
 using PaymentFunctions.Messaging.Local;
 using PaymentFunctions.Payments;
 using PaymentFunctions.Payments.StripeApi;
+using PaymentFunctions.Retention;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Webhooks;
 
@@ -27,6 +28,7 @@ public static class PaymentFunctionsSetup
         services.AddBookings();
         services.AddPayments();
         services.AddWebhooks();
+        services.AddRetention();
         services.RefuseStandInsWhereLive();
         return services;
     }

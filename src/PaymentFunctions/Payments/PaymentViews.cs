@@ -31,8 +31,9 @@ public enum IntentOutcome
     UserRateLimited,
 }
 
-/// Detail is safe to show the caller; StripeRequestId lets support find the call in Stripe's logs.
-public sealed record IntentResult(IntentOutcome Outcome, IntentView? Intent = null, string? Detail = null, string? StripeRequestId = null, TimeSpan? RetryAfter = null)
+/// Detail is safe to show the caller; StripeRequestId lets support find the call in Stripe's logs. ClientSecret: what a
+/// replayed answer gets back (<see cref="PaymentIntentIssuer.ReadClientSecretAsync"/>).
+public sealed record IntentResult(IntentOutcome Outcome, IntentView? Intent = null, string? Detail = null, string? StripeRequestId = null, TimeSpan? RetryAfter = null, string? ClientSecret = null)
 {
     public static IntentResult Unavailable(string? requestId) =>
         new(IntentOutcome.StripeUnavailable, Detail: "Stripe could not be reached or is unavailable. Nothing was charged; retry in a few seconds.", StripeRequestId: requestId);

@@ -12,6 +12,11 @@ public static class KeyFilters
     public static string InPartitionStartingWith(string partitionKey, string rowKeyPrefix) =>
         TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {rowKeyPrefix} and RowKey lt {After(rowKeyPrefix)}");
 
+    /// Rows of one partition that start with <paramref name="rowKeyPrefix"/> but not with <paramref name="excludedPrefix"/>
+    /// (which starts with the first): the two key ranges around it.
+    public static string InPartitionStartingWithExcept(string partitionKey, string rowKeyPrefix, string excludedPrefix) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and ((RowKey ge {rowKeyPrefix} and RowKey lt {excludedPrefix}) or (RowKey ge {After(excludedPrefix)} and RowKey lt {After(rowKeyPrefix)}))");
+
     public static string RowKeyStartingWith(string rowKeyPrefix) =>
         TableClient.CreateQueryFilter($"RowKey ge {rowKeyPrefix} and RowKey lt {After(rowKeyPrefix)}");
 

@@ -14,6 +14,7 @@ public static class RowKeys
     public const string Booking = "booking";
     public const string PaymentFactPrefix = "payment|";
     public const string InboxPrefix = "inbox|";
+    public const string StripeInboxPrefix = InboxPrefix + "stripe|";
     public const string OutboxPrefix = "outbox|";
     public const string HistoryPrefix = "history|";
     public const string DeadLetterPrefix = "deadletter|";
@@ -25,6 +26,7 @@ public static class RowKeys
     public const string IntentIndexRow = "booking";
     public const string HoldPrefix = "hold|";
     public const string PendingOutboxPrefix = "outbox-pending|";
+    public const string RetentionPrefix = "retention|";
     public const string CheckpointPartition = "checkpoint";
     public const string TimerLeasePartition = "timer-lease";
     public const string StripeEventsCheckpointRow = "stripe-events";
@@ -35,7 +37,7 @@ public static class RowKeys
     public static string Inbox(string causationId) => InboxPrefix + Part(causationId);
 
     /// The inbox row of a Stripe event (kept apart from message ids, which are chosen by other senders).
-    public static string StripeInbox(string stripeEventId) => InboxPrefix + "stripe|" + Part(stripeEventId);
+    public static string StripeInbox(string stripeEventId) => StripeInboxPrefix + Part(stripeEventId);
 
     /// A payment fact: what one Stripe event said about the booking's payment (appended, never updated).
     public static string PaymentFact(string stripeEventId) => PaymentFactPrefix + Part(stripeEventId);
@@ -94,6 +96,18 @@ public static class RowKeys
 
     /// Lookups row of the pending-outbox index: one per booking and cause within a minute.
     public static string PendingOutboxRow(string bookingId, string causationId) => Part(bookingId) + "|" + Part(causationId);
+
+    /// Lookups partitions of the retention index for one kind of row (<see cref="RetentionBucket"/>).
+    public static string RetentionKindPrefix(string kind) => RetentionPrefix + Part(kind) + "|";
+
+    /// Lookups partition of the retention index: the kind of row, then the minute its entries are filed under.
+    /// Fixed-width, so "every minute of a kind before X" is one range of partition keys.
+    public static string RetentionBucket(string kind, DateTimeOffset at) =>
+        RetentionKindPrefix(kind) + at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+
+    /// Lookups row of the retention index: the partition its rows are in, and the row when the entry stands for one.
+    public static string RetentionEntry(string partitionKey, string? rowKey) =>
+        rowKey is null ? Part(partitionKey) : Part(partitionKey) + "|" + Part(rowKey);
 
     /// Lookups partition of one user's open-booking slots (rows <see cref="OpenBookingSlot"/>): at most one row per
     /// slot, so an Add that meets a taken slot fails on every instance alike.

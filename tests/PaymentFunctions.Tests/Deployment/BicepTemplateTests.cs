@@ -91,7 +91,7 @@ public sealed class BicepTemplateTests
         var connections = bindings.Where(b => b.TryGetProperty("connection", out _))
             .Select(b => b.GetProperty("connection").GetString() + "__fullyQualifiedNamespace");
 
-        Assert.Equal(3, schedules.Count());
+        Assert.Equal(4, schedules.Count());
         Assert.All(schedules.Concat(connections), setting => Assert.Contains($"name: '{setting}'", bicep, StringComparison.Ordinal));
         Assert.Contains("{ name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }", bicep, StringComparison.Ordinal);
         Assert.Contains("linuxFxVersion: 'DOTNET-ISOLATED|10.0'", bicep, StringComparison.Ordinal);

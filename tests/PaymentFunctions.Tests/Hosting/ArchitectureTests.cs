@@ -14,6 +14,7 @@ public sealed partial class ArchitectureTests
         ["Bookings"] = ["Messaging", "Storage", "Contracts", "Http"],
         ["Messaging"] = ["Storage", "Contracts"],
         ["Http"] = ["Storage"],
+        ["Retention"] = ["Storage"],
         ["Storage"] = [],
         ["Contracts"] = [],
         ["Hosting"] = ["Webhooks", "Payments", "Bookings", "Messaging", "Storage", "Contracts", "Http"],

@@ -31,7 +31,7 @@ public sealed class FunctionsMetadataTests(InProcessAppHost fixture)
     [Fact]
     public void TheMetadataDeclaresExactlyTheAppsFunctions() =>
         Assert.Equal(
-            ["BookingExpiry", "BookingPaymentEvents", "CancelBooking", "CreateBooking", "CreatePaymentIntent", "DetachPaymentMethod", "GetBooking", "GetPaymentStatus", "Health", "ListPaymentMethods", "OutboxSweeper", "StaffGetBooking", "StaffRefund", "StripeReconciliation", "StripeWebhook"],
+            ["BookingExpiry", "BookingPaymentEvents", "CancelBooking", "CreateBooking", "CreatePaymentIntent", "DetachPaymentMethod", "GetBooking", "GetPaymentStatus", "Health", "ListPaymentMethods", "OutboxSweeper", "Retention", "StaffGetBooking", "StaffRefund", "StripeReconciliation", "StripeWebhook"],
             Triggers.Keys.Order(StringComparer.Ordinal));
 
     [Theory]
@@ -50,6 +50,7 @@ public sealed class FunctionsMetadataTests(InProcessAppHost fixture)
     [InlineData("StripeReconciliation", "%Timers:ReconciliationSchedule%")]
     [InlineData("BookingExpiry", "%Timers:ExpirySchedule%")]
     [InlineData("OutboxSweeper", "%Timers:OutboxSweepSchedule%")]
+    [InlineData("Retention", "%Timers:RetentionSchedule%")]
     public void EachTimerTakesItsScheduleFromAnAppSettingAndNeverRunsOnStartup(string function, string schedule)
     {
         var trigger = Triggers[function];

@@ -1,0 +1,13 @@
+namespace PaymentFunctions.Retention;
+
+public static class RetentionSetup
+{
+    /// The retention timer; the index it reads is written by the request paths (Storage/RetentionIndex).
+    public static IServiceCollection AddRetention(this IServiceCollection services)
+    {
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RetainedRows>();
+        services.AddSingleton<RetentionSweep>();
+        return services;
+    }
+}
