@@ -3,6 +3,7 @@ using PaymentFunctions.Hosting;
 using PaymentFunctions.Http;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Messaging.Local;
+using PaymentFunctions.Operations;
 using PaymentFunctions.Payments;
 using PaymentFunctions.Payments.StripeApi;
 using PaymentFunctions.Storage;
@@ -27,6 +28,7 @@ public static class PaymentFunctionsSetup
         services.AddBookings();
         services.AddPayments();
         services.AddWebhooks();
+        services.AddOperations();
         services.RefuseStandInsWhereLive();
         return services;
     }

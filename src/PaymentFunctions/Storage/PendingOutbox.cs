@@ -93,6 +93,15 @@ public sealed class PendingOutbox(PaymentTables tables, TimeProvider time)
         }
     }
 
+    /// One page of the entries of the minutes before <paramref name="before"/>'s minute, oldest first, for a person: the
+    /// same key range as <see cref="ReadAsync"/>, one round trip per page.
+    public async Task<ListPage<PendingEntry>?> ReadPageAsync(DateTimeOffset before, int pageSize, string? cursor, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync(cancellationToken);
+        var filter = KeyFilters.PartitionsStartingWithBefore(RowKeys.PendingOutboxPrefix, RowKeys.PendingOutboxBucket(before));
+        return await TablePages.ReadAsync(tables.Lookups, filter, pageSize, cursor, PendingEntry.Columns, PendingEntry.FromEntity, cancellationToken);
+    }
+
     /// Deletes entries whose rows are gone: per minute's partition, 100 per transaction; an entry already gone (two
     /// processes released it) fails its transaction, so that chunk is deleted one by one, where a missing row is done.
     public async Task RemoveAsync(IReadOnlyCollection<PendingEntry> entries, CancellationToken cancellationToken)

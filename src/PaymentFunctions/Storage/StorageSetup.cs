@@ -19,6 +19,7 @@ public static class StorageSetup
         });
         services.AddSingleton<PaymentTables>();
         services.AddSingleton<PendingOutbox>();
+        services.AddSingleton<AuditTrail>();
         services.AddSingleton<FaultInjection>();
         return services;
     }
