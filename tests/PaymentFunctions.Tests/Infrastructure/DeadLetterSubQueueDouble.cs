@@ -1,4 +1,5 @@
 using Azure.Messaging.ServiceBus;
+using PaymentFunctions.Messaging;
 
 namespace PaymentFunctions.Tests.Infrastructure;
 
@@ -22,6 +23,25 @@ public sealed class DeadLetterSubQueueDouble
     public int Abandoned { get { lock (_lock) { return _abandoned; } } }
 
     public int Locked { get { lock (_lock) { return _lockedBy.Count; } } }
+
+    /// The message as ServiceBusTopicPublisher sent it, dead-lettered by the broker after 10 deliveries.
+    public ServiceBusReceivedMessage Add(OutboxMessage message, long sequenceNumber, DateTimeOffset enqueued)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var received = ServiceBusModelFactory.ServiceBusReceivedMessage(
+            body: BinaryData.FromString(message.Body),
+            messageId: message.MessageId,
+            sessionId: message.BookingId,
+            correlationId: message.BookingId,
+            subject: message.Subject,
+            contentType: CloudEventEnvelope.ContentType,
+            properties: new Dictionary<string, object> { ["type"] = message.Type, ["DeadLetterReason"] = "MaxDeliveryCountExceeded", ["DeadLetterErrorDescription"] = "Message could not be consumed after 10 delivery attempts." },
+            deliveryCount: 10,
+            sequenceNumber: sequenceNumber,
+            enqueuedTime: enqueued);
+        Add(received);
+        return received;
+    }
 
     public void Add(ServiceBusReceivedMessage message)
     {

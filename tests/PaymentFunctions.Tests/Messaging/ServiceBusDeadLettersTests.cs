@@ -155,22 +155,7 @@ public sealed class ServiceBusDeadLettersTests : IAsyncLifetime
     private ServiceBusDeadLetters DeadLetters() =>
         new(_bus, _publisher, _faults, Options.Create(new MessagingOptions()), _time, NullLogger<ServiceBusDeadLetters>.Instance);
 
-    /// A payment event the app published (as ServiceBusTopicPublisher sets it), dead-lettered after 10 deliveries.
-    private ServiceBusReceivedMessage DeadLettered(long sequenceNumber, DateTimeOffset? enqueued = null)
-    {
-        var message = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded($"bk_{sequenceNumber}", Sent));
-        var received = ServiceBusModelFactory.ServiceBusReceivedMessage(
-            body: BinaryData.FromString(message.Body),
-            messageId: message.MessageId,
-            sessionId: message.BookingId,
-            correlationId: message.BookingId,
-            subject: message.Subject,
-            contentType: CloudEventEnvelope.ContentType,
-            properties: new Dictionary<string, object> { ["type"] = message.Type, ["DeadLetterReason"] = "MaxDeliveryCountExceeded", ["DeadLetterErrorDescription"] = "Message could not be consumed after 10 delivery attempts." },
-            deliveryCount: 10,
-            sequenceNumber: sequenceNumber,
-            enqueuedTime: enqueued ?? Sent);
-        Queue.Add(received);
-        return received;
-    }
+    /// A payment event the app published, dead-lettered after 10 deliveries.
+    private ServiceBusReceivedMessage DeadLettered(long sequenceNumber, DateTimeOffset? enqueued = null) =>
+        Queue.Add(CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded($"bk_{sequenceNumber}", Sent)), sequenceNumber, enqueued ?? Sent);
 }

@@ -10,8 +10,8 @@ public static class OperatorCalls
     public static Task<Answer> ReplayAsync(HttpClient staff, string eventId, string? idempotencyKey = null) =>
         PostAsync(staff, $"/api/admin/stripe-events/{eventId}/replay", "", idempotencyKey ?? NewKey());
 
-    public static Task<Answer> RequeueAsync(HttpClient staff, string messageId, string? idempotencyKey = null) =>
-        PostAsync(staff, $"/api/admin/dead-letters/{Uri.EscapeDataString(messageId)}/requeue", "", idempotencyKey ?? NewKey());
+    public static Task<Answer> RequeueAsync(HttpClient staff, string messageId, string? idempotencyKey = null, long? sequenceNumber = null) =>
+        PostAsync(staff, $"/api/admin/dead-letters/{Uri.EscapeDataString(messageId)}/requeue" + (sequenceNumber is { } n ? $"?sequenceNumber={n}" : ""), "", idempotencyKey ?? NewKey());
 
     public static string NewKey() => $"op-{Guid.NewGuid():N}";
 
