@@ -53,6 +53,10 @@ public sealed record PageQuery(int PageSize, string? Cursor)
         return request.Query[name] is [var value] ? value : null;
     }
 
+    /// The page, or the 400 for a cursor the store refused (null page).
+    public static Results<Ok<ListPage<T>>, ValidationProblem> Answer<T>(ListPage<T>? page) =>
+        page is null ? CursorRefused() : TypedResults.Ok(page);
+
     public static ValidationProblem CursorRefused() =>
         JsonBody.Invalid("cursor", "cursor is not one this API handed out (the \"next\" of an earlier page); list again without it.");
 }

@@ -20,6 +20,6 @@ public sealed class ListBookingAuditFunction(AttentionLists lists)
             return invalid;
         }
 
-        return await lists.AuditAsync(request.HttpContext.User.UserId(), id, page, ct) is { } found ? TypedResults.Ok(found) : PageQuery.CursorRefused();
+        return PageQuery.Answer(await lists.AuditAsync(request.HttpContext.User.UserId(), id, page, ct));
     }
 }

@@ -26,6 +26,6 @@ public sealed class ListDayAuditFunction(AttentionLists lists)
             return JsonBody.Invalid("day", "day is required: a UTC date, yyyy-MM-dd.");
         }
 
-        return await lists.AuditAsync(request.HttpContext.User.UserId(), date, page, ct) is { } found ? TypedResults.Ok(found) : PageQuery.CursorRefused();
+        return PageQuery.Answer(await lists.AuditAsync(request.HttpContext.User.UserId(), date, page, ct));
     }
 }

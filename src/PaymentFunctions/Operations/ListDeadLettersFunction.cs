@@ -22,6 +22,6 @@ public sealed class ListDeadLettersFunction(AttentionLists lists)
             return invalid;
         }
 
-        return await lists.DeadLettersAsync(request.HttpContext.User.UserId(), page, ct) is { } found ? TypedResults.Ok(found) : PageQuery.CursorRefused();
+        return PageQuery.Answer(await lists.DeadLettersAsync(request.HttpContext.User.UserId(), page, ct));
     }
 }

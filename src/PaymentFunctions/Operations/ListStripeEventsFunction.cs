@@ -33,6 +33,6 @@ public sealed class ListStripeEventsFunction(AttentionLists lists)
             return JsonBody.Invalid("type", "type must be a Stripe event type, such as payment_intent.succeeded.");
         }
 
-        return await lists.StripeEventsAsync(request.HttpContext.User.UserId(), kind, type, page, ct) is { } found ? TypedResults.Ok(found) : PageQuery.CursorRefused();
+        return PageQuery.Answer(await lists.StripeEventsAsync(request.HttpContext.User.UserId(), kind, type, page, ct));
     }
 }

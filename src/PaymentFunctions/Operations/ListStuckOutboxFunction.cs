@@ -33,6 +33,6 @@ public sealed class ListStuckOutboxFunction(AttentionLists lists)
             return JsonBody.Invalid("olderThanMinutes", $"olderThanMinutes must be a whole number from 1 to {MaxMinutes}.");
         }
 
-        return await lists.StuckOutboxAsync(request.HttpContext.User.UserId(), TimeSpan.FromMinutes(minutes), page, ct) is { } found ? TypedResults.Ok(found) : PageQuery.CursorRefused();
+        return PageQuery.Answer(await lists.StuckOutboxAsync(request.HttpContext.User.UserId(), TimeSpan.FromMinutes(minutes), page, ct));
     }
 }
