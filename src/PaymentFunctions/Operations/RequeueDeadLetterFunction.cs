@@ -15,7 +15,7 @@ public sealed record RequeueAnswer(string MessageId, string? BookingId, RequeueO
 /// sequenceNumber from GET /api/admin/dead-letters is required too. 202 requeued; 200 when an earlier requeue had
 /// taken it already; 404 not a dead letter; 409 with Retry-After while the topic's duplicate detection would drop it;
 /// 503 with Retry-After while another receiver holds it.
-public sealed class RequeueDeadLetterFunction(DeadLetterRequeue requeue, IdempotencyKeys keys)
+public sealed class RequeueDeadLetterFunction(DeadLetterRequeue requeue, IdempotencyKeys keys, TimeProvider time)
 {
     [Function("RequeueDeadLetter")]
     [Authorize(Policy = AuthSetup.PaymentsAdminPolicy)]
@@ -41,10 +41,10 @@ public sealed class RequeueDeadLetterFunction(DeadLetterRequeue requeue, Idempot
 
         var http = request.HttpContext;
         var staffUserId = http.User.UserId();
-        return await keys.ExecuteAsync(http, staffUserId, [], async () => Map(http, messageId, await requeue.RequeueAsync(staffUserId, messageId, sequenceNumber, key, ct)));
+        return await keys.ExecuteAsync(http, staffUserId, [], async () => Map(http, messageId, await requeue.RequeueAsync(staffUserId, messageId, sequenceNumber, key, ct), time.GetUtcNow()));
     }
 
-    private static Results<Accepted<RequeueAnswer>, Ok<RequeueAnswer>, ProblemHttpResult> Map(HttpContext http, string messageId, (DeadLetter DeadLetter, RequeueResult Result)? requeued)
+    private static Results<Accepted<RequeueAnswer>, Ok<RequeueAnswer>, ProblemHttpResult> Map(HttpContext http, string messageId, (DeadLetter DeadLetter, RequeueResult Result)? requeued, DateTimeOffset now)
     {
         if (requeued is not var (deadLetter, result) || result.Outcome == RequeueOutcome.Gone)
         {
@@ -59,7 +59,7 @@ public sealed class RequeueDeadLetterFunction(DeadLetterRequeue requeue, Idempot
             case RequeueOutcome.AlreadyRequeued:
                 return TypedResults.Ok(answer);
             case RequeueOutcome.TooSoon:
-                var wait = result.RetryAt!.Value - DateTimeOffset.UtcNow;
+                var wait = result.RetryAt!.Value - now;
                 http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status409Conflict,

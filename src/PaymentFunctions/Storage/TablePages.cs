@@ -46,8 +46,6 @@ public static class TablePages
         return new ListPage<T>([], null);
     }
 
-    public static bool IsWellFormed(string cursor) => TryDecode(cursor, out _);
-
     private static string Encode(string continuation) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(continuation));
 
     private static bool TryDecode(string cursor, out string? continuation)
