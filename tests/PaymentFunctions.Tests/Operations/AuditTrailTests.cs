@@ -104,6 +104,47 @@ public sealed class AuditTrailTests(InProcessAppHost fixture)
     }
 
     [Fact]
+    public async Task EveryOperatorRouteRefusesOtherTokensWith403AndBadInputWith400AndNeitherWritesARow()
+    {
+        var host = fixture.Host;
+        var aliceId = NewUser("alice");
+        using var alice = host.ClientFor(aliceId);
+        var staffId = NewUser("staff");
+        using var staff = host.ClientFor(staffId, AuthSetup.PaymentsAdminRole);
+        string[] lists = ["/api/admin/attention/stripe-events?kind=unmatched", "/api/admin/dead-letters", "/api/admin/outbox/stuck", "/api/admin/bookings/bk_x/audit", "/api/admin/audit?day=2026-12-01"];
+        string[] changes = ["/api/admin/stripe-events/evt_x/replay", "/api/admin/dead-letters/m1/requeue"];
+
+        var forbidden = new List<Answer>();
+        foreach (var path in lists)
+        {
+            forbidden.Add(await GetAsync(alice, path));
+        }
+
+        foreach (var path in changes)
+        {
+            forbidden.Add(await PostAsync(alice, path, "", "key-1"));
+        }
+
+        Answer[] invalid =
+        [
+            await GetAsync(staff, "/api/admin/dead-letters?pageSize=0"),
+            await GetAsync(staff, "/api/admin/dead-letters?cursor=" + new string('a', 3000)),
+            await GetAsync(staff, "/api/admin/outbox/stuck?olderThanMinutes=abc"),
+            await GetAsync(staff, "/api/admin/outbox/stuck?olderThanMinutes=10081"),
+            await PostAsync(staff, "/api/admin/dead-letters/m1/requeue", ""),
+            await PostAsync(staff, "/api/admin/dead-letters/m1/requeue?sequenceNumber=abc", "", "key-2"),
+            await PostAsync(staff, "/api/admin/dead-letters/m1/requeue?sequenceNumber=1&sequenceNumber=2", "", "key-3"),
+            await PostAsync(staff, "/api/admin/stripe-events/evt_x/replay", "", "two words"),
+        ];
+
+        Assert.All(forbidden, a => a.AssertProblem(HttpStatusCode.Forbidden));
+        Assert.All(invalid, a => a.AssertProblem(HttpStatusCode.BadRequest));
+        var today = await SpaCalls.CountRowsAsync(host.Tables.Audit, KeyFilters.InPartition(RowKeys.AuditDayPartition(DateTimeOffset.UtcNow)) + $" and (Actor eq '{aliceId}' or Actor eq '{staffId}')");
+        Assert.Equal(0, today);
+        Assert.Equal(0, await IdempotencyRowsAsync(host, staffId));
+    }
+
+    [Fact]
     public async Task StuckOutboxEntriesAreListedOldestFirstAPageAtATime()
     {
         var host = fixture.Host;
