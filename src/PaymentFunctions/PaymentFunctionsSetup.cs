@@ -3,6 +3,7 @@ using PaymentFunctions.Hosting;
 using PaymentFunctions.Http;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Messaging.Local;
+using PaymentFunctions.Operations;
 using PaymentFunctions.Payments;
 using PaymentFunctions.Payments.StripeApi;
 using PaymentFunctions.Retention;
@@ -29,6 +30,7 @@ public static class PaymentFunctionsSetup
         services.AddPayments();
         services.AddWebhooks();
         services.AddRetention();
+        services.AddOperations();
         services.RefuseStandInsWhereLive();
         return services;
     }

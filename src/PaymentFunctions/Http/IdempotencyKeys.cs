@@ -61,7 +61,7 @@ public sealed partial class IdempotencyKeys(PaymentTables tables, RetentionIndex
 
         if (!IdempotencyKeyHeader.TryParse(header, out var key))
         {
-            return JsonBody.Invalid(HeaderName, $"{HeaderName} must be one string of 1 to {IdempotencyKeyHeader.MaxLength} printable ASCII characters, quoted (\"...\") or bare.");
+            return RequiredIdempotencyKey.Malformed();
         }
 
         var ct = http.RequestAborted;

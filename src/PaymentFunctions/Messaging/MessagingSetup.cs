@@ -21,6 +21,7 @@ public static class MessagingSetup
             // Singletons the container disposes with the host: the publisher first (its senders), then the client.
             services.AddSingleton(sp => ServiceBusClientFactory.Create(sp.GetRequiredService<IOptions<MessagingOptions>>().Value));
             services.AddSingleton<ITopicPublisher, ServiceBusTopicPublisher>();
+            services.AddSingleton<IDeadLetters, ServiceBusDeadLetters>();
         }
 
         return services;

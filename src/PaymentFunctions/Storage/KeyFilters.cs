@@ -20,6 +20,10 @@ public static class KeyFilters
     public static string RowKeyStartingWith(string rowKeyPrefix) =>
         TableClient.CreateQueryFilter($"RowKey ge {rowKeyPrefix} and RowKey lt {After(rowKeyPrefix)}");
 
+    /// Partitions whose key starts with <paramref name="prefix"/>: one key range.
+    public static string PartitionsStartingWith(string prefix) =>
+        TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {After(prefix)}");
+
     /// Partitions whose key starts with <paramref name="prefix"/> and sorts before <paramref name="before"/>: one key
     /// range, so the service reads those partitions only, never the rest of the table.
     public static string PartitionsStartingWithBefore(string prefix, string before) =>

@@ -50,6 +50,15 @@ public sealed class PendingOutbox(PaymentTables tables, TimeProvider time)
         }
     }
 
+    /// One page of the entries of the minutes before <paramref name="before"/>'s minute, oldest first, for a person: the
+    /// same key range as <see cref="ReadAsync"/>, one round trip per page.
+    public async Task<ListPage<PendingEntry>?> ReadPageAsync(DateTimeOffset before, int pageSize, string? cursor, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync(cancellationToken);
+        var filter = KeyFilters.PartitionsStartingWithBefore(RowKeys.PendingOutboxPrefix, RowKeys.PendingOutboxBucket(before));
+        return await TablePages.ReadAsync(tables.Lookups, filter, pageSize, cursor, PendingEntry.Columns, PendingEntry.FromEntity, cancellationToken);
+    }
+
     /// Deletes entries whose rows are gone: per minute's partition, 100 per transaction (<see cref="BatchedDeletes"/>).
     public async Task RemoveAsync(IReadOnlyCollection<PendingEntry> entries, CancellationToken cancellationToken)
     {

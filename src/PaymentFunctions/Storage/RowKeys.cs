@@ -135,6 +135,41 @@ public static class RowKeys
 
     public static string StripeEventRecordRow(string stripeEventId) => Part(stripeEventId);
 
+    /// The partitions of every type of one kind share this prefix: listing a kind is one range of partition keys.
+    public static string StripeEventRecordKindPrefix(string kind) => $"stripe-event|{Part(kind)}|";
+
+    /// The (escaped) event type a record's partition key names.
+    public static string StripeEventRecordType(string partitionKey)
+    {
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        var parts = partitionKey.Split('|');
+        return parts.Length == 3 && parts[0] == "stripe-event"
+            ? parts[2]
+            : throw new ArgumentException($"'{partitionKey}' is not a Stripe event record partition.", nameof(partitionKey));
+    }
+
+    /// Lookups partition indexing the messages the in-process transport dead-lettered for one subscription (row
+    /// <see cref="DeadLetterIndexRow"/>), so they are listed without reading the Bookings table.
+    public static string DeadLetterIndexPartition(string topic, string subscription) => DeadLetterPrefix + Part(topic) + "|" + Part(subscription);
+
+    /// One row per MessageId: a requeue finds its dead letter by MessageId with one point read.
+    public static string DeadLetterIndexRow(string messageId) => Part(messageId);
+
+    /// Audit table partition of one booking's staff actions: "list per booking" is one partition query.
+    public static string AuditBookingPartition(string bookingId) => "booking|" + Part(bookingId);
+
+    /// Audit table partition of the staff actions of one UTC day that concern no booking (lists, replays of unmatched events).
+    public static string AuditDayPartition(DateTimeOffset at) => "day|" + at.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// Audit table partition of one UTC day's reads of the trail itself: apart from what they read, so a paged read
+    /// of a trail never meets the rows its own pages add.
+    public static string AuditTrailReadsPartition(DateTimeOffset at) => "trail-reads|" + at.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// Fixed-width ticks first, so a partition reads back in time order; then the action (its rows share the id) and
+    /// the phase, so the "requested" and "done" rows of one action never collide.
+    public static string AuditRow(DateTimeOffset at, string actionId, string phase) =>
+        at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "|" + Part(actionId) + "|" + Part(phase);
+
     /// One lease row per timer function (Lookups), shared by every standalone instance on the storage account.
     public static string TimerLease(string functionName) => Part(functionName);
 

@@ -20,6 +20,7 @@ public static class StorageSetup
         services.AddSingleton<PaymentTables>();
         services.AddSingleton<PendingOutbox>();
         services.AddSingleton<RetentionIndex>();
+        services.AddSingleton<AuditTrail>();
         services.AddSingleton<FaultInjection>();
         return services;
     }

@@ -9,6 +9,7 @@ public sealed partial class ArchitectureTests
 {
     private static readonly Dictionary<string, string[]> MayImport = new()
     {
+        ["Operations"] = ["Webhooks", "Payments", "Bookings", "Messaging", "Storage", "Contracts", "Http"],
         ["Webhooks"] = ["Payments", "Bookings", "Messaging", "Storage", "Contracts", "Http"],
         ["Payments"] = ["Bookings", "Messaging", "Storage", "Contracts", "Http"],
         ["Bookings"] = ["Messaging", "Storage", "Contracts", "Http"],

@@ -20,6 +20,13 @@ public sealed class FunctionsMetadataTests(InProcessAppHost fixture)
         { "CancelBooking", "post", "bookings/{id}/cancel", "Anonymous" },
         { "StaffRefund", "post", "admin/bookings/{id}/refunds", "Anonymous" },
         { "StaffGetBooking", "get", "admin/bookings/{id}", "Anonymous" },
+        { "ListBookingAudit", "get", "admin/bookings/{id}/audit", "Anonymous" },
+        { "ListDayAudit", "get", "admin/audit", "Anonymous" },
+        { "ListStripeEvents", "get", "admin/attention/stripe-events", "Anonymous" },
+        { "ReplayStripeEvent", "post", "admin/stripe-events/{id}/replay", "Anonymous" },
+        { "ListDeadLetters", "get", "admin/dead-letters", "Anonymous" },
+        { "RequeueDeadLetter", "post", "admin/dead-letters/{messageId}/requeue", "Anonymous" },
+        { "ListStuckOutbox", "get", "admin/outbox/stuck", "Anonymous" },
         { "ListPaymentMethods", "get", "payment-methods", "Anonymous" },
         { "DetachPaymentMethod", "delete", "payment-methods/{id}", "Anonymous" },
         { "CreatePaymentIntent", "post", "payments/intents", "Anonymous" },
@@ -31,7 +38,7 @@ public sealed class FunctionsMetadataTests(InProcessAppHost fixture)
     [Fact]
     public void TheMetadataDeclaresExactlyTheAppsFunctions() =>
         Assert.Equal(
-            ["BookingExpiry", "BookingPaymentEvents", "CancelBooking", "CreateBooking", "CreatePaymentIntent", "DetachPaymentMethod", "GetBooking", "GetPaymentStatus", "Health", "ListPaymentMethods", "OutboxSweeper", "Retention", "StaffGetBooking", "StaffRefund", "StripeReconciliation", "StripeWebhook"],
+            ["BookingExpiry", "BookingPaymentEvents", "CancelBooking", "CreateBooking", "CreatePaymentIntent", "DetachPaymentMethod", "GetBooking", "GetPaymentStatus", "Health", "ListBookingAudit", "ListDayAudit", "ListDeadLetters", "ListPaymentMethods", "ListStripeEvents", "ListStuckOutbox", "OutboxSweeper", "ReplayStripeEvent", "RequeueDeadLetter", "Retention", "StaffGetBooking", "StaffRefund", "StripeReconciliation", "StripeWebhook"],
             Triggers.Keys.Order(StringComparer.Ordinal));
 
     [Theory]

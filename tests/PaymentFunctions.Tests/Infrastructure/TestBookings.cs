@@ -8,13 +8,14 @@ namespace PaymentFunctions.Tests.Infrastructure;
 /// Puts bookings straight into the Bookings table, for tests of the webhook and booking-consumer paths.
 public static class TestBookings
 {
-    public static async Task<Booking> SeedAsync(PaymentAppHost host, long amount = 2500, string currency = "eur", DateTimeOffset? holdExpiresAt = null, string? paymentIntentId = null, string userId = "user-1", string? issuedIntentId = null)
+    /// <paramref name="id"/>: a booking id chosen before the booking exists (an event already names it); a new one otherwise.
+    public static async Task<Booking> SeedAsync(PaymentAppHost host, long amount = 2500, string currency = "eur", DateTimeOffset? holdExpiresAt = null, string? paymentIntentId = null, string userId = "user-1", string? issuedIntentId = null, string? id = null)
     {
         await host.Tables.EnsureCreatedAsync(CancellationToken.None);
         var now = DateTimeOffset.UtcNow;
         var booking = new Booking
         {
-            Id = new BookingIds().Next(),
+            Id = id ?? new BookingIds().Next(),
             UserId = userId,
             TicketTypeId = "standard",
             Quantity = 1,

@@ -107,6 +107,9 @@ public sealed class InProcessOutboxTests : IAsyncLifetime
         Assert.Empty(await RowsAsync("bk_poison", RowKeys.OutboxPrefix));
         Assert.Equal(2, _invoked.Count);
         Assert.Equal(message.MessageId, Assert.Single(transport.DeadLetters).Message.MessageId);
+        // Listed for operators from its index entry, written first, not from the Bookings table.
+        var entry = await _tables.Lookups.FindAsync(RowKeys.DeadLetterIndexPartition(Subscribed, BookingSubscription), RowKeys.DeadLetterIndexRow(message.MessageId), CancellationToken.None);
+        Assert.Equal(("bk_poison", row.GetDateTimeOffset("DeadLetteredAt")), (entry!.GetString("BookingId"), entry.GetDateTimeOffset("DeadLetteredAt")));
     }
 
     [Fact]
