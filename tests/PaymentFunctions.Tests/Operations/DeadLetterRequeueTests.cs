@@ -95,9 +95,9 @@ public sealed class DeadLetterRequeueTests(DeadLetterRequeueTests.Host fixture) 
         await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(App, bookingId), b => b.Status == BookingStatus.CONFIRMED, $"booking {bookingId} to be CONFIRMED by the retry");
 
         crashed.AssertProblem(HttpStatusCode.InternalServerError);
-        // The Idempotency-Key's claim, the dead letter's index entry, "requested", the dead-letter row, the pending-outbox
+        // The Idempotency-Key's retention entry (the user's first keyed call this minute) and its claim, the dead letter's index entry, "requested", the dead-letter row, the pending-outbox
         // entry, the swap; then the "failed" row and the key's release. Nothing was sent, so nothing else ran.
-        Assert.Equal(["POST query", "GET entity", "POST query", "GET entity", "POST $batch", "POST $batch", "POST query", "DELETE entity"], calls);
+        Assert.Equal(["POST $batch", "POST query", "GET entity", "POST query", "GET entity", "POST $batch", "POST $batch", "POST query", "DELETE entity"], calls);
         Assert.Equal((0, 1, BookingStatus.PENDING), afterCrash);
         Assert.Equal(HttpStatusCode.OK, retried.Status);
         Assert.Equal("AlreadyRequeued", retried.Text("outcome"));
