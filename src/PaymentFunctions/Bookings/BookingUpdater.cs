@@ -16,6 +16,7 @@ public sealed class BookingUpdater(
     PaymentTables tables,
     OutboxSender outbox,
     PendingOutbox pending,
+    CommitMetrics commits,
     FaultInjection faults,
     TimeProvider time,
     ILogger<BookingUpdater> logger)
@@ -46,6 +47,7 @@ public sealed class BookingUpdater(
 
             return plan;
         }, cancellationToken);
+        commits.Record(commit);
         var (update, outboxRows, leftOver) = commit.Value;
         if (commit.Outcome == CommitOutcome.NothingToWrite && leftOver is null)
         {

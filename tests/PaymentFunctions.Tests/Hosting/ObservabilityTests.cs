@@ -24,7 +24,7 @@ public sealed class ObservabilityTests
         var capture = new ScopeCapture();
         using var loggers = LoggerFactory.Create(logging => logging.AddProvider(capture));
         var consumer = new PaymentEventConsumer(host.Services.GetRequiredService<BookingUpdater>(), host.Tables, TimeProvider.System, loggers.CreateLogger<PaymentEventConsumer>());
-        var function = new BookingPaymentEventsFunction(consumer, loggers.CreateLogger<BookingPaymentEventsFunction>());
+        var function = new BookingPaymentEventsFunction(consumer, host.Services.GetRequiredService<MessagingMetrics>(), TimeProvider.System, loggers.CreateLogger<BookingPaymentEventsFunction>());
         var context = new StandaloneFunctionContext(BookingPaymentEventsFunction.Name, host.Services, new Dictionary<string, object?> { ["MessageId"] = message.MessageId, ["DeliveryCount"] = "1" }, CancellationToken.None);
 
         await function.RunAsync(Encoding.UTF8.GetBytes(message.Body), context, CancellationToken.None);
