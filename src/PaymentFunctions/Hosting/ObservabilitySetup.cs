@@ -28,6 +28,7 @@ public static class ObservabilitySetup
             if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointSetting]))
             {
                 metrics.AddOtlpExporter();
+                services.AddHostedService<OutboxBacklogRefresh>();
             }
         });
 
@@ -59,6 +60,8 @@ public static class ObservabilitySetup
                     : ManagedIdentityId.SystemAssigned);
             }
         });
+        // Azure Monitor pushes on its own schedule: nothing else would read the outbox backlog for its gauges.
+        builder.Services.AddHostedService<OutboxBacklogRefresh>();
         return builder;
     }
 }

@@ -7,10 +7,11 @@ namespace PaymentFunctions.Messaging;
 /// How far behind the outbox is, from the pending-outbox index (<see cref="PendingOutbox"/>), never from the
 /// Bookings table: payments.outbox.pending (entries, counted up to <see cref="MaxCounted"/>) and
 /// payments.outbox.oldest_age (seconds since the oldest entry was written; 0 when there is none), observable gauges,
-/// and the health check's "outbox" (Hosting/HealthFunction.cs). Cost: one read of the index's oldest entries (one page of
-/// at most 1,000, three columns; Azure may split it into more pages) at most every <see cref="ReadEvery"/> per
-/// instance, whoever asks: a scrape never waits for storage; it starts a read when the last one is stale and reports
-/// the last one that completed. Every instance reports the same backlog: aggregate with max, not sum.
+/// and the health check's "outbox" (Hosting/HealthFunction.cs). A read is one query of the index's oldest entries (one
+/// page of at most 1,000, three columns; Azure may split it into more pages), at most one per <see cref="ReadEvery"/>
+/// per instance, whoever asks: the health check, GET /metrics before it answers, and under a pushing exporter
+/// <see cref="OutboxBacklogRefresh"/>. The gauges only report the last reading: a callback does no I/O (every
+/// OpenTelemetry listener in the process calls it). Every instance reports the same backlog: aggregate with max.
 public sealed class OutboxBacklog
 {
     /// One page of the index: enough to tell "a few" from "a lot"; at the bound, read it as "at least".
@@ -37,10 +38,9 @@ public sealed class OutboxBacklog
         meter.CreateObservableGauge("payments.outbox.oldest_age", () => Observe(r => r.OldestAge(_time.GetUtcNow()).TotalSeconds), "s", "Age of the oldest pending-outbox entry; 0 when there is none.");
     }
 
-    /// The backlog as of at most <see cref="ReadEvery"/> ago, read now if the last reading is older.
-    public Task<OutboxBacklogReading> ReadAsync(CancellationToken cancellationToken) => Current().WaitAsync(cancellationToken);
-
-    private Task<OutboxBacklogReading> Current()
+    /// The backlog as of at most <see cref="ReadEvery"/> ago, read now if the last reading is older; the gauges report
+    /// it from then on.
+    public Task<OutboxBacklogReading> ReadAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -51,17 +51,13 @@ public sealed class OutboxBacklog
                 _reading = ReadIndexAsync();
             }
 
-            return _reading;
+            return _reading.WaitAsync(cancellationToken);
         }
     }
 
     private IEnumerable<Measurement<T>> Observe<T>(Func<OutboxBacklogReading, T> value)
-        where T : struct
-    {
-        // Its failure is logged by the read; nothing else waits for it here.
-        Current().ContinueWith(static read => read.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return _last is { } last ? [new Measurement<T>(value(last))] : [];
-    }
+        where T : struct =>
+        _last is { } last ? [new Measurement<T>(value(last))] : [];
 
     private async Task<OutboxBacklogReading> ReadIndexAsync()
     {
