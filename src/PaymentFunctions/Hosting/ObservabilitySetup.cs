@@ -19,18 +19,26 @@ public static class ObservabilitySetup
     /// to Stripe and storage: http.client.request.duration) and ASP.NET Core's server (http.server.request.duration).
     /// The host adds its exporter: Azure Monitor under the Functions host (<see cref="AddAzureMonitor"/>), Prometheus
     /// standalone (Standalone/MetricsEndpoint.cs); either way OTLP too when OTEL_EXPORTER_OTLP_ENDPOINT is set.
-    public static OpenTelemetryBuilder AddMetricsExport(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddOpenTelemetry().WithMetrics(metrics =>
+    public static OpenTelemetryBuilder AddMetricsExport(this IServiceCollection services, IConfiguration configuration)
+    {
+        var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointSetting]);
+        if (otlp)
+        {
+            // OTLP pushes on its own schedule: nothing else would read the outbox backlog for its gauges.
+            services.AddHostedService<OutboxBacklogRefresh>();
+        }
+
+        return services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics.AddMeter(PaymentsMeter.Name, "System.Net.Http", "Microsoft.AspNetCore.Hosting");
             // Made when the exporter starts, not when the health check first asks: its gauges exist from then on.
             metrics.AddInstrumentation(sp => sp.GetRequiredService<OutboxBacklog>());
-            if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointSetting]))
+            if (otlp)
             {
                 metrics.AddOtlpExporter();
-                services.AddHostedService<OutboxBacklogRefresh>();
             }
         });
+    }
 
     /// Under the Functions host, when Application Insights is configured: the worker's traces, metrics and logs to
     /// Azure Monitor through OpenTelemetry (host.json's telemetryMode does the same for the host's). Log scopes
@@ -60,7 +68,7 @@ public static class ObservabilitySetup
                     : ManagedIdentityId.SystemAssigned);
             }
         });
-        // Azure Monitor pushes on its own schedule: nothing else would read the outbox backlog for its gauges.
+        // Azure Monitor pushes on its own schedule: the outbox gauges need reading without a scrape.
         builder.Services.AddHostedService<OutboxBacklogRefresh>();
         return builder;
     }
