@@ -18,6 +18,7 @@ public sealed class BookingUpdater(
     OutboxSender outbox,
     PendingOutbox pending,
     RetentionIndex retention,
+    CommitMetrics commits,
     FaultInjection faults,
     TimeProvider time,
     ILogger<BookingUpdater> logger)
@@ -54,6 +55,7 @@ public sealed class BookingUpdater(
 
             return plan;
         }, cancellationToken);
+        commits.Record(commit);
         var (update, outboxRows, leftOver) = commit.Value;
         if (commit.Outcome == CommitOutcome.NothingToWrite && leftOver is null)
         {

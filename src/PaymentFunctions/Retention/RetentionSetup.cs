@@ -1,3 +1,5 @@
+using PaymentFunctions.Telemetry;
+
 namespace PaymentFunctions.Retention;
 
 public static class RetentionSetup
@@ -6,6 +8,7 @@ public static class RetentionSetup
     public static IServiceCollection AddRetention(this IServiceCollection services)
     {
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTelemetry();
         services.AddSingleton<RetainedRows>();
         services.AddSingleton<RetentionSweep>();
         return services;

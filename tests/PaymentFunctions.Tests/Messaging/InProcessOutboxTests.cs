@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Azure.Core;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
@@ -221,12 +222,14 @@ public sealed class InProcessOutboxTests : IAsyncLifetime
             _invoked.Enqueue(messageId);
             await _consumer(messageId);
         });
+        var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         _transport = new InProcessTransport(
             [subscription],
-            new ServiceCollection().BuildServiceProvider(),
+            services,
             _tables,
             _pending,
             _cleanup,
+            new MessagingMetrics(services.GetRequiredService<IMeterFactory>()),
             TimeProvider.System,
             NullLogger<InProcessTransport>.Instance,
             new InProcessTransportOptions { MaxDeliveryCount = 2, RedeliveryDelay = TimeSpan.FromMilliseconds(20) });
