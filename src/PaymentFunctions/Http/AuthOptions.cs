@@ -25,6 +25,10 @@ public sealed class AuthOptions : IValidatableObject
 
     public bool HasDevSigningKey => !string.IsNullOrEmpty(DevSigningKey);
 
+    /// Dev tokens only where no real issuer is configured: one scheme cannot tie the symmetric key to the dev
+    /// issuer, so with both, a dev-signed token could claim the real issuer.
+    public bool AcceptsDevTokens => HasDevSigningKey && Authority is null;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Authority is null && !HasDevSigningKey)

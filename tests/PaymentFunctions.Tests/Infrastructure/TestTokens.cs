@@ -1,11 +1,9 @@
-using System.Security.Claims;
-using System.Text;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
+using PaymentFunctions.Http;
 
 namespace PaymentFunctions.Tests.Infrastructure;
 
-/// Mints the HS256 development tokens the app accepts in Development only (issuer paymentfunctions-dev).
+/// The HS256 development tokens the app accepts in Development only (issuer paymentfunctions-dev), minted by the
+/// app's own DevTokens with the tests' key, or with a wrong key, issuer, audience or lifetime where a test needs one.
 public static class TestTokens
 {
     public const string SigningKey = "tests-only-signing-key-0123456789-0123456789";
@@ -13,13 +11,5 @@ public static class TestTokens
     public const string Audience = "paymentfunctions";
 
     public static string For(string userId, DateTimeOffset? expires = null, string? signingKey = null, string issuer = Issuer, string audience = Audience, string[]? roles = null) =>
-        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = issuer,
-            Audience = audience,
-            Subject = new ClaimsIdentity([new Claim("sub", userId), .. (roles ?? []).Select(r => new Claim("roles", r))]),
-            NotBefore = DateTime.UtcNow.AddMinutes(-1),
-            Expires = (expires ?? DateTimeOffset.UtcNow.AddHours(1)).UtcDateTime,
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey ?? SigningKey)), SecurityAlgorithms.HmacSha256),
-        });
+        DevTokens.Create(signingKey ?? SigningKey, audience, userId, roles ?? [], DateTimeOffset.UtcNow.AddMinutes(-1), expires ?? DateTimeOffset.UtcNow.AddHours(1), issuer);
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using PaymentFunctions.Hosting.Standalone.Demo;
 using PaymentFunctions.Http;
 using PaymentFunctions.Messaging.Local;
 using PaymentFunctions.Storage;
@@ -12,6 +13,7 @@ public static class StandaloneSetup
     public static IServiceCollection AddStandaloneHost(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<KestrelServerOptions>(KestrelLimits.Apply);
+        services.AddDemo();
 
         // The Service Bus functions subscribe to the in-process transport (used only with ServiceBus:Transport=InProcess),
         // invoked with the body and binding data the Functions host would give them.
@@ -39,6 +41,8 @@ public static class StandaloneSetup
         app.UseProblemDetailsResponses();
         // In Azure the platform answers CORS (infra/main.bicep siteConfig.cors); here ASP.NET Core does.
         app.UseCors();
+        app.UseDemo();
+        app.MapOpenApiDocument();
         app.MapHttpFunctions(HostJson.RoutePrefix());
         return app;
     }
