@@ -50,9 +50,10 @@ public sealed partial class DevTokens(IOptions<AuthOptions> options, TimeProvide
 
     public static bool IsRole(string? value) => value is { Length: <= 64 } && RolePattern().IsMatch(value);
 
-    [GeneratedRegex("^[A-Za-z0-9._@-]+$")]
+    // \z, not $: in .NET, $ also matches before a final newline ("alice\n").
+    [GeneratedRegex(@"^[A-Za-z0-9._@-]+\z")]
     private static partial Regex UserIdPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._-]+\z")]
     private static partial Regex RolePattern();
 }

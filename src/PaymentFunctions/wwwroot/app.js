@@ -15,7 +15,7 @@ const TEST_CARDS = [
 const POLL_MS = 1000;
 const $ = (id) => document.getElementById(id);
 const session = window.sessionStorage;
-const state = { config: null, token: session.getItem('token'), userId: session.getItem('userId'), bookingId: null, pollTimer: null };
+const state = { config: null, token: session.getItem('token'), userId: session.getItem('userId'), bookingId: null, pollTimer: null, seen: null };
 
 function bookings() { return JSON.parse(session.getItem('bookings:' + state.userId) || '[]'); }
 
@@ -88,6 +88,7 @@ function renderBookingList() {
 
 function selectBooking(id) {
   state.bookingId = id;
+  state.seen = null;
   clearTimeout(state.pollTimer);
   $('booking-section').hidden = !id;
   for (const field of ['booking-id', 'booking-status', 'booking-reason', 'booking-amount', 'booking-refunded', 'payment-status', 'payment-message', 'cancel-message']) setText(field, '');
@@ -97,14 +98,25 @@ function selectBooking(id) {
   if (id) poll();
 }
 
-// Live status: the booking and its payment, read again every second while a booking is shown.
+// Live status: the booking read again every second while the page is visible (2 storage round trips: the booking
+// and its history), and its payment (2 more) only when the booking changed, which is when Stripe's news has arrived.
 async function poll() {
   const id = state.bookingId;
-  const [booking, payment] = await Promise.all([call('GET', `/api/bookings/${encodeURIComponent(id)}`), call('GET', `/api/payments/${encodeURIComponent(id)}`)]);
-  if (id !== state.bookingId) return;
-  if (booking.ok) renderBooking(booking.json);
-  else showError('Reading the booking failed: ' + problemText(booking));
-  if (payment.ok) renderPayment(payment.json.payment);
+  if (!document.hidden) {
+    const booking = await call('GET', `/api/bookings/${encodeURIComponent(id)}`);
+    if (id !== state.bookingId) return;
+    if (!booking.ok) showError('Reading the booking failed: ' + problemText(booking));
+    else {
+      renderBooking(booking.json);
+      const seen = JSON.stringify([booking.json.status, booking.json.history.length, booking.json.amountRefunded, booking.json.refunds]);
+      if (seen !== state.seen) {
+        state.seen = seen;
+        const payment = await call('GET', `/api/payments/${encodeURIComponent(id)}`);
+        if (id !== state.bookingId) return;
+        if (payment.ok) renderPayment(payment.json.payment);
+      }
+    }
+  }
   state.pollTimer = setTimeout(poll, POLL_MS);
 }
 

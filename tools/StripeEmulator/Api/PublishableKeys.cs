@@ -57,9 +57,9 @@ internal static partial class PublishableKeys
         }
     }
 
-    [GeneratedRegex("^/v1/payment_intents/(?<id>pi_[A-Za-z0-9]+)$")]
+    [GeneratedRegex(@"^/v1/payment_intents/(?<id>pi_[A-Za-z0-9]+)\z")]
     private static partial Regex RetrieveIntent();
 
-    [GeneratedRegex("^/v1/payment_intents/(?<id>pi_[A-Za-z0-9]+)/confirm$")]
+    [GeneratedRegex(@"^/v1/payment_intents/(?<id>pi_[A-Za-z0-9]+)/confirm\z")]
     private static partial Regex ConfirmIntent();
 }
