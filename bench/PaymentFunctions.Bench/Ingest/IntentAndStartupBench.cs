@@ -96,7 +96,8 @@ internal static class IntentAndStartupBench
     {
         Issuer = "paymentfunctions-dev",
         Audience = "paymentfunctions",
-        Subject = new ClaimsIdentity([new Claim("sub", userId)]),
+        // A user's delegated token with the SPA's scope (Auth:RequiredScope), as Entra issues them.
+        Subject = new ClaimsIdentity([new Claim("sub", userId), new Claim("scp", PaymentFunctions.Http.AuthOptions.DefaultScope)]),
         Expires = DateTime.UtcNow.AddHours(1),
         SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(BenchServer.DevSigningKey)), SecurityAlgorithms.HmacSha256),
     });

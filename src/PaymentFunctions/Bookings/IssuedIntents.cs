@@ -37,9 +37,9 @@ public sealed class IssuedIntents(string paymentIntentId)
         ArgumentNullException.ThrowIfNull(tables);
         var ids = new List<string>();
         var filter = KeyFilters.InPartitionStartingWith(bookingId, RowKeys.IntentPrefix);
-        await foreach (var row in tables.Bookings.QueryAsync<TableEntity>(filter, select: ["PaymentIntentId"], cancellationToken: cancellationToken))
+        await foreach (var row in tables.Bookings.QueryAsync<TableEntity>(filter, select: [IntentIdColumn], cancellationToken: cancellationToken))
         {
-            if (row.GetString("PaymentIntentId") is { Length: > 0 } id)
+            if (IntentIdOf(row) is { } id)
             {
                 ids.Add(id);
             }
@@ -47,6 +47,28 @@ public sealed class IssuedIntents(string paymentIntentId)
 
         return ids;
     }
+
+    /// The intent one of the booking's <see cref="RowKeys.Intent"/> rows records, if any.
+    public static string? IntentIdOf(TableEntity intentRow)
+    {
+        ArgumentNullException.ThrowIfNull(intentRow);
+        return intentRow.GetString(IntentIdColumn) is { Length: > 0 } id ? id : null;
+    }
+
+    /// Every intent the booking issued, as the consumer decides it: its current one and those of its intent rows.
+    public static HashSet<string> Of(Booking booking, IEnumerable<string> intentRowIds)
+    {
+        ArgumentNullException.ThrowIfNull(booking);
+        HashSet<string> issued = new(intentRowIds, StringComparer.Ordinal);
+        if (booking.PaymentIntentId is { } current)
+        {
+            issued.Add(current);
+        }
+
+        return issued;
+    }
+
+    private const string IntentIdColumn = "PaymentIntentId";
 }
 
 public enum IntentVerdict

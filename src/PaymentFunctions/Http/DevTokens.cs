@@ -9,7 +9,8 @@ namespace PaymentFunctions.Http;
 
 /// The HS256 development token, minted in one place: the demo's token helper (Development only) and the tests'
 /// tokens go through <see cref="Create"/>; tools/mint-dev-token.sh writes the same claims with openssl for a shell
-/// without .NET. Claims: iss paymentfunctions-dev, aud Auth:Audience, sub the user id, roles, iat/nbf/exp.
+/// without .NET. A user's delegated token as Entra issues one: iss paymentfunctions-dev, aud Auth:Audience, sub the
+/// user id, scp Auth:RequiredScope, roles, iat/nbf/exp.
 public sealed partial class DevTokens(IOptions<AuthOptions> options, TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
@@ -26,19 +27,31 @@ public sealed partial class DevTokens(IOptions<AuthOptions> options, TimeProvide
         }
 
         var now = time.GetUtcNow();
-        return (Create(auth.DevSigningKey!, auth.Audience, userId, roles, now, now + Lifetime), now + Lifetime);
+        return (Create(auth.DevSigningKey!, auth.Audience, userId, roles, auth.RequiredScope, now, now + Lifetime), now + Lifetime);
     }
 
-    public static string Create(string signingKey, string audience, string userId, IReadOnlyCollection<string> roles, DateTimeOffset notBefore, DateTimeOffset expires, string issuer = AuthOptions.DevIssuer)
+    /// Scope null: no "scp", an application's own token (which every route refuses).
+    public static string Create(string signingKey, string audience, string userId, IReadOnlyCollection<string> roles, string? scope, DateTimeOffset notBefore, DateTimeOffset expires, string issuer = AuthOptions.DevIssuer)
     {
         ArgumentNullException.ThrowIfNull(roles);
+        var claims = new Dictionary<string, object>();
+        if (scope is not null)
+        {
+            claims[UserTokenRequirement.ScopeClaim] = scope;
+        }
+
+        if (roles.Count > 0)
+        {
+            // Always an array, as Entra ID and the script write it.
+            claims[AuthSetup.RolesClaim] = roles.ToArray();
+        }
+
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = audience,
             Subject = new ClaimsIdentity([new Claim(AuthSetup.UserIdClaim, userId)]),
-            // Always an array, as Entra ID and the script write it; absent when there are none.
-            Claims = roles.Count > 0 ? new Dictionary<string, object> { [AuthSetup.RolesClaim] = roles.ToArray() } : null,
+            Claims = claims,
             NotBefore = notBefore.UtcDateTime,
             Expires = expires.UtcDateTime,
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),

@@ -20,13 +20,14 @@ public static class KeyFilters
     public static string PartitionsStartingWithBefore(string prefix, string before) =>
         TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {before}");
 
-    /// Rows of one partition that are one of <paramref name="rowKeys"/> or start with <paramref name="rowKeyPrefix"/>:
-    /// several point reads and a range in one round trip.
-    public static string InPartitionRowsOrStartingWith(string partitionKey, IEnumerable<string> rowKeys, string rowKeyPrefix)
+    /// Rows of one partition that are one of <paramref name="rowKeys"/> or start with one of <paramref name="rowKeyPrefixes"/>:
+    /// several point reads and ranges in one round trip.
+    public static string InPartitionRowsOrStartingWith(string partitionKey, IEnumerable<string> rowKeys, params string[] rowKeyPrefixes)
     {
         ArgumentNullException.ThrowIfNull(rowKeys);
+        ArgumentNullException.ThrowIfNull(rowKeyPrefixes);
         var rows = rowKeys.Select(rowKey => TableClient.CreateQueryFilter($"RowKey eq {rowKey}"))
-            .Append(TableClient.CreateQueryFilter($"(RowKey ge {rowKeyPrefix} and RowKey lt {After(rowKeyPrefix)})"));
+            .Concat(rowKeyPrefixes.Select(prefix => TableClient.CreateQueryFilter($"(RowKey ge {prefix} and RowKey lt {After(prefix)})")));
         return TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}") + " and (" + string.Join(" or ", rows) + ")";
     }
 

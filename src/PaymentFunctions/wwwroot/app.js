@@ -99,7 +99,7 @@ function selectBooking(id) {
 }
 
 // Live status: the booking read again every second while the page is visible (2 storage round trips: the booking
-// and its history), and its payment (2 more) only when the booking changed, which is when Stripe's news has arrived.
+// and its history), and its payment (1 more) only when the booking changed, which is when Stripe's news has arrived.
 async function poll() {
   const id = state.bookingId;
   if (!document.hidden) {

@@ -12,7 +12,7 @@ public sealed class DevTokensTests
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void ATokenHoldsTheUserItsRolesAsAnArrayAndAnHourFromTheClocksNow()
+    public void ATokenHoldsTheUserTheSpasScopeItsRolesAsAnArrayAndAnHourFromTheClocksNow()
     {
         var tokens = new DevTokens(Options.Create(new AuthOptions { Audience = "paymentfunctions", DevSigningKey = "tests-only-signing-key-0123456789-0123456789" }), new FakeTimeProvider(Now));
 
@@ -26,6 +26,7 @@ public sealed class DevTokensTests
         Assert.Equal(AuthOptions.DevIssuer, payload.GetProperty("iss").GetString());
         Assert.Equal("paymentfunctions", payload.GetProperty("aud").GetString());
         Assert.Equal(["payments.admin"], payload.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(AuthOptions.DefaultScope, payload.GetProperty("scp").GetString());
         Assert.Equal(Now.ToUnixTimeSeconds(), payload.GetProperty("nbf").GetInt64());
         Assert.Equal(Now.AddHours(1).ToUnixTimeSeconds(), payload.GetProperty("exp").GetInt64());
         Assert.False(JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(tokens.Mint("bob", []).Token.Split('.')[1])).RootElement.TryGetProperty("roles", out _));

@@ -74,6 +74,11 @@ public static class TestBookings
         return rows;
     }
 
+    /// Every payment fact the webhooks stored for the booking, folded, whatever intent it is for (what the SPA polls
+    /// counts the booking's own intents only: Payments/PaymentStatusReader).
+    public static async Task<PaymentState?> StoredPaymentStateAsync(PaymentAppHost host, string bookingId) =>
+        PaymentState.Fold((await RowsAsync(host, bookingId, RowKeys.PaymentFactPrefix)).Select(PaymentState.EventOf));
+
     /// The booking's outbox rows once the background OutboxCleanup has deleted what was settled (deletion is off
     /// the request path, so "sent" and "row gone" are not the same moment).
     public static Task<List<TableEntity>> OutboxAfterCleanupAsync(PaymentAppHost host, string bookingId) =>
