@@ -8,7 +8,7 @@ using static PaymentFunctions.Tests.Payments.SpaCalls;
 namespace PaymentFunctions.Tests.Browser;
 
 /// Stripe Checkout from the demo page: "Pay with Checkout" (POST /api/payments/checkout-sessions), the emulator's
-/// hosted payment page, the redirect back to the page with ?session_id=...&booking_id=..., and the booking
+/// hosted payment page, the redirect back to the page with ?session_id=...&amp;booking_id=..., and the booking
 /// CONFIRMED. Left out of the build (PaymentFunctions.Tests.csproj) until the Checkout branch brings the endpoint and
 /// the emulator's hosted page (test cards #card-pm_card_visa etc., #pay, #cancel); the merge removes that line.
 [Collection(AppHostGroup.Name)]
