@@ -41,6 +41,8 @@ fi
 
 if [[ "${Stripe__SecretKey:-}" == sk_test_* ]]; then
   echo "Stripe: real test mode (Stripe__SecretKey is an sk_test_ key)"
+  [[ "${Demo__StripePublishableKey:-}" == pk_test_* ]] \
+    || echo "Demo page: set Demo__StripePublishableKey to the same account's pk_test_ key to pay in the page"
 else
   export Stripe__ApiBase="$EMULATOR_URL"
   export Stripe__SecretKey="sk_test_emulator"
@@ -56,4 +58,5 @@ ASPNETCORE_ENVIRONMENT=Development dotnet src/PaymentFunctions/bin/Debug/net10.0
   --contentRoot "$PWD/src/PaymentFunctions" --urls "$APP_URL" &
 pids+=($!)
 echo "App: $APP_URL (health: $APP_URL/api/health) - Ctrl-C stops everything"
+echo "Demo: open $APP_URL/ to sign in, book and pay (Development only)"
 wait -n "${pids[@]}"

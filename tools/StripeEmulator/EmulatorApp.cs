@@ -37,6 +37,7 @@ public static partial class EmulatorApp
             .Validate(o => o.WebhookUrl is null || !string.IsNullOrEmpty(o.WebhookSecret), "Emulator:WebhookSecret is required when Emulator:WebhookUrl is set.")
             .Validate(o => o.WebhookMaxAttempts >= 1, "Emulator:WebhookMaxAttempts must be at least 1.")
             .Validate(o => !string.IsNullOrEmpty(o.ApiKeyPrefix), "Emulator:ApiKeyPrefix must not be empty.")
+            .Validate(o => !string.IsNullOrEmpty(o.PublishableKeyPrefix) && !o.PublishableKeyPrefix.StartsWith(o.ApiKeyPrefix, StringComparison.Ordinal), "Emulator:PublishableKeyPrefix must not be empty nor start with Emulator:ApiKeyPrefix.")
             .ValidateOnStart();
 
         builder.Services.AddSingleton<EmulatorState>();
@@ -52,8 +53,11 @@ public static partial class EmulatorApp
         builder.Services.AddSingleton<EventQuery>();
         builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName);
         builder.Services.AddHostedService<WebhookDispatcher>();
+        builder.Services.AddCors();
 
         var app = builder.Build();
+        // api.stripe.com answers any origin: Stripe.js calls it from the shop's pages (the demo SPA here).
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseCors(cors => cors.AllowAnyOrigin().AllowAnyHeader().WithMethods("GET", "POST", "DELETE")));
         app.Use(StripeEdge);
         app.MapStripeApi();
         app.MapEmulatorControl();
@@ -69,8 +73,9 @@ public static partial class EmulatorApp
             .AddCommandLine(args)
             .Build()[HostDefaults.EnvironmentKey];
 
-    /// Request-Id on every answer, then Stripe's API-key check for /v1.
-    private static Task StripeEdge(HttpContext http, RequestDelegate next)
+    /// Request-Id on every answer, then Stripe's API-key check for /v1: a secret key may call anything, a
+    /// publishable key only what Stripe.js calls with a client secret (<see cref="PublishableKeys"/>).
+    private static async Task StripeEdge(HttpContext http, RequestDelegate next)
     {
         var state = http.RequestServices.GetRequiredService<EmulatorState>();
         var requestId = state.NewId("req_", 14);
@@ -78,15 +83,29 @@ public static partial class EmulatorApp
         http.Response.Headers["Request-Id"] = requestId;
         if (!http.Request.Path.StartsWithSegments("/v1"))
         {
-            return next(http);
+            await next(http);
+            return;
         }
 
         var options = http.RequestServices.GetRequiredService<IOptions<EmulatorOptions>>().Value;
         http.Response.Headers["Stripe-Version"] = http.Request.Headers["Stripe-Version"].FirstOrDefault() ?? options.ApiVersion;
-        var key = ApiKey(http.Request.Headers.Authorization.FirstOrDefault());
-        if (key is not null && key.Length > options.ApiKeyPrefix.Length && key.StartsWith(options.ApiKeyPrefix, StringComparison.Ordinal))
+        var key = ApiKey(http.Request.Headers.Authorization.FirstOrDefault()) ?? await PublishableKeys.KeyParameterAsync(http.Request);
+        if (HasPrefix(key, options.ApiKeyPrefix))
         {
-            return next(http);
+            await next(http);
+            return;
+        }
+
+        if (HasPrefix(key, options.PublishableKeyPrefix))
+        {
+            if (await PublishableKeys.RefusalAsync(http.Request, state) is { } refusal)
+            {
+                await StripeApi.WriteAsync(http, refusal.Status, refusal.Body.ToJsonString());
+                return;
+            }
+
+            await next(http);
+            return;
         }
 
         // Stripe echoes a redacted key; the emulator echoes none, so no key ever lands in a response or log.
@@ -94,8 +113,11 @@ public static partial class EmulatorApp
         var message = key is null
             ? "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY')."
             : "Invalid API Key provided.";
-        return StripeApi.WriteAsync(http, 401, StripeErrors.Body(StripeErrors.InvalidRequest, message).ToJsonString());
+        await StripeApi.WriteAsync(http, 401, StripeErrors.Body(StripeErrors.InvalidRequest, message).ToJsonString());
     }
+
+    private static bool HasPrefix(string? key, string prefix) =>
+        key is not null && key.Length > prefix.Length && key.StartsWith(prefix, StringComparison.Ordinal);
 
     private static string? ApiKey(string? authorization)
     {

@@ -13,6 +13,10 @@ public sealed class EmulatorOptions
 
     public string ApiKeyPrefix { get; set; } = "sk_test_";
 
+    /// Keys with this prefix are publishable keys: a browser (Stripe.js, the demo SPA) retrieves and confirms a
+    /// PaymentIntent with one and the intent's client secret, nothing else.
+    public string PublishableKeyPrefix { get; set; } = "pk_test_";
+
     /// The API version stamped on events (Stripe renders them in the endpoint's version): by default the one
     /// the app's Stripe.net pins, so the app reads them as it would read real Stripe's.
     public string ApiVersion { get; set; } = Stripe.StripeConfiguration.ApiVersion;

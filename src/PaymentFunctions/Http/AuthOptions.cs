@@ -36,6 +36,10 @@ public sealed class AuthOptions : IValidatableObject
 
     public bool HasDevSigningKey => !string.IsNullOrEmpty(DevSigningKey);
 
+    /// Dev tokens only where no real issuer is configured: one scheme cannot tie the symmetric key to the dev
+    /// issuer, so with both, a dev-signed token could claim the real issuer.
+    public bool AcceptsDevTokens => HasDevSigningKey && Authority is null;
+
     public bool HasAdminAudience => !string.IsNullOrEmpty(AdminAudience);
 
     /// The audience staff routes take.

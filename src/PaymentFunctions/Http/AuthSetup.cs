@@ -140,10 +140,9 @@ public static class AuthSetup
             parameters.ValidAlgorithms = [SecurityAlgorithms.RsaSha256];
         }
 
-        // Dev tokens only where no real issuer is configured: one scheme cannot tie the symmetric key to the dev
-        // issuer, so with both, a dev-signed token could claim the real issuer. The stand-in guard (Hosting/StandIns)
+        // AuthOptions.AcceptsDevTokens says why not with a real issuer. The stand-in guard (Hosting/StandIns)
         // refuses to start with the key outside Development or with live Stripe.
-        if (auth.HasDevSigningKey && auth.Authority is null)
+        if (auth.AcceptsDevTokens)
         {
             parameters.ValidIssuers = [AuthOptions.DevIssuer];
             parameters.IssuerSigningKeys = [new SymmetricSecurityKey(Encoding.UTF8.GetBytes(auth.DevSigningKey!))];

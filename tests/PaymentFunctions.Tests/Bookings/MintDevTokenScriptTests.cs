@@ -55,6 +55,29 @@ public sealed class MintDevTokenScriptTests(InProcessAppHost fixture)
         (await CreateBookingAsync(otherAudience)).AssertProblem(HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task TheScriptAndTheDemosTokenHelperMintTheSameClaims()
+    {
+        var host = fixture.Host;
+        using var anonymous = new HttpClient { BaseAddress = host.Client.BaseAddress };
+        var user = NewUser("twin");
+
+        var fromScript = Claims(await MintAsync(user, "--role", "payments.admin", "--role", "support"));
+        var fromHelper = Claims((await PostAsync(anonymous, "/dev/token", $$"""{"userId":"{{user}}","roles":["payments.admin","support"]}""")).Text("token"));
+
+        Assert.Equal(Without(fromScript, "iat", "nbf", "exp"), Without(fromHelper, "iat", "nbf", "exp"));
+        Assert.Equal(fromScript.Keys.Order(StringComparer.Ordinal), fromHelper.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(3600, fromScript["exp"].GetInt64() - fromScript["nbf"].GetInt64());
+        Assert.Equal(3600, fromHelper["exp"].GetInt64() - fromHelper["nbf"].GetInt64());
+    }
+
+    private static Dictionary<string, System.Text.Json.JsonElement> Claims(string token) =>
+        System.Text.Json.JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(token.Split('.')[1])).RootElement
+            .EnumerateObject().ToDictionary(c => c.Name, c => c.Value.Clone(), StringComparer.Ordinal);
+
+    private static SortedDictionary<string, string> Without(Dictionary<string, System.Text.Json.JsonElement> claims, params string[] names) =>
+        new(claims.Where(c => !names.Contains(c.Key)).ToDictionary(c => c.Key, c => c.Value.GetRawText()), StringComparer.Ordinal);
+
     private static HttpClient ClientWith(PaymentAppHost host, string token)
     {
         var client = new HttpClient { BaseAddress = host.Client.BaseAddress };

@@ -4,7 +4,8 @@ using PaymentFunctions.Tests.Infrastructure;
 namespace PaymentFunctions.Tests.Hosting;
 
 /// docs/architecture.md's import order, held by the code: each top-level folder of src/PaymentFunctions imports
-/// (by `using PaymentFunctions.X`) only the folders below it, so no two folders import each other.
+/// (by `using PaymentFunctions.X`) only the folders below it, so no two folders import each other. wwwroot is the
+/// demo page's static files, not a folder of code.
 public sealed partial class ArchitectureTests
 {
     private static readonly Dictionary<string, string[]> MayImport = new()
@@ -29,7 +30,13 @@ public sealed partial class ArchitectureTests
     public void EveryTopLevelFolderIsPlacedInTheImportOrder() =>
         Assert.Equal(
             MayImport.Keys.Order(StringComparer.Ordinal),
-            Directory.GetDirectories(App).Select(Path.GetFileName).Where(d => d is not ("bin" or "obj")).Order(StringComparer.Ordinal));
+            Directory.GetDirectories(App).Select(Path.GetFileName).Where(d => d is not ("bin" or "obj" or "wwwroot")).Order(StringComparer.Ordinal));
+
+    [Fact]
+    public void WwwrootHoldsTheDemoPagesFilesAndNoCode() =>
+        Assert.Equal(
+            ["app.css", "app.js", "index.html"],
+            Directory.GetFiles(Path.Combine(App, "wwwroot"), "*", SearchOption.AllDirectories).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
     [Fact]
     public void FoldersImportOnlyTheFoldersBelowThem()

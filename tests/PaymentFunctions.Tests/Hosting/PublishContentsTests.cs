@@ -20,6 +20,16 @@ public sealed class PublishContentsTests
         Assert.Equal("PreserveNewest", Metadata(items["appsettings.json"], "CopyToOutputDirectory"));
     }
 
+    [Fact]
+    public async Task TheDemoPageIsNeitherCopiedToTheBuildOutputNorPublished()
+    {
+        var items = await NoneItemsAsync();
+        var page = items.Where(i => i.Key.StartsWith("wwwroot", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(3, page.Count);
+        Assert.All(page, i => Assert.Equal(("Never", "Never"), (Metadata(i.Value, "CopyToOutputDirectory"), Metadata(i.Value, "CopyToPublishDirectory"))));
+    }
+
     private static string Metadata(JsonElement item, string name) =>
         item.TryGetProperty(name, out var value) ? value.GetString() ?? "" : "";
 

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using PaymentFunctions.Http;
@@ -165,12 +166,29 @@ public sealed class StartupConfigurationTests
         Assert.NotNull(factory.Services.GetService(typeof(PaymentFunctions.Storage.PaymentTables)));
     }
 
+    /// One start for two checks (host starts are counted): the app starts, and outside Development the demo does not
+    /// exist (no page, no token helper, no config: 404 like any unknown path; the rule of the stand-ins,
+    /// StandIns.AllowedIn) while the API's contract is still served.
     [Fact]
-    public void AValidProductionConfigurationStarts()
+    public async Task AValidProductionConfigurationStartsWithoutTheDemoAndServesTheOpenApiDocument()
     {
         using var factory = Start("Production", ValidSettings());
+        using var client = factory.CreateClient();
+
+        var answers = new Dictionary<string, HttpStatusCode>();
+        foreach (var (method, path) in new[] { ("GET", "/"), ("GET", "/index.html"), ("GET", "/app.js"), ("POST", "/dev/token"), ("GET", "/dev/config") })
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? new StringContent("""{"userId":"alice"}""", System.Text.Encoding.UTF8, "application/json") : null };
+            using var response = await client.SendAsync(request);
+            answers[$"{method} {path}"] = response.StatusCode;
+        }
+
+        using var openApi = await client.GetAsync("/openapi.json");
 
         Assert.NotNull(factory.Services.GetService(typeof(PaymentFunctions.Storage.PaymentTables)));
+        Assert.All(answers, a => Assert.True(a.Value == HttpStatusCode.NotFound, $"{a.Key} answered {a.Value}"));
+        Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
+        Assert.Equal(await File.ReadAllBytesAsync(OpenApiContract.DocumentPath), await openApi.Content.ReadAsByteArrayAsync());
     }
 
     internal static WebApplicationFactory<Program> Start(string environment, Dictionary<string, string?> settings)

@@ -22,17 +22,20 @@ public sealed class PaymentAppHost : IAsyncDisposable
 
     private readonly WebApplicationFactory<Program> _factory;
 
-    private PaymentAppHost(WebApplicationFactory<Program> factory, WebApplication emulator, RecordingServiceBusClient? serviceBus, string tablePrefix)
+    private PaymentAppHost(WebApplicationFactory<Program> factory, WebApplication emulator, RecordingServiceBusClient? serviceBus, string tablePrefix, AnswerRecorder answers)
     {
         _factory = factory;
+        Answers = answers;
         Emulator = emulator;
         ServiceBus = serviceBus;
         TablePrefix = tablePrefix;
-        Client = factory.CreateClient();
-        Client.BaseAddress = factory.ClientOptions.BaseAddress;
+        Client = NewClient();
     }
 
     public HttpClient Client { get; }
+
+    /// Every answer the app gave under /api, checked against docs/openapi.json as it left the app.
+    public AnswerRecorder Answers { get; }
 
     public IServiceProvider Services => _factory.Services;
 
@@ -98,8 +101,10 @@ public sealed class PaymentAppHost : IAsyncDisposable
             config[key] = value;
         }
 
+        var answers = new AnswerRecorder();
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
+            web.ConfigureServices(services => services.AddSingleton<IStartupFilter>(answers));
             // Development: the one environment that accepts the stand-ins this host runs on (Azurite, the emulator,
             // the dev token key). Its appsettings.Development.json applies beneath the settings above, as in run.sh.
             web.UseEnvironment("Development");
@@ -128,16 +133,18 @@ public sealed class PaymentAppHost : IAsyncDisposable
         factory.ClientOptions.BaseAddress = new Uri($"http://127.0.0.1:{appPort}");
         HostStarts.Count(nameof(PaymentAppHost));
         HostBuilds.OneAtATime(factory.StartServer);
-        return new PaymentAppHost(factory, emulator, recordingBus, tablePrefix);
+        return new PaymentAppHost(factory, emulator, recordingBus, tablePrefix, answers);
     }
 
     public HttpClient ClientFor(string userId, params string[] roles)
     {
-        var client = _factory.CreateClient();
-        client.BaseAddress = Client.BaseAddress;
+        var client = NewClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(userId, roles: roles));
         return client;
     }
+
+    /// Every answer these clients get is held to docs/openapi.json (OpenApiCheckingHandler).
+    private HttpClient NewClient() => _factory.CreateDefaultClient(_factory.ClientOptions.BaseAddress, new OpenApiCheckingHandler());
 
     /// A plain HttpClient talking to the emulator with the test key, as a browser + Stripe.js would confirm.
     public HttpClient StripeClientForTests()

@@ -17,6 +17,9 @@ public sealed class Catalog
     }
 
     public TicketPrice? Find(string ticketTypeId) => _prices.GetValueOrDefault(ticketTypeId);
+
+    /// Every ticket type, by id (the demo page lists them).
+    public IReadOnlyList<TicketPrice> All => [.. _prices.Values.OrderBy(p => p.TicketTypeId, StringComparer.Ordinal)];
 }
 
 /// One ticket's price in minor units of Currency (upper-case ISO 4217).

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using PaymentFunctions.Hosting.Standalone.Demo;
 using PaymentFunctions.Http;
 using PaymentFunctions.Messaging.Local;
 using PaymentFunctions.Storage;
@@ -13,6 +14,7 @@ public static class StandaloneSetup
     {
         services.Configure<KestrelServerOptions>(KestrelLimits.Apply);
         services.AddPrometheusMetrics(configuration);
+        services.AddDemo();
 
         // The Service Bus functions subscribe to the in-process transport (used only with ServiceBus:Transport=InProcess),
         // invoked with the body and binding data the Functions host would give them.
@@ -40,6 +42,8 @@ public static class StandaloneSetup
         app.UseProblemDetailsResponses();
         // In Azure the platform answers CORS (infra/main.bicep siteConfig.cors); here ASP.NET Core does.
         app.UseCors();
+        app.UseDemo();
+        app.MapOpenApiDocument();
         app.MapHttpFunctions(HostJson.RoutePrefix());
         app.MapMetrics();
         return app;
