@@ -59,7 +59,7 @@ public sealed class OpenApiDocumentTests(InProcessAppHost fixture)
     }
 
     [Fact]
-    public void TheIdempotencyKeyHeaderIsDocumentedOnEveryPostThatTakesItAndRequiredOnlyForStaffRefunds()
+    public void TheIdempotencyKeyHeaderIsDocumentedOnEveryPostThatTakesItAndRequiredOnlyForStaffChanges()
     {
         var withKey = Operations().Where(o => o.Value.Parameters?.Any(p => p.Name == IdempotencyKeys.HeaderName && p.In == ParameterLocation.Header) == true)
             .ToDictionary(o => o.Key, o => o.Value.Parameters!.Single(p => p.Name == IdempotencyKeys.HeaderName).Required);
@@ -68,6 +68,8 @@ public sealed class OpenApiDocumentTests(InProcessAppHost fixture)
             new Dictionary<string, bool>
             {
                 ["POST /api/admin/bookings/{id}/refunds"] = true,
+                ["POST /api/admin/dead-letters/{messageId}/requeue"] = true,
+                ["POST /api/admin/stripe-events/{id}/replay"] = true,
                 ["POST /api/bookings"] = false,
                 ["POST /api/bookings/{id}/cancel"] = false,
                 ["POST /api/payments/intents"] = false,
