@@ -52,10 +52,11 @@ public sealed class SignedEventReader(StripeSignatureVerifier verifier, IOptions
         {
             stripeEvent = EventUtility.ParseEvent(payload, throwOnApiVersionMismatch: false);
         }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or StripeException or InvalidOperationException or FormatException or OverflowException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException or StripeException or InvalidOperationException or FormatException or OverflowException or KeyNotFoundException)
         {
             // Stripe.net reads members with JsonElement's typed getters: a member of the wrong type throws
-            // InvalidOperationException, a number out of range FormatException or OverflowException. Parsing is pure,
+            // InvalidOperationException, a number out of range FormatException or OverflowException, and an expandable
+            // field given as an object without "id" KeyNotFoundException (the fuzz found it). Parsing is pure,
             // so whatever it throws means the (signed) body is not an event of this API version.
             return Rejected(Malformed, $"{eventId} cannot be read as a Stripe event ({ex.GetType().Name}).");
         }

@@ -180,9 +180,9 @@ public sealed class MetricsTests(MetricsTests.Host fixture) : IClassFixture<Metr
         (await FunctionsHostCalls.DeliverRawAsync(_host, published.Body.ToString(), published.MessageId)).AssertSucceeded();
         Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, bookingId)).Status);
 
-        // The exporter caches a scrape's answer for 300 ms.
+        // The exporter caches a scrape's answer for 300 ms; the longer wait is for a loaded CI box, not for the app.
         var after = await TestBookings.EventuallyAsync(
-            ScrapeAsync, text => moving.All(m => Sum(text, m.Metric, m.Labels) > Sum(before, m.Metric, m.Labels)), "every instrument to move with the traffic");
+            ScrapeAsync, text => moving.All(m => Sum(text, m.Metric, m.Labels) > Sum(before, m.Metric, m.Labels)), "every instrument to move with the traffic", TimeSpan.FromSeconds(30));
         Assert.Contains("\npayments_outbox_pending{", after, StringComparison.Ordinal);
         Assert.Contains("\npayments_outbox_oldest_age_seconds{", after, StringComparison.Ordinal);
     }

@@ -77,4 +77,18 @@ public sealed class SignedEventReaderTests
         Assert.Equal(WebhookReceiptKind.Rejected, refusal.Kind);
         Assert.Equal("Malformed Stripe event", refusal.Title);
     }
+
+    [Fact]
+    public void AnExpandableFieldGivenAsAnObjectWithoutAnIdIsRejectedAsMalformed()
+    {
+        // Stripe.net's expandable-field converter throws KeyNotFoundException for it (found by the webhook fuzz).
+        var stripeEvent = StripeEvents.PaymentIntent("payment_intent.canceled", "pi_reader2", "bk_00000000000000000000000002");
+        stripeEvent["data"]!["object"]!["source"] = new JsonObject();
+        var body = Bytes(stripeEvent);
+
+        Assert.False(Reader().TryRead(body, Sign(body), out _, out var refusal));
+        Assert.Equal(WebhookReceiptKind.Rejected, refusal.Kind);
+        Assert.Equal("Malformed Stripe event", refusal.Title);
+        Assert.Contains(nameof(KeyNotFoundException), refusal.Detail, StringComparison.Ordinal);
+    }
 }
