@@ -4,6 +4,7 @@ using PaymentFunctions.Http;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Messaging.Local;
 using PaymentFunctions.Payments;
+using PaymentFunctions.Payments.Checkout;
 using PaymentFunctions.Payments.StripeApi;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Webhooks;
@@ -26,6 +27,7 @@ public static class PaymentFunctionsSetup
         services.AddIdempotencyKeys();
         services.AddBookings();
         services.AddPayments();
+        services.AddCheckout();
         services.AddWebhooks();
         services.RefuseStandInsWhereLive();
         return services;

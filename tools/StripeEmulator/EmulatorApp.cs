@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StripeEmulator.Api;
+using StripeEmulator.Checkout;
 using StripeEmulator.Customers;
 using StripeEmulator.Events;
 using StripeEmulator.Payments;
@@ -50,12 +51,15 @@ public static partial class EmulatorApp
         builder.Services.AddSingleton<CustomerService>();
         builder.Services.AddSingleton<PaymentMethodService>();
         builder.Services.AddSingleton<EventQuery>();
+        builder.Services.AddSingleton<CheckoutSessionService>();
+        builder.Services.AddSingleton<CheckoutPayment>();
         builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName);
         builder.Services.AddHostedService<WebhookDispatcher>();
 
         var app = builder.Build();
         app.Use(StripeEdge);
         app.MapStripeApi();
+        app.MapCheckoutPage();
         app.MapEmulatorControl();
         return app;
     }

@@ -6,14 +6,14 @@ using Stripe;
 
 namespace PaymentFunctions.Payments;
 
-/// What the issuer writes: the booking's intent and its attempt, always under the booking's ETag, so of concurrent
+/// What the issuer writes: the booking's intent and its attempt (an expired Checkout Session it replaces stops being current), always under the booking's ETag, so of concurrent
 /// writers (in this instance or another) exactly one wins and the others re-read.
 public sealed partial class PaymentIntentIssuer
 {
     private async Task<bool> RecordAsync(Booking booking, PaymentIntent intent, int attempt, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var updated = booking with { PaymentIntentId = intent.Id, IntentAttempt = attempt, UpdatedAt = now };
+        var updated = booking with { PaymentIntentId = intent.Id, IntentAttempt = attempt, CheckoutSessionId = null, UpdatedAt = now };
         var intentRow = new TableEntity(booking.Id, RowKeys.Intent(attempt))
         {
             ["PaymentIntentId"] = intent.Id,
