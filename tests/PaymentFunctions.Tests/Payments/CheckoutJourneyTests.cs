@@ -1,0 +1,160 @@
+using System.Net;
+using System.Text.Json;
+using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Contracts;
+using PaymentFunctions.Payments.Checkout;
+using PaymentFunctions.Storage;
+using PaymentFunctions.Tests.Infrastructure;
+using static PaymentFunctions.Tests.Payments.SpaCalls;
+
+namespace PaymentFunctions.Tests.Payments;
+
+/// Issue 21's "Done means" for Checkout Sessions, tried as the SPA and a browser would: the SPA asks for a session,
+/// the customer pays on the emulator's hosted page and lands back on the SPA's origin, the webhooks settle the booking.
+[Collection(AppHostGroup.Name)]
+public sealed class CheckoutJourneyTests(InProcessAppHost fixture)
+{
+    private readonly PaymentAppHost _host = fixture.Host;
+
+    [Fact]
+    public async Task ABookingPaidOnTheHostedPageIsConfirmedOnceAndTheCustomerLandsBackOnTheSpa()
+    {
+        var aliceId = NewUser("alice");
+        using var alice = _host.ClientFor(aliceId);
+        using var browser = new HostedCheckout();
+        var bookingId = await NewBookingIdAsync(alice, "standard", 2);
+        var booking = await GetAsync(alice, $"/api/bookings/{bookingId}");
+
+        var created = await CreateCheckoutSessionAsync(alice, bookingId, "/bookings/return");
+        var again = await CreateCheckoutSessionAsync(alice, bookingId, "/bookings/return");
+
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        Assert.Equal($"/api/payments/{bookingId}", created.Response.Headers.Location?.OriginalString);
+        var sessionId = created.Text("sessionId");
+        var url = created.Text("url");
+        Assert.Equal($"{_host.EmulatorUri}c/pay/{sessionId}", url);
+        Assert.Equal(booking.Json.GetProperty("holdExpiresAt").GetDateTimeOffset(), created.Json.GetProperty("expiresAt").GetDateTimeOffset());
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.Equal(created.Body, again.Body);
+
+        // What Stripe holds: the server-side price as line items, the booking everywhere both event families look.
+        var atStripe = Assert.Single(_host.EmulatorState.CheckoutSessionsFor(bookingId));
+        Assert.Equal(5000, (long)atStripe["amount_total"]!);
+        Assert.Equal("eur", (string?)atStripe["currency"]);
+        Assert.Equal(bookingId, (string?)atStripe["metadata"]!["bookingId"]);
+        Assert.Equal((string?)Assert.Single(_host.EmulatorState.CustomersOf(aliceId))["id"], (string?)atStripe["customer"]);
+        Assert.Equal($"http://spa.test/bookings/return?session_id={{CHECKOUT_SESSION_ID}}&booking_id={bookingId}", (string?)atStripe["success_url"]);
+        Assert.Equal($"http://spa.test/bookings/return?checkout=cancelled&booking_id={bookingId}", (string?)atStripe["cancel_url"]);
+        var hold = booking.Json.GetProperty("holdExpiresAt").GetDateTimeOffset();
+        Assert.Equal((hold + CheckoutSessionIssuer.StripeExpiryAfterHold).ToUnixTimeSeconds(), (long)atStripe["expires_at"]!);
+        var stored = await TestBookings.LoadAsync(_host, bookingId);
+        Assert.Equal((sessionId, 1, null), (stored.CheckoutSessionId, stored.CheckoutAttempt, stored.PaymentIntentId));
+        Assert.Equal(sessionId, Assert.Single(await TestBookings.RowsAsync(_host, bookingId, RowKeys.CheckoutSession(1))).GetString("CheckoutSessionId"));
+
+        var (page, html) = await browser.OpenAsync(url);
+        var (paid, _) = await browser.PayAsync(url, "pm_card_visa");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<strong id=\"total\">50.00 EUR</strong>", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.SeeOther, paid.StatusCode);
+        Assert.Equal($"http://spa.test/bookings/return?session_id={sessionId}&booking_id={bookingId}", paid.Headers.Location!.OriginalString);
+
+        // Both the intent's success and the session's completion arrive; the booking is confirmed by whichever is first.
+        await TestBookings.EventuallyAsync(() => TestBookings.RowsAsync(_host, bookingId, RowKeys.PaymentFactPrefix), rows => rows.Count == 2, "the intent's and the session's success to be stored");
+        var confirmed = await TestBookings.EventuallyAsync(() => GetAsync(alice, $"/api/bookings/{bookingId}"), b => b.Text("status") == "CONFIRMED", $"booking {bookingId} to be CONFIRMED");
+        Assert.Equal(["PENDING", "CONFIRMED"], confirmed.Json.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("to").GetString()));
+        Assert.Equal(sessionId, confirmed.Text("checkoutSessionId"));
+        await TestBookings.EventuallyAsync(() => Task.FromResult(Published(bookingId).Count), n => n == 3, "both payment events and the booking event to be published");
+        Assert.Single(Published(bookingId), m => m.Subject == "booking_confirmed");
+        Assert.All(Published(bookingId).Where(m => m.Topic == EventTypes.PaymentsTopic), m => Assert.Equal(sessionId, JsonDocument.Parse(m.Body).RootElement.GetProperty("data").GetProperty("checkoutSessionId").GetString()));
+
+        var payment = await GetAsync(alice, $"/api/payments/{bookingId}");
+        Assert.Equal("succeeded", payment.Json.GetProperty("payment").GetProperty("status").GetString());
+
+        // Paid: no more sessions for it.
+        (await CreateCheckoutSessionAsync(alice, bookingId)).AssertProblem(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task ADeclinedCardLeavesTheBookingPaymentFailedAndItsOpenSessionThenPaysIt()
+    {
+        using var bob = _host.ClientFor(NewUser("bob"));
+        using var browser = new HostedCheckout();
+        var bookingId = await NewBookingIdAsync(bob);
+        var url = (await CreateCheckoutSessionAsync(bob, bookingId)).Text("url");
+
+        var (declined, declinedPage) = await browser.PayAsync(url, "pm_card_chargeDeclined");
+
+        Assert.Contains("id=\"error\"", declinedPage, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, declined.StatusCode);
+        var failed = await TestBookings.EventuallyAsync(() => GetAsync(bob, $"/api/payments/{bookingId}"), p => p.Json.GetProperty("bookingStatus").GetString() == "PAYMENT_FAILED", $"booking {bookingId} to be PAYMENT_FAILED");
+        Assert.Equal("generic_decline", failed.Json.GetProperty("payment").GetProperty("failureCode").GetString());
+
+        // Back on the SPA (the page's cancel link), the customer asks again: Checkout kept the session open.
+        var again = await CreateCheckoutSessionAsync(bob, bookingId);
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.Equal(url, again.Text("url"));
+        var (paid, _) = await browser.PayAsync(url, "pm_card_visa");
+
+        Assert.Equal(HttpStatusCode.SeeOther, paid.StatusCode);
+        Assert.StartsWith("http://spa.test/?session_id=cs_test_", paid.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        var confirmed = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, bookingId), b => b.Status == BookingStatus.CONFIRMED, $"booking {bookingId} to be CONFIRMED");
+        Assert.Equal((string?)Assert.Single(_host.EmulatorState.CheckoutSessionsFor(bookingId))["payment_intent"], confirmed.Facts.SucceededIntentId);
+    }
+
+    [Fact]
+    public async Task AHoldThatRanOutExpiresTheSessionAtStripeAndCancelsTheBooking()
+    {
+        using var carol = _host.ClientFor(NewUser("carol"));
+        using var browser = new HostedCheckout();
+        var bookingId = await NewBookingIdAsync(carol);
+        var created = await CreateCheckoutSessionAsync(carol, bookingId);
+        await RunOutTheHoldAsync(bookingId);
+
+        (await FunctionsHostCalls.FireTimerAsync(_host, PaymentFunctions.Payments.BookingExpiry.Name)).AssertSucceeded();
+
+        var session = _host.EmulatorState.FindCheckoutSession(created.Text("sessionId"))!;
+        Assert.Equal("expired", (string?)session["status"]);
+        // Cancelled by the expiry, or a moment earlier by the session's own checkout.session.expired: either way, once.
+        var cancelled = await TestBookings.LoadAsync(_host, bookingId);
+        Assert.Equal(BookingStatus.CANCELLED, cancelled.Status);
+        Assert.NotNull(cancelled.Facts.Expired);
+        var (late, _) = await browser.PayAsync(created.Text("url"), "pm_card_visa");
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        // The session's own checkout.session.expired arrives too, and changes nothing.
+        await TestBookings.EventuallyAsync(() => TestBookings.RowsAsync(_host, bookingId, RowKeys.PaymentFactPrefix), rows => rows.Count == 1, "the session's expiry to be stored");
+        await TestBookings.EventuallyAsync(() => Task.FromResult(Published(bookingId).Count), n => n == 2, "the expiry's booking event and the session's payment event");
+        Assert.Single(Published(bookingId), m => m.Subject == "booking_cancelled");
+        Assert.Single(Published(bookingId), m => m.Subject == "payment_canceled");
+    }
+
+    [Fact]
+    public async Task TheOwnersCancelOfABookingWithAnOpenSessionExpiresItAtStripeFirst()
+    {
+        using var dave = _host.ClientFor(NewUser("dave"));
+        using var browser = new HostedCheckout();
+        var bookingId = await NewBookingIdAsync(dave);
+        var created = await CreateCheckoutSessionAsync(dave, bookingId);
+
+        var cancelled = await PostAsync(dave, $"/api/bookings/{bookingId}/cancel", "");
+        var repeated = await PostAsync(dave, $"/api/bookings/{bookingId}/cancel", "");
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.Status);
+        Assert.Equal("CANCELLED", cancelled.Text("bookingStatus"));
+        Assert.Equal(HttpStatusCode.OK, repeated.Status);
+        Assert.Equal("expired", (string?)_host.EmulatorState.FindCheckoutSession(created.Text("sessionId"))!["status"]);
+        Assert.Contains("id=\"session-closed\"", (await browser.OpenAsync(created.Text("url"))).Html, StringComparison.Ordinal);
+        (await CreateCheckoutSessionAsync(dave, bookingId)).AssertProblem(HttpStatusCode.Conflict);
+    }
+
+    /// The hold ends a minute ago, as the expiry timer will find it: the booking row and its hold index entry.
+    private async Task RunOutTheHoldAsync(string bookingId)
+    {
+        var stored = await TestBookings.LoadAsync(_host, bookingId);
+        var past = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await PaymentFunctions.Bookings.HoldIndex.AddAsync(_host.Tables, bookingId, past, CancellationToken.None);
+        await _host.Tables.Bookings.UpdateEntityAsync((stored with { HoldExpiresAt = past }).ToEntity(), stored.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+    }
+
+    private List<PaymentFunctions.Messaging.OutboxMessage> Published(string bookingId) => [.. _host.InProcess!.Published.Where(m => m.BookingId == bookingId)];
+}
