@@ -50,7 +50,7 @@ public sealed class PaymentEventConsumer(BookingUpdater updater, PaymentTables t
 
     /// Null while the intent rows are still needed (nothing is written then); the facts unchanged for an intent the
     /// booking never issued, so only the inbox row is written and a redelivery is a duplicate.
-    private static PaymentFacts? FactsAfter(Booking booking, PaymentEvent paymentEvent, IssuedIntents issued)
+    internal static PaymentFacts? FactsAfter(Booking booking, PaymentEvent paymentEvent, IssuedIntents issued)
     {
         switch (issued.Decide(booking))
         {

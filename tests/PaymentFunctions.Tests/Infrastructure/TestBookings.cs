@@ -8,7 +8,7 @@ namespace PaymentFunctions.Tests.Infrastructure;
 /// Puts bookings straight into the Bookings table, for tests of the webhook and booking-consumer paths.
 public static class TestBookings
 {
-    public static async Task<Booking> SeedAsync(PaymentAppHost host, long amount = 2500, string currency = "eur", DateTimeOffset? holdExpiresAt = null, string? paymentIntentId = null, string userId = "user-1", string? issuedIntentId = null)
+    public static async Task<Booking> SeedAsync(PaymentAppHost host, long amount = 2500, string currency = "eur", DateTimeOffset? holdExpiresAt = null, string? paymentIntentId = null, string userId = "user-1", string? issuedIntentId = null, string? checkoutSessionId = null)
     {
         await host.Tables.EnsureCreatedAsync(CancellationToken.None);
         var now = DateTimeOffset.UtcNow;
@@ -26,6 +26,8 @@ public static class TestBookings
             HoldExpiresAt = holdExpiresAt ?? now.AddMinutes(30),
             PaymentIntentId = paymentIntentId,
             IntentAttempt = paymentIntentId is null ? 0 : 1,
+            CheckoutSessionId = checkoutSessionId,
+            CheckoutAttempt = checkoutSessionId is null ? 0 : 1,
         };
         await HoldIndex.AddAsync(host.Tables, booking.Id, booking.HoldExpiresAt, CancellationToken.None);
         await host.Tables.Bookings.AddCheckedAsync(booking.ToEntity(), CancellationToken.None);
@@ -38,6 +40,11 @@ public static class TestBookings
             await IssueAsync(host, booking.Id, issuedIntentId, attempt: 1);
         }
 
+        if (checkoutSessionId is not null)
+        {
+            await IssueSessionAsync(host, booking.Id, checkoutSessionId, attempt: 1);
+        }
+
         return booking;
     }
 
@@ -45,6 +52,13 @@ public static class TestBookings
     public static async Task IssueAsync(PaymentAppHost host, string bookingId, string paymentIntentId, int attempt) =>
         await host.Tables.Bookings.UpsertCheckedAsync(
             new TableEntity(bookingId, RowKeys.Intent(attempt)) { ["PaymentIntentId"] = paymentIntentId, ["Attempt"] = attempt, ["RecordedAt"] = DateTimeOffset.UtcNow },
+            TableUpdateMode.Replace,
+            CancellationToken.None);
+
+    /// The session row the Checkout issuer writes with the booking row.
+    public static async Task IssueSessionAsync(PaymentAppHost host, string bookingId, string checkoutSessionId, int attempt) =>
+        await host.Tables.Bookings.UpsertCheckedAsync(
+            new TableEntity(bookingId, RowKeys.CheckoutSession(attempt)) { ["CheckoutSessionId"] = checkoutSessionId, ["Attempt"] = attempt, ["RecordedAt"] = DateTimeOffset.UtcNow },
             TableUpdateMode.Replace,
             CancellationToken.None);
 
