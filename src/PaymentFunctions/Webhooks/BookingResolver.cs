@@ -71,7 +71,7 @@ public sealed class BookingResolver(PaymentTables tables, Lazy<StripeClient> str
     /// forged), and the event goes on as the intent's alone, which the booking never issued.
     private async Task<BookingMatch?> OwningSessionAsync(string intentId, Dictionary<string, string>? metadata, CancellationToken cancellationToken)
     {
-        var sessions = await stripe.Value.V1.Checkout.Sessions.ListAsync(new SessionListOptions { PaymentIntent = intentId, Limit = 1 }, cancellationToken: cancellationToken);
+        var sessions = await stripe.Value.V1.Checkout.Sessions.ListAsync(OwnerListing(intentId), cancellationToken: cancellationToken);
         if (sessions.Data.FirstOrDefault() is not { } owner)
         {
             return metadata?.GetValueOrDefault("bookingId") is { } claimed ? new BookingMatch(claimed, null) : null;
@@ -85,6 +85,9 @@ public sealed class BookingResolver(PaymentTables tables, Lazy<StripeClient> str
 
         return match;
     }
+
+    /// What the app sends to find the session that owns an intent (the contract test checks it against Stripe's spec).
+    internal static SessionListOptions OwnerListing(string intentId) => new() { PaymentIntent = intentId, Limit = 1 };
 
     private static BookingMatch? Of(Session session) =>
         (session.ClientReferenceId ?? session.Metadata?.GetValueOrDefault("bookingId")) is { } bookingId ? new BookingMatch(bookingId, session.Id) : null;
