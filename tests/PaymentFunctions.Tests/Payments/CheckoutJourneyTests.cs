@@ -147,6 +147,32 @@ public sealed class CheckoutJourneyTests(InProcessAppHost fixture)
         (await CreateCheckoutSessionAsync(dave, bookingId)).AssertProblem(HttpStatusCode.Conflict);
     }
 
+    [Fact]
+    public async Task ACrashBetweenStripesAnswerAndOurWriteIsHealedByTheRetryWithTheSameSession()
+    {
+        using var erin = _host.ClientFor(NewUser("erin"));
+        var bookingId = await NewBookingIdAsync(erin);
+        var fired = 0;
+        _host.Faults.Rule = point => point == FaultInjection.CheckoutAfterStripe && Interlocked.Exchange(ref fired, 1) == 0;
+        try
+        {
+            var crashed = await CreateCheckoutSessionAsync(erin, bookingId, "/bookings/return");
+            var afterCrash = await TestBookings.LoadAsync(_host, bookingId);
+            var retried = await CreateCheckoutSessionAsync(erin, bookingId, "/bookings/return");
+
+            crashed.AssertProblem(HttpStatusCode.InternalServerError);
+            Assert.Null(afterCrash.CheckoutSessionId);
+            Assert.Equal(HttpStatusCode.Created, retried.Status);
+            var atStripe = Assert.Single(_host.EmulatorState.CheckoutSessionsFor(bookingId));
+            Assert.Equal((string?)atStripe["id"], retried.Text("sessionId"));
+            Assert.Equal(retried.Text("sessionId"), (await TestBookings.LoadAsync(_host, bookingId)).CheckoutSessionId);
+        }
+        finally
+        {
+            _host.Faults.Rule = null;
+        }
+    }
+
     /// The hold ends a minute ago, as the expiry timer will find it: the booking row and its hold index entry.
     private async Task RunOutTheHoldAsync(string bookingId)
     {
