@@ -148,6 +148,42 @@ public sealed class CheckoutJourneyTests(InProcessAppHost fixture)
     }
 
     [Fact]
+    public async Task APaidCheckoutBookingCancelledByItsOwnerIsRefundedAndItsRefundEventsFindTheSession()
+    {
+        using var frank = _host.ClientFor(NewUser("frank"));
+        using var browser = new HostedCheckout();
+        var bookingId = await NewBookingIdAsync(frank);
+        var url = (await CreateCheckoutSessionAsync(frank, bookingId)).Text("url");
+        await browser.PayAsync(url, "pm_card_visa");
+        await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, bookingId), b => b.Status == BookingStatus.CONFIRMED, $"booking {bookingId} to be CONFIRMED");
+
+        var cancel = await PostAsync(frank, $"/api/bookings/{bookingId}/cancel", "");
+
+        Assert.Equal(HttpStatusCode.Accepted, cancel.Status);
+        var intentId = (string?)Assert.Single(_host.EmulatorState.CheckoutSessionsFor(bookingId))["payment_intent"];
+        var refund = Assert.Single(_host.EmulatorState.RefundsOf(intentId!));
+        Assert.Equal(PaymentFunctions.Payments.StripeApi.CheckoutMetadata.CheckoutFlow, (string?)refund["metadata"]![PaymentFunctions.Payments.StripeApi.CheckoutMetadata.FlowKey]);
+        var refunded = await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, bookingId), b => b.Status == BookingStatus.CANCELLED, $"booking {bookingId} to be CANCELLED by its refund");
+        Assert.Equal("refunded", BookingStateMachine.CancellationReason(refunded.Facts, refunded.Amount));
+        Assert.Empty(await TestBookings.RowsAsync(_host, bookingId, RowKeys.UnissuedIntentPrefix));
+    }
+
+    [Fact]
+    public async Task TwentyConcurrentCallsForOneBookingCreateExactlyOneCheckoutSession()
+    {
+        using var gina = _host.ClientFor(NewUser("gina"));
+        var bookingId = await NewBookingIdAsync(gina);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => CreateCheckoutSessionAsync(gina, bookingId)));
+
+        Assert.All(answers, a => Assert.True(a.Status is HttpStatusCode.Created or HttpStatusCode.OK, $"{a.Status}: {a.Body}"));
+        Assert.Single(answers, a => a.Status == HttpStatusCode.Created);
+        Assert.Single(answers.Select(a => a.Text("sessionId")).Distinct());
+        Assert.Single(_host.EmulatorState.CheckoutSessionsFor(bookingId));
+        Assert.Single(await TestBookings.RowsAsync(_host, bookingId, RowKeys.IntentPrefix));
+    }
+
+    [Fact]
     public async Task ACrashBetweenStripesAnswerAndOurWriteIsHealedByTheRetryWithTheSameSession()
     {
         using var erin = _host.ClientFor(NewUser("erin"));
