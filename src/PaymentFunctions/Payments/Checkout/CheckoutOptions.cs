@@ -17,7 +17,7 @@ public sealed class CheckoutOptions
     {
         ArgumentNullException.ThrowIfNull(cors);
         return ReturnOrigin is { Length: > 0 } chosen
-            ? cors.AllowedOrigins.FirstOrDefault(o => string.Equals(o, chosen, StringComparison.OrdinalIgnoreCase))
+            ? cors.AllowedOrigins.FirstOrDefault(o => o == chosen)
             : cors.AllowedOrigins.FirstOrDefault();
     }
 

@@ -8,9 +8,10 @@ using Stripe;
 
 namespace PaymentFunctions.Payments.Refunds;
 
-/// The owner's cancel. Unpaid (PENDING, PAYMENT_FAILED): the open PaymentIntent is canceled (or the open Checkout Session
-/// expired) at Stripe first (so it can no longer be paid), then the booking is CANCELLED through the exactly-once update. Paid (CONFIRMED, or an intent
-/// Stripe reports succeeded): one full refund under the key "refund-cancel:{booking}", recorded, answered 202; the
+/// The owner's cancel. Unpaid (PENDING, PAYMENT_FAILED): the open PaymentIntent is canceled (or the open Checkout
+/// Session expired) at Stripe first (so it can no longer be paid), then the booking is CANCELLED through the
+/// exactly-once update. Paid (CONFIRMED, or an intent Stripe reports succeeded, or a complete and paid session): one
+/// full refund under the key "refund-cancel:{booking}", recorded, answered 202; the
 /// booking becomes CANCELLED (refunded) when Stripe's charge.refunded arrives through the webhook pipeline. Repeats
 /// and concurrent cancels get the same answer and never a second refund. A refund that failed later (REFUND_FAILED)
 /// is a 409: the cancel does not refund again (see <see cref="RefundFailedConflict"/>).
