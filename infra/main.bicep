@@ -1,6 +1,7 @@
 // PaymentFunctions: Linux Function App running the app as a .NET 10 isolated worker, with its storage (tables),
 // Service Bus topics, Key Vault for the Stripe secrets and Application Insights. Every data-plane access
-// uses the app's system-assigned identity; the only secrets are Stripe's, and they live in Key Vault.
+// uses the app's system-assigned identity, with each role scoped to what the app touches; the only secrets are
+// Stripe's, set in Key Vault once by infra/set-secrets.sh and never by this template.
 targetScope = 'resourceGroup'
 
 @description('Short environment name, used in resource names (dev, test, prod).')
@@ -23,7 +24,7 @@ param minimumInstances int = 2
 @maxValue(30)
 param maximumInstances int = 10
 
-@description('Service Bus tier. Standard is throttled at about 1,000 credits/s per namespace, which an on-sale peak exceeds; Standard is enough for dev and test.')
+@description('Service Bus tier. Standard is throttled at about 1,000 credits/s per namespace, which an on-sale peak exceeds; Standard is enough for dev and test. Private networking needs Premium and overrides this.')
 @allowed([
   'Standard'
   'Premium'
@@ -40,13 +41,11 @@ param serviceBusSku string = 'Premium'
 ])
 param serviceBusMessagingUnits int = 1
 
-@description('Stripe secret key (sk_test_/sk_live_/rk_...). Stored in Key Vault only.')
-@secure()
-param stripeSecretKey string
+@description('Private networking (infra/README.md): a VNet the Function App is integrated with, private endpoints and private DNS zones for both storage accounts, Key Vault and Service Bus, and public network access disabled on those four. Forces the Service Bus Premium tier (the only one with private endpoints).')
+param privateNetworking bool = false
 
-@description('Stripe webhook endpoint signing secret (whsec_...). Stored in Key Vault only.')
-@secure()
-param stripeWebhookSecret string
+@description('Address space of the VNet created with privateNetworking: split in two halves, the Function App\'s integration subnet and the private endpoints\' subnet.')
+param virtualNetworkAddressPrefix string = '10.60.0.0/24'
 
 @description('True only for the production environment with live Stripe keys.')
 param stripeLiveMode bool = false
@@ -56,6 +55,12 @@ param authAuthority string
 
 @description('Audience (API app id URI or client id) the SPA tokens are issued for.')
 param authAudience string
+
+@description('Delegated scope the SPA tokens must carry in scp: the scope the API app registration exposes to the SPA.')
+param authRequiredScope string = 'payments.access'
+
+@description('Audience of staff tokens (e.g. a staff tools app registration). Empty: staff routes take authAudience tokens with the payments.admin role.')
+param authAdminAudience string = ''
 
 @description('The SPA origin allowed by CORS, e.g. https://tickets.example.com.')
 param corsAllowedOrigin string
@@ -68,10 +73,13 @@ param timerSchedules {
   expiry: string
   @description('Outbox sweep: sends what a crashed process left behind.')
   outboxSweep: string
+  @description('Retention: deletes expired idempotency keys, old inbox rows and old event records.')
+  retention: string
 } = {
   reconciliation: '0 */15 * * * *'
   expiry: '0 */1 * * * *'
   outboxSweep: '0 */5 * * * *'
+  retention: '0 */5 * * * *'
 }
 
 @description('One ticket type of the catalogue.')
@@ -100,50 +108,75 @@ var catalogSettings = flatten(map(items(ticketTypes), t => [
 
 var suffix = uniqueString(resourceGroup().id, environmentName)
 var names = {
-  storage: take(toLower('stpay${environmentName}${suffix}'), 24)
+  // The app's tables keep the account name they have always had; the Functions host moved to an account of its own.
+  dataStorage: take(toLower('stpay${environmentName}${suffix}'), 24)
+  hostStorage: take(toLower('sthost${environmentName}${suffix}'), 24)
   serviceBus: 'sb-pay-${environmentName}-${suffix}'
   keyVault: take('kv-pay-${environmentName}-${suffix}', 24)
   workspace: 'log-pay-${environmentName}'
   insights: 'appi-pay-${environmentName}'
   plan: 'plan-pay-${environmentName}'
   functionApp: 'func-pay-${environmentName}-${suffix}'
+  network: 'vnet-pay-${environmentName}'
 }
 
-// Built-in role definition ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
-var roles = {
-  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
-  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
-  serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
-  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+// The Key Vault secrets the app settings reference. infra/set-secrets.sh creates them; this template never writes a
+// value, so a deployment cannot undo a rotation.
+var secretNames = {
+  stripeSecretKey: 'stripe-secret-key'
+  stripeWebhookSecret: 'stripe-webhook-secret'
+  // The endpoint's previous signing secret while a roll is under way; otherwise the current one again.
+  stripeWebhookSecretPrevious: 'stripe-webhook-secret-previous'
 }
 
-resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
-  name: names.storage
+// Private endpoints exist only on Premium: private networking overrides the parameter.
+var serviceBusTier = privateNetworking ? 'Premium' : serviceBusSku
+var publicNetworkAccess = privateNetworking ? 'Disabled' : 'Enabled'
+
+var storageProperties = {
+  minimumTlsVersion: 'TLS1_2'
+  allowBlobPublicAccess: false
+  allowSharedKeyAccess: false // identity only: no account key can leak
+  supportsHttpsTrafficOnly: true
+  publicNetworkAccess: publicNetworkAccess
+}
+
+// The app's tables (bookings, idempotency keys, lookups) and nothing else: the only account the app's table role
+// reaches. A separate account rather than table-scoped roles: the app creates its tables at start-up under a
+// configurable prefix (Storage:TablePrefix), and creating a table needs a role on the account.
+resource dataStorage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
+  name: names.dataStorage
   location: location
   kind: 'StorageV2'
   sku: {
     name: 'Standard_ZRS'
   }
-  properties: {
-    minimumTlsVersion: 'TLS1_2'
-    allowBlobPublicAccess: false
-    allowSharedKeyAccess: false // identity only: no account key can leak
-    supportsHttpsTrafficOnly: true
+  properties: storageProperties
+}
+
+// The Functions host's own state (AzureWebJobsStorage: timer leases, host keys), reached with a blob role only.
+resource hostStorage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
+  name: names.hostStorage
+  location: location
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_ZRS'
   }
+  properties: storageProperties
 }
 
 resource serviceBus 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: names.serviceBus
   location: location
   sku: {
-    name: serviceBusSku
-    tier: serviceBusSku
-    capacity: serviceBusSku == 'Premium' ? serviceBusMessagingUnits : null
+    name: serviceBusTier
+    tier: serviceBusTier
+    capacity: serviceBusTier == 'Premium' ? serviceBusMessagingUnits : null
   }
   properties: {
     disableLocalAuth: true // no SAS keys: Entra ID only
     minimumTlsVersion: '1.2'
+    publicNetworkAccess: publicNetworkAccess
   }
 }
 
@@ -213,24 +246,17 @@ resource keyVault 'Microsoft.KeyVault/vaults@2025-05-01' = {
     enableRbacAuthorization: true
     enableSoftDelete: true
     enablePurgeProtection: true
+    publicNetworkAccess: publicNetworkAccess
+    networkAcls: {
+      defaultAction: privateNetworking ? 'Deny' : 'Allow'
+      bypass: 'None'
+    }
   }
 }
 
-resource stripeSecretKeySecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
-  parent: keyVault
-  name: 'stripe-secret-key'
-  properties: {
-    value: stripeSecretKey
-  }
-}
-
-resource stripeWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
-  parent: keyVault
-  name: 'stripe-webhook-secret'
-  properties: {
-    value: stripeWebhookSecret
-  }
-}
+// Versionless, so the app reads the latest version of each secret (a rotation needs no deployment).
+func keyVaultReference(vaultUri string, secretName string) string =>
+  '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secretName})'
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2025-07-01' = {
   name: names.workspace
@@ -250,6 +276,7 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   properties: {
     Application_Type: 'web'
     WorkspaceResourceId: workspace.id
+    DisableLocalAuth: true // telemetry only with an Entra token (the app's identity), never with the key alone
   }
 }
 
@@ -336,6 +363,9 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     keyVaultReferenceIdentity: 'SystemAssigned'
+    // Outbound through the VNet when private networking is on: storage, Key Vault (references included) and Service
+    // Bus are then reached on their private endpoints. Inbound stays public: Stripe and the SPA call the app.
+    virtualNetworkSubnetId: privateNetworking ? privateNetwork!.outputs.appSubnetId : null
     siteConfig: {
       linuxFxVersion: 'DOTNET-ISOLATED|10.0'
       alwaysOn: true
@@ -345,6 +375,7 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         supportCredentials: false
       }
       ftpsState: 'Disabled'
+      vnetRouteAllEnabled: privateNetworking
       minTlsVersion: '1.2'
       http20Enabled: true
       appSettings: concat([
@@ -352,80 +383,93 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }
         { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
         // Host storage (timer leases, keys) through the identity: the account has no usable key.
-        { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+        { name: 'AzureWebJobsStorage__accountName', value: hostStorage.name }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
+        // Local auth is off on Application Insights: the host and the worker's exporter send with the app's identity.
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD' }
         { name: 'AZURE_FUNCTIONS_ENVIRONMENT', value: 'Production' }
         { name: 'DOTNET_ENVIRONMENT', value: 'Production' }
         // The app's own configuration (Hosting/*Options.cs, Messaging/MessagingOptions.cs).
-        { name: 'Storage__TableEndpoint', value: storage.properties.primaryEndpoints.table }
+        { name: 'Storage__TableEndpoint', value: dataStorage.properties.primaryEndpoints.table }
         { name: 'ServiceBus__Transport', value: 'ServiceBus' }
         { name: 'ServiceBus__FullyQualifiedNamespace', value: '${serviceBus.name}.servicebus.windows.net' }
         // The Service Bus trigger's Connection = "ServiceBusConnection" (Bookings/BookingPaymentEventsFunction.cs), identity-based.
         { name: 'ServiceBusConnection__fullyQualifiedNamespace', value: '${serviceBus.name}.servicebus.windows.net' }
-        { name: 'Stripe__SecretKey', value: '@Microsoft.KeyVault(SecretUri=${stripeSecretKeySecret.properties.secretUri})' }
-        { name: 'Stripe__WebhookSecrets__0', value: '@Microsoft.KeyVault(SecretUri=${stripeWebhookSecretSecret.properties.secretUri})' }
+        { name: 'Stripe__SecretKey', value: keyVaultReference(keyVault.properties.vaultUri, secretNames.stripeSecretKey) }
+        // Two signing-secret slots, so a roll needs no deployment: a signature matching either verifies.
+        { name: 'Stripe__WebhookSecrets__0', value: keyVaultReference(keyVault.properties.vaultUri, secretNames.stripeWebhookSecret) }
+        { name: 'Stripe__WebhookSecrets__1', value: keyVaultReference(keyVault.properties.vaultUri, secretNames.stripeWebhookSecretPrevious) }
         { name: 'Stripe__LiveMode', value: string(stripeLiveMode) }
         { name: 'Auth__Authority', value: authAuthority }
         { name: 'Auth__Audience', value: authAudience }
+        { name: 'Auth__RequiredScope', value: authRequiredScope }
+        { name: 'Auth__AdminAudience', value: authAdminAudience }
         { name: 'Cors__AllowedOrigins__0', value: corsAllowedOrigin }
         // The timer triggers' %Timers:X% resolve as configuration keys: Timers__X is the app setting for Timers:X.
         { name: 'Timers__ReconciliationSchedule', value: timerSchedules.reconciliation }
         { name: 'Timers__ExpirySchedule', value: timerSchedules.expiry }
         { name: 'Timers__OutboxSweepSchedule', value: timerSchedules.outboxSweep }
+        { name: 'Timers__RetentionSchedule', value: timerSchedules.retention }
       ], catalogSettings)
     }
   }
 }
 
-// Data-plane roles for the app's identity, each scoped to the one resource it needs.
-resource tableRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, functionApp.id, roles.storageTableDataContributor)
-  scope: storage
+// Basic-auth publishing is off: deployments (the pipeline's AzureFunctionApp@2 zip deploy) authenticate with Entra ID.
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: functionApp
+  name: 'ftp'
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
-    principalId: functionApp.identity.principalId
-    principalType: 'ServicePrincipal'
+    allow: false
   }
 }
 
-resource hostStorageRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, functionApp.id, roles.storageBlobDataOwner)
-  scope: storage
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: functionApp
+  name: 'scm'
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
-    principalId: functionApp.identity.principalId
-    principalType: 'ServicePrincipal'
+    allow: false
   }
 }
 
-resource senderRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(serviceBus.id, functionApp.id, roles.serviceBusDataSender)
-  scope: serviceBus
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender)
+module appRoles 'app-roles.bicep' = {
+  name: 'paymentfunctions-app-roles'
+  params: {
+    appId: functionApp.id
     principalId: functionApp.identity.principalId
-    principalType: 'ServicePrincipal'
+    dataStorageName: dataStorage.name
+    hostStorageName: hostStorage.name
+    serviceBusName: serviceBus.name
+    // The webhook's outbox publishes to payments, the booking consumer's to bookings.
+    sendTopicNames: [paymentsTopic.name, bookingsTopic.name]
+    receiveTopicName: paymentsTopic.name
+    receiveSubscriptionName: bookingSubscription.name
+    keyVaultName: keyVault.name
+    insightsName: insights.name
   }
 }
 
-// The trigger on payments/booking receives: sending alone is not enough for the consumer.
-resource receiverRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(bookingSubscription.id, functionApp.id, roles.serviceBusDataReceiver)
-  scope: bookingSubscription
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataReceiver)
-    principalId: functionApp.identity.principalId
-    principalType: 'ServicePrincipal'
+module diagnostics 'diagnostics.bicep' = {
+  name: 'paymentfunctions-diagnostics'
+  params: {
+    workspaceId: workspace.id
+    keyVaultName: keyVault.name
+    dataStorageName: dataStorage.name
+    hostStorageName: hostStorage.name
+    serviceBusName: serviceBus.name
   }
 }
 
-resource secretsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(keyVault.id, functionApp.id, roles.keyVaultSecretsUser)
-  scope: keyVault
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
-    principalId: functionApp.identity.principalId
-    principalType: 'ServicePrincipal'
+module privateNetwork 'private-network.bicep' = if (privateNetworking) {
+  name: 'paymentfunctions-private-network'
+  params: {
+    location: location
+    name: names.network
+    addressPrefix: virtualNetworkAddressPrefix
+    dataStorageId: dataStorage.id
+    hostStorageId: hostStorage.id
+    keyVaultId: keyVault.id
+    serviceBusId: serviceBus.id
   }
 }
 
@@ -433,4 +477,9 @@ output functionAppName string = functionApp.name
 output functionAppHostName string = functionApp.properties.defaultHostName
 output webhookUrl string = 'https://${functionApp.properties.defaultHostName}/api/webhooks/stripe'
 output serviceBusNamespace string = '${serviceBus.name}.servicebus.windows.net'
-output tableEndpoint string = storage.properties.primaryEndpoints.table
+output tableEndpoint string = dataStorage.properties.primaryEndpoints.table
+output hostStorageAccount string = hostStorage.name
+@description('Where infra/set-secrets.sh writes the Stripe secrets.')
+output keyVaultName string = keyVault.name
+@description('Where the app\'s calls to Stripe come from, for a restricted key\'s IP allowlist: the NAT gateway\'s one address with private networking, else every address App Service may use for the app.')
+output outboundIpAddresses string = privateNetworking ? privateNetwork!.outputs.outboundIpAddress : functionApp.properties.possibleOutboundIpAddresses

@@ -3,9 +3,11 @@ using PaymentFunctions.Hosting;
 using PaymentFunctions.Http;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Messaging.Local;
+using PaymentFunctions.Operations;
 using PaymentFunctions.Payments;
 using PaymentFunctions.Payments.Checkout;
 using PaymentFunctions.Payments.StripeApi;
+using PaymentFunctions.Retention;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Webhooks;
 
@@ -29,6 +31,8 @@ public static class PaymentFunctionsSetup
         services.AddPayments();
         services.AddCheckout();
         services.AddWebhooks();
+        services.AddRetention();
+        services.AddOperations();
         services.RefuseStandInsWhereLive();
         return services;
     }

@@ -11,6 +11,7 @@ if (FunctionsHostArguments.StartedByFunctionsHost(args))
     worker.UseMiddleware<FunctionProblemsMiddleware>();
     worker.UseMiddleware<FunctionAuthorizationMiddleware>();
     worker.Services.AddPaymentFunctions(worker.Configuration);
+    worker.Services.AddMetricsExport(worker.Configuration);
     worker.AddAzureMonitor();
     worker.Build().Run();
 }

@@ -18,10 +18,11 @@ internal static class IntentAndStartupBench
     public static async Task RunAsync(LoadEnvironment environment, ServerHandle app, CancellationToken ct)
     {
         using var spa = SenderLoad.Client(app.Http.BaseAddress!);
-        spa.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token("user_bench_spa"));
         var latencies = new List<double>();
         for (var i = 0; i < 60; i++)
         {
+            // A user of its own per booking: one user's open bookings and intent calls are capped (issue 20).
+            spa.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token($"user_bench_spa_{i}"));
             using var created = await spa.PostAsJsonAsync("/api/bookings", new { ticketTypeId = "standard", quantity = 2 }, ct);
             var booking = (await created.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<BookingId>(ct))!;
             var started = Stopwatch.GetTimestamp();
@@ -96,7 +97,8 @@ internal static class IntentAndStartupBench
     {
         Issuer = "paymentfunctions-dev",
         Audience = "paymentfunctions",
-        Subject = new ClaimsIdentity([new Claim("sub", userId)]),
+        // A user's delegated token with the SPA's scope (Auth:RequiredScope), as Entra issues them.
+        Subject = new ClaimsIdentity([new Claim("sub", userId), new Claim("scp", PaymentFunctions.Http.AuthOptions.DefaultScope)]),
         Expires = DateTime.UtcNow.AddHours(1),
         SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(BenchServer.DevSigningKey)), SecurityAlgorithms.HmacSha256),
     });

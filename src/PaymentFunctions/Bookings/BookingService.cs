@@ -6,12 +6,14 @@ using PaymentFunctions.Storage;
 namespace PaymentFunctions.Bookings;
 
 /// Creates and reads the caller's bookings. The price comes from the catalogue, never from the request; a
-/// booking belongs to the user who created it, and anyone else gets the same answer as for a missing one.
+/// booking belongs to the user who created it, and anyone else gets the same answer as for a missing one; staff read
+/// any, each read in the audit trail.
 public sealed class BookingService(
     PaymentTables tables,
     Catalog catalog,
     BookingIds ids,
     OpenBookingLimit openBookings,
+    AuditTrail audit,
     IOptions<BookingOptions> options,
     TimeProvider time,
     ILogger<BookingService> logger)
@@ -94,9 +96,15 @@ public sealed class BookingService(
     public async Task<BookingView?> GetAsync(string userId, string bookingId, CancellationToken cancellationToken) =>
         await FindOwnedAsync(userId, bookingId, cancellationToken) is { } booking ? await ViewAsync(booking, cancellationToken) : null;
 
-    /// Any user's booking as its owner sees it, for staff: a refund that failed is theirs to answer.
-    public async Task<BookingView?> GetForStaffAsync(string bookingId, CancellationToken cancellationToken) =>
-        await FindAsync(bookingId, cancellationToken) is { } booking ? await ViewAsync(booking, cancellationToken) : null;
+    /// Any user's booking as its owner sees it, for staff: a refund that failed is theirs to answer. The read is in the
+    /// audit trail before the booking leaves.
+    public async Task<BookingView?> GetForStaffAsync(string staffUserId, string bookingId, CancellationToken cancellationToken)
+    {
+        var booking = await FindAsync(bookingId, cancellationToken);
+        var view = booking is null ? null : await ViewAsync(booking, cancellationToken);
+        await audit.RecordAsync(new StaffAction(staffUserId, AuditActions.ReadBooking, bookingId), AuditTrail.Read, booking is null ? "no such booking" : $"owner {booking.UserId}", cancellationToken);
+        return view;
+    }
 
     private async Task<BookingView> ViewAsync(Booking booking, CancellationToken cancellationToken)
     {

@@ -9,13 +9,16 @@ namespace PaymentFunctions.Bookings;
 /// (<see cref="ExactlyOnceCommit"/>): the inbox row for the cause, the booking (ETag-checked; a lost race re-reads
 /// and re-applies), a history row and the booking event in the outbox when the status changes, and the status of
 /// each of our refund rows whose refund changed (<see cref="RefundStatusRow"/>). The outbox rows are sent after the
-/// commit. Round trips: the booking's point read, then the transaction; plus the pending-outbox entry first when no
-/// one redelivers the cause. A redelivery (<c>redelivered</c>) reads instead the booking, the cause's inbox row and its
-/// outbox rows in one query, so an applied cause is settled by the read alone: 1 round trip instead of 3.
+/// commit. Round trips: the booking's point read, then the transaction; before it the retention entry of the inbox
+/// row (once per booking and minute in this process), and the pending-outbox entry when no one redelivers the cause.
+/// A redelivery (<c>redelivered</c>) reads instead the booking, the cause's inbox row and its outbox rows in one query,
+/// so an applied cause is settled by the read alone: 1 round trip instead of 3.
 public sealed class BookingUpdater(
     PaymentTables tables,
     OutboxSender outbox,
     PendingOutbox pending,
+    RetentionIndex retention,
+    CommitMetrics commits,
     FaultInjection faults,
     TimeProvider time,
     ILogger<BookingUpdater> logger)
@@ -37,6 +40,12 @@ public sealed class BookingUpdater(
         var commit = await ExactlyOnceCommit.RunAsync(tables.Bookings, bookingId, async ct =>
         {
             var plan = await PlanAsync(bookingId, causationId, cause, change, redelivered, ct);
+            if (plan.Writes is { } writes)
+            {
+                // Before the commit, so no inbox row is ever left without its entry (once per booking and minute).
+                await retention.FileAsync(RetentionKind.ConsumerInbox, bookingId, null, writes.Inbox.GetDateTimeOffset("ReceivedAt")!.Value, ct);
+            }
+
             if (recovery == OutboxRecovery.Sweeper && plan.Value.Outbox.Count > 0 && entry is null)
             {
                 // Before the commit: afterwards a crash could leave the rows with no one to send them.
@@ -46,6 +55,7 @@ public sealed class BookingUpdater(
 
             return plan;
         }, cancellationToken);
+        commits.Record(commit);
         var (update, outboxRows, leftOver) = commit.Value;
         if (commit.Outcome == CommitOutcome.NothingToWrite && leftOver is null)
         {

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using PaymentFunctions.Contracts;
 using PaymentFunctions.Storage;
 
 namespace PaymentFunctions.Bookings;
@@ -44,13 +45,44 @@ public sealed class IssuedIntents(string paymentIntentId, string? checkoutSessio
         ArgumentNullException.ThrowIfNull(tables);
         var ids = new List<string>();
         var filter = KeyFilters.InPartitionStartingWith(bookingId, RowKeys.IntentPrefix);
-        await foreach (var row in tables.Bookings.QueryAsync<TableEntity>(filter, select: ["PaymentIntentId", "CheckoutSessionId"], cancellationToken: cancellationToken))
+        await foreach (var row in tables.Bookings.QueryAsync<TableEntity>(filter, select: [IntentIdColumn, SessionIdColumn], cancellationToken: cancellationToken))
         {
-            ids.AddRange(new[] { row.GetString("PaymentIntentId"), row.GetString("CheckoutSessionId") }.OfType<string>().Where(id => id.Length > 0));
+            ids.AddRange(IdsOf(row));
         }
 
         return ids;
     }
+
+    /// The intent, or the Checkout Session, one of the booking's intent rows records.
+    public static IEnumerable<string> IdsOf(TableEntity intentRow)
+    {
+        ArgumentNullException.ThrowIfNull(intentRow);
+        return new[] { intentRow.GetString(IntentIdColumn), intentRow.GetString(SessionIdColumn) }.OfType<string>().Where(id => id.Length > 0);
+    }
+
+    /// Every intent and session the booking issued, as the consumer decides it: its current ones and those of its rows.
+    public static HashSet<string> Of(Booking booking, IEnumerable<string> intentRowIds)
+    {
+        ArgumentNullException.ThrowIfNull(booking);
+        HashSet<string> issued = new(intentRowIds, StringComparer.Ordinal);
+        foreach (var current in new[] { booking.PaymentIntentId, booking.CheckoutSessionId }.OfType<string>())
+        {
+            issued.Add(current);
+        }
+
+        return issued;
+    }
+
+    /// Whether a payment event is one of those (<see cref="Of"/>): a Checkout payment by its session, else by its intent.
+    public static bool Covers(HashSet<string> issued, PaymentEvent paymentEvent)
+    {
+        ArgumentNullException.ThrowIfNull(issued);
+        ArgumentNullException.ThrowIfNull(paymentEvent);
+        return issued.Contains(paymentEvent.CheckoutSessionId ?? paymentEvent.PaymentIntentId);
+    }
+
+    private const string IntentIdColumn = "PaymentIntentId";
+    private const string SessionIdColumn = "CheckoutSessionId";
 }
 
 public enum IntentVerdict

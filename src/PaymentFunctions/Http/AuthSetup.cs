@@ -22,6 +22,9 @@ public static class AuthSetup
     public const string RolesClaim = "roles";
     public const string PaymentsAdminRole = "payments.admin";
 
+    /// The "typ" headers taken: JWT (Entra's access tokens, the dev tokens) and at+jwt (RFC 9068 access tokens).
+    public static readonly string[] TokenTypes = ["JWT", "at+jwt"];
+
     public static IServiceCollection AddSpaAuth(this IServiceCollection services)
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -35,11 +38,8 @@ public static class AuthSetup
         }
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>((jwt, auth) => ConfigureJwt(jwt, auth.Value));
-        services.AddAuthorizationBuilder()
-            .AddPolicy(SpaPolicy, policy => RequireUser(policy))
-            // What a bare [Authorize] on a function means.
-            .SetDefaultPolicy(RequireUser(new AuthorizationPolicyBuilder()).Build())
-            .AddPolicy(PaymentsAdminPolicy, policy => RequireUser(policy).RequireRole(PaymentsAdminRole));
+        services.AddAuthorization();
+        services.AddOptions<AuthorizationOptions>().Configure<IOptions<AuthOptions>>((authorization, auth) => AddPolicies(authorization, auth.Value));
 
         services.AddOptions<SpaCorsOptions>().BindConfiguration(SpaCorsOptions.Section)
             .Validate(o => o.AllowedOrigins.All(SpaCorsOptions.IsOrigin), "Cors:AllowedOrigins must hold origins only (scheme://host[:port], no path, no wildcard).")
@@ -54,11 +54,21 @@ public static class AuthSetup
         return services;
     }
 
-    private static AuthorizationPolicyBuilder RequireUser(AuthorizationPolicyBuilder policy) => policy
-        .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+    /// SPA routes take a user's token for Auth:Audience with Auth:RequiredScope; staff routes a user's token for the
+    /// staff audience with the staff role. With Auth:AdminAudience set, each refuses the other's tokens.
+    private static void AddPolicies(AuthorizationOptions authorization, AuthOptions auth)
+    {
+        var spa = RequireUser(new UserTokenRequirement(auth.Audience, refusedAudience: auth.HasAdminAudience ? auth.AdminAudience : null, scope: auth.RequiredScope, role: null));
+        authorization.AddPolicy(SpaPolicy, spa);
+        // What a bare [Authorize] on a function means.
+        authorization.DefaultPolicy = spa;
+        authorization.AddPolicy(PaymentsAdminPolicy, RequireUser(new UserTokenRequirement(auth.StaffAudience, refusedAudience: auth.HasAdminAudience ? auth.Audience : null, scope: null, role: PaymentsAdminRole)));
+    }
+
+    private static AuthorizationPolicy RequireUser(UserTokenRequirement requirement) => new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
         .RequireAuthenticatedUser()
-        // Present and not blank: an empty "sub" would make every such token one shared user.
-        .RequireAssertion(context => !string.IsNullOrWhiteSpace(context.User.FindFirstValue(UserIdClaim)));
+        .AddRequirements(requirement)
+        .Build();
 
     /// The caller's user id; the SPA policy guarantees the claim exists.
     public static string UserId(this ClaimsPrincipal user) =>
@@ -104,7 +114,10 @@ public static class AuthSetup
         jwt.MapInboundClaims = false;
         jwt.Events = new JwtBearerEvents { OnTokenValidated = RefuseUnsupportedTokens };
         var parameters = jwt.TokenValidationParameters;
-        parameters.ValidAudience = auth.Audience;
+        // Either audience authenticates; the route's policy (UserTokenRequirement) then takes only its own. Compared
+        // exactly there, so exactly here too (IdentityModel would otherwise let "aud/" pass for "aud").
+        parameters.ValidAudiences = auth.HasAdminAudience ? [auth.Audience, auth.AdminAudience!] : [auth.Audience];
+        parameters.IgnoreTrailingSlashWhenValidatingAudience = false;
         parameters.ValidateAudience = true;
         parameters.ValidateIssuer = true;
         parameters.ValidateLifetime = true;
@@ -113,12 +126,18 @@ public static class AuthSetup
         parameters.ClockSkew = TimeSpan.FromMinutes(1);
         parameters.NameClaimType = UserIdClaim;
         parameters.RoleClaimType = RolesClaim;
+        // RFC 8725 3.11: a token says what it is in "typ" (access tokens: JWT from Entra, at+jwt per RFC 9068); one
+        // without it, or another kind of JWT (a logout token's logout+jwt, a DPoP proof's dpop+jwt), is refused.
+        parameters.ValidTypes = TokenTypes;
 
         if (auth.Authority is { } authority)
         {
-            // The discovery document supplies the issuer and signing keys, merged with the dev ones below.
+            // The discovery document supplies the issuer and its signing keys.
             jwt.Authority = authority.ToString();
             jwt.RequireHttpsMetadata = !authority.IsLoopback;
+            // RS256 only (what Entra signs access tokens with): an HS256 token cannot be checked against the
+            // issuer's public keys (the classic confusion), nor another algorithm slip through with them.
+            parameters.ValidAlgorithms = [SecurityAlgorithms.RsaSha256];
         }
 
         // Dev tokens only where no real issuer is configured: one scheme cannot tie the symmetric key to the dev
@@ -128,6 +147,7 @@ public static class AuthSetup
         {
             parameters.ValidIssuers = [AuthOptions.DevIssuer];
             parameters.IssuerSigningKeys = [new SymmetricSecurityKey(Encoding.UTF8.GetBytes(auth.DevSigningKey!))];
+            // HS256 only: not HS384/HS512 under the same key, and no RS256, ES256 or "none" token against it.
             parameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
         }
     }

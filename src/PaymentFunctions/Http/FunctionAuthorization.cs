@@ -46,7 +46,9 @@ public sealed class FunctionAuthorization(IPolicyEvaluator evaluator, IAuthoriza
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, detail: "A valid bearer token is required.");
         }
 
+        // A valid token that does not fit the route: the reasons say which rule (UserTokenRequirement's), never the token.
+        var reasons = authorization.AuthorizationFailure?.FailureReasons.Select(r => r.Message).ToList() ?? [];
         await http.ForbidAsync(JwtBearerDefaults.AuthenticationScheme);
-        return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "The token does not grant access to this API.");
+        return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: reasons.Count > 0 ? string.Join(" ", reasons) : "The token does not grant access to this API.");
     }
 }

@@ -16,7 +16,7 @@ namespace PaymentFunctions.Http;
 /// errors); a 5xx is not kept either, so the client may retry. A repeat with the same method, path and body gets the
 /// stored answer with Idempotent-Replayed: true, a different request under the key 422, a repeat while the
 /// first is still running 409.
-public sealed partial class IdempotencyKeys(PaymentTables tables, TimeProvider time, IOptions<IdempotencyOptions> options, ILogger<IdempotencyKeys> logger)
+public sealed partial class IdempotencyKeys(PaymentTables tables, RetentionIndex retention, TimeProvider time, IOptions<IdempotencyOptions> options, ILogger<IdempotencyKeys> logger)
 {
     public const string HeaderName = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
@@ -25,7 +25,7 @@ public sealed partial class IdempotencyKeys(PaymentTables tables, TimeProvider t
     /// A JSON body's problems first, then the caller's own validation of it: both are answered before the key is
     /// claimed (a 4xx changes nothing, so nothing is stored for it). Then as below.
     public async Task<Results<TAnswer, StoredResponse, ProblemHttpResult, ValidationProblem>> ExecuteAsync<TBody, TAnswer>(
-        HttpContext http, string userId, JsonRequest<TBody> body, Func<TBody, ValidationProblem?> validate, Func<TBody, Task<TAnswer>> handler)
+        HttpContext http, string userId, JsonRequest<TBody> body, Func<TBody, ValidationProblem?> validate, Func<TBody, Task<TAnswer>> handler, string? withheld = null)
         where TBody : class
         where TAnswer : IResult
     {
@@ -42,12 +42,14 @@ public sealed partial class IdempotencyKeys(PaymentTables tables, TimeProvider t
         }
 
         var value = body.Value!;
-        return validate(value) is { } validation ? validation : await ExecuteAsync(http, userId, body.Raw, () => handler(value));
+        return validate(value) is { } validation ? validation : await ExecuteAsync(http, userId, body.Raw, () => handler(value), withheld);
     }
 
     /// Runs handler at most once per (user, key) within the key lifetime; without the header it just runs it.
+    /// <paramref name="withheld"/>: a top-level property of the JSON answer that is a secret (a PaymentIntent's client
+    /// secret): stored as null, so the caller fills it in again when the answer is replayed.
     public async Task<Results<TAnswer, StoredResponse, ProblemHttpResult, ValidationProblem>> ExecuteAsync<TAnswer>(
-        HttpContext http, string userId, byte[] body, Func<Task<TAnswer>> handler)
+        HttpContext http, string userId, byte[] body, Func<Task<TAnswer>> handler, string? withheld = null)
         where TAnswer : IResult
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -59,7 +61,7 @@ public sealed partial class IdempotencyKeys(PaymentTables tables, TimeProvider t
 
         if (!IdempotencyKeyHeader.TryParse(header, out var key))
         {
-            return JsonBody.Invalid(HeaderName, $"{HeaderName} must be one string of 1 to {IdempotencyKeyHeader.MaxLength} printable ASCII characters, quoted (\"...\") or bare.");
+            return RequiredIdempotencyKey.Malformed();
         }
 
         var ct = http.RequestAborted;
@@ -96,7 +98,7 @@ public sealed partial class IdempotencyKeys(PaymentTables tables, TimeProvider t
             throw;
         }
 
-        await FinishAsync(partition, rowKey, fingerprint, claim, response);
+        await FinishAsync(partition, rowKey, fingerprint, claim, withheld is null ? response : response.WithJsonProperty(withheld, null));
         return response;
     }
 
@@ -133,6 +135,8 @@ public sealed partial class IdempotencyKeys(PaymentTables tables, TimeProvider t
             var now = time.GetUtcNow();
             var claim = new Claim(ClaimOutcome.Claimed, null, default, now + options.Value.KeyLifetime);
             var row = InFlightRow(partition, rowKey, fingerprint, now, claim.ExpiresAt, claimId);
+            // Before the key is written (or taken over), so no key outlives its lifetime for want of an entry.
+            await retention.FileAsync(RetentionKind.IdempotencyKeys, partition, null, claim.ExpiresAt, ct);
             try
             {
                 var added = await tables.Idempotency.AddCheckedAsync(row, ct);

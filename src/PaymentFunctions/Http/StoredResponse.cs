@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 
 namespace PaymentFunctions.Http;
@@ -65,6 +67,23 @@ public sealed class StoredResponse : IResult
 
     public StoredResponse AsReplay() => new(Status, ContentType, Location, RetryAfter, Body) { Replayed = true };
 
+    /// A top-level string property of a JSON body; null when the body is not a JSON object or has no such string.
+    public string? JsonProperty(string name) =>
+        JsonObjectBody() is { } json && json[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    /// A copy whose JSON body has the top-level property <paramref name="name"/> set to <paramref name="value"/> (null:
+    /// withheld). The same answer when the body is not a JSON object holding that property.
+    public StoredResponse WithJsonProperty(string name, string? value)
+    {
+        if (JsonObjectBody() is not { } json || !json.ContainsKey(name))
+        {
+            return this;
+        }
+
+        json[name] = value;
+        return new(Status, ContentType, Location, RetryAfter, json.ToJsonString()) { Replayed = Replayed };
+    }
+
     public TableEntity ToEntity(string partition, string rowKey, string fingerprint, DateTimeOffset expiresAt) => new(partition, rowKey)
     {
         ["State"] = Completed,
@@ -75,6 +94,18 @@ public sealed class StoredResponse : IResult
         ["Location"] = Location,
         ["Body"] = Body,
     };
+
+    private JsonObject? JsonObjectBody()
+    {
+        try
+        {
+            return JsonNode.Parse(Body) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {

@@ -24,6 +24,11 @@ public sealed class MessagingOptions : IValidatableObject
 
     public ServiceBusRetrySettings Retry { get; set; } = new();
 
+    /// The topics' duplicate detection window (infra/main.bicep: duplicateDetectionHistoryTimeWindow). A dead letter is
+    /// requeued with its own MessageId only once the window since it was sent has passed: sooner, the topic would
+    /// accept the resend and drop it without a word.
+    public TimeSpan DuplicateDetectionWindow { get; set; } = TimeSpan.FromDays(1);
+
     public bool IsInProcess => Transport == "InProcess";
 
     public bool UsesConnectionString => !string.IsNullOrWhiteSpace(ConnectionString);
@@ -33,6 +38,12 @@ public sealed class MessagingOptions : IValidatableObject
         if (IsInProcess)
         {
             yield break;
+        }
+
+        // Service Bus accepts 20 s to 7 days.
+        if (DuplicateDetectionWindow < TimeSpan.FromSeconds(20) || DuplicateDetectionWindow > TimeSpan.FromDays(7))
+        {
+            yield return new ValidationResult("ServiceBus:DuplicateDetectionWindow must be between 00:00:20 and 7.00:00:00, as the topics' duplicate detection window is.");
         }
 
         foreach (var problem in Retry.Problems())

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Azure;
 using Azure.Data.Tables;
 using PaymentFunctions.Storage;
 
@@ -125,22 +124,10 @@ public sealed class OutboxCleanup(PaymentTables tables, PendingOutbox pending, F
         }
     }
 
-    private async Task DeleteChunkAsync(string partitionKey, OutboxRowKey[] chunk, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await tables.Bookings.SubmitCheckedAsync([.. chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partitionKey, r.RowKey), ETag.All))], cancellationToken);
-        }
-        catch (TableTransactionFailedException ex) when (ex.Status == 404)
-        {
-            // One row was already gone (a resend released it twice, another process deleted it), which fails the
-            // whole transaction: delete one by one, where a missing row is simply done.
-            foreach (var row in chunk)
-            {
-                await tables.Bookings.DeleteEntityAsync(partitionKey, row.RowKey, ETag.All, cancellationToken);
-            }
-        }
-    }
+    // A row already gone (a resend released it twice, another process deleted it) fails the whole transaction; then
+    // the chunk goes one by one, where a missing row is simply done.
+    private Task<int> DeleteChunkAsync(string partitionKey, OutboxRowKey[] chunk, CancellationToken cancellationToken) =>
+        tables.Bookings.DeleteChunkAsync([.. chunk.Select(r => new TableEntity(partitionKey, r.RowKey))], cancellationToken);
 
     private sealed record Released(OutboxRowKey[] Rows, PendingEntry[] Entries);
 }

@@ -6,7 +6,8 @@ namespace PaymentFunctions.Messaging;
 /// Sends the outbox rows one cause left behind; their deletion is OutboxCleanup's, off the request path. Safe to
 /// run any number of times and concurrently: MessageIds are deterministic (the transport drops the resend) and a
 /// row already deleted is simply gone.
-public sealed class OutboxSender(PaymentTables tables, PendingOutbox pending, ITopicPublisher publisher, OutboxCleanup cleanup, FaultInjection faults, ILogger<OutboxSender> logger)
+public sealed class OutboxSender(
+    PaymentTables tables, PendingOutbox pending, ITopicPublisher publisher, OutboxCleanup cleanup, MessagingMetrics metrics, FaultInjection faults, ILogger<OutboxSender> logger)
 {
     private static readonly TimeSpan IndexTimeout = TimeSpan.FromSeconds(5);
 
@@ -25,7 +26,18 @@ public sealed class OutboxSender(PaymentTables tables, PendingOutbox pending, IT
         rows = [.. rows.Where(r => !cleanup.IsReleased(new OutboxRowKey(r.PartitionKey, r.RowKey)))];
         foreach (var byTopic in rows.GroupBy(r => r.GetString("Topic")!))
         {
-            await publisher.PublishAsync(byTopic.Key, [.. byTopic.Select(r => OutboxRow.FromEntity(r, entry))], cancellationToken);
+            List<OutboxMessage> messages = [.. byTopic.Select(r => OutboxRow.FromEntity(r, entry))];
+            try
+            {
+                await publisher.PublishAsync(byTopic.Key, messages, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                metrics.Sent(byTopic.Key, messages.Count, ex);
+                throw;
+            }
+
+            metrics.Sent(byTopic.Key, messages.Count);
         }
 
         faults.Reached(FaultInjection.OutboxAfterPublish);

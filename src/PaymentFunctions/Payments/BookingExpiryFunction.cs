@@ -1,9 +1,10 @@
 using Microsoft.Azure.Functions.Worker;
+using PaymentFunctions.Telemetry;
 
 namespace PaymentFunctions.Payments;
 
 /// Cancels unpaid bookings past their hold time. A failure fails the invocation; the next occurrence retries.
-public sealed class BookingExpiryFunction(BookingExpiry expiry, ILogger<BookingExpiryFunction> logger)
+public sealed class BookingExpiryFunction(BookingExpiry expiry, TimerRunMetrics runs, ILogger<BookingExpiryFunction> logger)
 {
     /// The app setting holding the NCRONTAB schedule (six fields, seconds first); see docs/configuration.md.
     public const string Schedule = "Timers:ExpirySchedule";
@@ -11,7 +12,7 @@ public sealed class BookingExpiryFunction(BookingExpiry expiry, ILogger<BookingE
     [Function(BookingExpiry.Name)]
     public async Task RunAsync([TimerTrigger("%" + Schedule + "%")] TimerInfo timer, CancellationToken ct)
     {
-        var expired = await expiry.RunAsync(ct);
+        var expired = await runs.MeasureAsync(BookingExpiry.Name, () => expiry.RunAsync(ct), count => count);
         logger.LogInformation("Expired {Count} booking(s).", expired);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
@@ -7,6 +8,10 @@ namespace PaymentFunctions.Payments;
 
 public sealed class CreatePaymentIntentFunction(PaymentIntentIssuer issuer, IdempotencyKeys keys)
 {
+    // The answer's client secret is never stored with its Idempotency-Key; a replay reads it again from Stripe.
+    private static readonly string ClientSecret = JsonNamingPolicy.CamelCase.ConvertName(nameof(IntentView.ClientSecret));
+    private static readonly string PaymentIntentId = JsonNamingPolicy.CamelCase.ConvertName(nameof(IntentView.PaymentIntentId));
+
     [Function("CreatePaymentIntent")]
     [Authorize]
     public async Task<Results<Results<Created<IntentView>, Ok<IntentView>, ProblemHttpResult>, StoredResponse, ProblemHttpResult, ValidationProblem>> RunAsync(
@@ -15,8 +20,18 @@ public sealed class CreatePaymentIntentFunction(PaymentIntentIssuer issuer, Idem
         var http = request.HttpContext;
         var userId = http.User.UserId();
         var body = await JsonBody.ReadAsync<CreateIntentRequest>(request, ct);
-        return await keys.ExecuteAsync(http, userId, body, Validate, async value =>
-            Map(http, await issuer.IssueAsync(userId, value.BookingId!, value.SavePaymentMethod == true, ct)));
+        var answer = await keys.ExecuteAsync(
+            http, userId, body, Validate, async value => Map(http, await issuer.IssueAsync(userId, value.BookingId!, value.SavePaymentMethod == true, ct)), withheld: ClientSecret);
+        return answer.Result is StoredResponse { Replayed: true } replay && replay.JsonProperty(PaymentIntentId) is { } intentId && replay.JsonProperty(ClientSecret) is null
+            ? await WithClientSecretAsync(http, replay, intentId, ct)
+            : answer;
+    }
+
+    private async Task<Results<Results<Created<IntentView>, Ok<IntentView>, ProblemHttpResult>, StoredResponse, ProblemHttpResult, ValidationProblem>> WithClientSecretAsync(
+        HttpContext http, StoredResponse replay, string intentId, CancellationToken ct)
+    {
+        var read = await issuer.ReadClientSecretAsync(intentId, ct);
+        return read.Outcome == IntentOutcome.Existing ? replay.WithJsonProperty(ClientSecret, read.ClientSecret) : Map(http, read);
     }
 
     private static ValidationProblem? Validate(CreateIntentRequest body) =>

@@ -57,14 +57,44 @@ public sealed partial class PaymentIntentIssuer(
         }
         catch (StripeException ex)
         {
-            logger.LogWarning("Stripe answered {Status} {Type}/{Code} {Reason} (request {RequestId}) for booking {BookingId}'s PaymentIntent", (int)ex.HttpStatusCode, ex.StripeError?.Type, ex.StripeError?.Code, StripeFailure.RateLimitedReason(ex), StripeFailure.RequestId(ex), bookingId);
-            return IntentResult.FromStripe(ex, backoff);
+            return Refused(ex, bookingId, null);
         }
         catch (Exception ex) when (StripeFailure.IsUnreachable(ex, cancellationToken))
         {
-            logger.LogWarning("Stripe could not be reached for booking {BookingId}'s PaymentIntent, retries included: {Error}", bookingId, ex.Message);
-            return IntentResult.Unavailable(null);
+            return Unreachable(ex, bookingId, null);
         }
+    }
+
+    /// The client secret of an intent whose answer is replayed under its Idempotency-Key: the key store keeps the
+    /// answer without it (a stored row must hold no secret), so it is read again from Stripe, as for an open intent.
+    public async Task<IntentResult> ReadClientSecretAsync(string intentId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var intent = await stripe.V1.PaymentIntents.GetAsync(intentId, cancellationToken: cancellationToken);
+            return new IntentResult(IntentOutcome.Existing, ClientSecret: intent.ClientSecret);
+        }
+        catch (StripeException ex)
+        {
+            return Refused(ex, null, intentId);
+        }
+        catch (Exception ex) when (StripeFailure.IsUnreachable(ex, cancellationToken))
+        {
+            return Unreachable(ex, null, intentId);
+        }
+    }
+
+    /// A Stripe failure while issuing booking <paramref name="bookingId"/>'s intent, or reading intent <paramref name="intentId"/> again.
+    private IntentResult Refused(StripeException ex, string? bookingId, string? intentId)
+    {
+        logger.LogWarning("Stripe answered {Status} {Type}/{Code} {Reason} (request {RequestId}) for booking {BookingId}'s PaymentIntent {IntentId}", (int)ex.HttpStatusCode, ex.StripeError?.Type, ex.StripeError?.Code, StripeFailure.RateLimitedReason(ex), StripeFailure.RequestId(ex), bookingId, intentId);
+        return IntentResult.FromStripe(ex, backoff);
+    }
+
+    private IntentResult Unreachable(Exception ex, string? bookingId, string? intentId)
+    {
+        logger.LogWarning("Stripe could not be reached for booking {BookingId}'s PaymentIntent {IntentId}, retries included: {Error}", bookingId, intentId, ex.Message);
+        return IntentResult.Unavailable(null);
     }
 
     private async Task<IntentResult> CreateAsync(string userId, string bookingId, bool savePaymentMethod, CancellationToken cancellationToken)

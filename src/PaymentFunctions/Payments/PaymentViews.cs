@@ -35,9 +35,10 @@ public enum IntentOutcome
     OtherFlowOpen,
 }
 
-/// Detail is safe to show the caller; StripeRequestId lets support find the call in Stripe's logs. OpenFlow names the
-/// other way the booking is being paid (OtherFlowOpen): ("checkoutSessionId", "cs_...") or ("paymentIntentId", "pi_...").
-public sealed record IntentResult(IntentOutcome Outcome, IntentView? Intent = null, string? Detail = null, string? StripeRequestId = null, TimeSpan? RetryAfter = null, KeyValuePair<string, string>? OpenFlow = null)
+/// Detail is safe to show the caller; StripeRequestId lets support find the call in Stripe's logs. ClientSecret: what a
+/// replayed answer gets back (<see cref="PaymentIntentIssuer.ReadClientSecretAsync"/>). OpenFlow names the other way the
+/// booking is being paid (OtherFlowOpen): ("checkoutSessionId", "cs_...") or ("paymentIntentId", "pi_...").
+public sealed record IntentResult(IntentOutcome Outcome, IntentView? Intent = null, string? Detail = null, string? StripeRequestId = null, TimeSpan? RetryAfter = null, string? ClientSecret = null, KeyValuePair<string, string>? OpenFlow = null)
 {
     /// What a Stripe refusal of a payment request (either flow) tells the caller: busy (503, retry after), unavailable
     /// (503) or refused (502). Fields only, never ex.Message: it is the server's text, and a proxy or emulator might echo

@@ -1,5 +1,6 @@
 using PaymentFunctions.Payments.Customers;
 using PaymentFunctions.Payments.Refunds;
+using PaymentFunctions.Telemetry;
 
 namespace PaymentFunctions.Payments;
 
@@ -18,6 +19,7 @@ public static class PaymentsSetup
         services.AddSingleton<StaffRefunds>();
         services.AddOptions<ExpiryOptions>().BindConfiguration(ExpiryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<BookingExpiry>();
+        services.AddTelemetry();
         return services;
     }
 }

@@ -41,7 +41,7 @@ public static class ExactlyOnceCommit
             var next = await plan(cancellationToken);
             if (next.Writes is not { } writes)
             {
-                return new CommitResult<T>(CommitOutcome.NothingToWrite, next.Value);
+                return new CommitResult<T>(CommitOutcome.NothingToWrite, next.Value, attempt - 1);
             }
 
             if (writes.Inbox.PartitionKey != partitionKey)
@@ -52,19 +52,19 @@ public static class ExactlyOnceCommit
             try
             {
                 await table.SubmitCheckedAsync(writes.ToActions(), cancellationToken);
-                return new CommitResult<T>(CommitOutcome.Committed, next.Value);
+                return new CommitResult<T>(CommitOutcome.Committed, next.Value, attempt - 1);
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 409 && ex.FailedTransactionActionIndex == writes.InboxIndex)
             {
-                return new CommitResult<T>(writes.Sentinel is null ? CommitOutcome.Duplicate : CommitOutcome.DuplicateSettled, next.Value);
+                return new CommitResult<T>(writes.Sentinel is null ? CommitOutcome.Duplicate : CommitOutcome.DuplicateSettled, next.Value, attempt - 1);
             }
             catch (TableTransactionFailedException ex) when (ex is { FailedTransactionActionIndex: 0, Status: 409 } && writes.Sentinel is not null)
             {
-                return new CommitResult<T>(CommitOutcome.Duplicate, next.Value);
+                return new CommitResult<T>(CommitOutcome.Duplicate, next.Value, attempt - 1);
             }
             catch (TableTransactionFailedException ex) when (writes.IsMissingState(ex))
             {
-                return new CommitResult<T>(CommitOutcome.Missing, next.Value);
+                return new CommitResult<T>(CommitOutcome.Missing, next.Value, attempt - 1);
             }
             catch (TableTransactionFailedException ex) when (writes.IsLostRace(ex) && attempt < MaxAttempts)
             {
@@ -147,4 +147,5 @@ public enum CommitOutcome
     NothingToWrite,
 }
 
-public sealed record CommitResult<T>(CommitOutcome Outcome, T Value);
+/// <paramref name="LostRaces"/>: attempts that lost a race and were retried before this outcome (CommitMetrics counts them).
+public sealed record CommitResult<T>(CommitOutcome Outcome, T Value, int LostRaces);

@@ -15,6 +15,9 @@ public sealed class FaultInjection
     public const string CustomerAfterStripe = "customer.after-stripe";
     public const string RefundAfterStripe = "refund.after-stripe";
     public const string ReconciliationAfterEvent = "reconciliation.after-event";
+    public const string RetentionAfterRows = "retention.after-rows";
+    public const string RequeueAfterCommit = "requeue.after-commit";
+    public const string RequeueAfterSend = "requeue.after-send";
 
     /// Returns true for a point that should fail now.
     public Func<string, bool>? Rule { get; set; }

@@ -12,21 +12,31 @@ public static class KeyFilters
     public static string InPartitionStartingWith(string partitionKey, string rowKeyPrefix) =>
         TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {rowKeyPrefix} and RowKey lt {After(rowKeyPrefix)}");
 
+    /// Rows of one partition that start with <paramref name="rowKeyPrefix"/> but not with <paramref name="excludedPrefix"/>
+    /// (which starts with the first): the two key ranges around it.
+    public static string InPartitionStartingWithExcept(string partitionKey, string rowKeyPrefix, string excludedPrefix) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and ((RowKey ge {rowKeyPrefix} and RowKey lt {excludedPrefix}) or (RowKey ge {After(excludedPrefix)} and RowKey lt {After(rowKeyPrefix)}))");
+
     public static string RowKeyStartingWith(string rowKeyPrefix) =>
         TableClient.CreateQueryFilter($"RowKey ge {rowKeyPrefix} and RowKey lt {After(rowKeyPrefix)}");
+
+    /// Partitions whose key starts with <paramref name="prefix"/>: one key range.
+    public static string PartitionsStartingWith(string prefix) =>
+        TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {After(prefix)}");
 
     /// Partitions whose key starts with <paramref name="prefix"/> and sorts before <paramref name="before"/>: one key
     /// range, so the service reads those partitions only, never the rest of the table.
     public static string PartitionsStartingWithBefore(string prefix, string before) =>
         TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {before}");
 
-    /// Rows of one partition that are one of <paramref name="rowKeys"/> or start with <paramref name="rowKeyPrefix"/>:
-    /// several point reads and a range in one round trip.
-    public static string InPartitionRowsOrStartingWith(string partitionKey, IEnumerable<string> rowKeys, string rowKeyPrefix)
+    /// Rows of one partition that are one of <paramref name="rowKeys"/> or start with one of <paramref name="rowKeyPrefixes"/>:
+    /// several point reads and ranges in one round trip.
+    public static string InPartitionRowsOrStartingWith(string partitionKey, IEnumerable<string> rowKeys, params string[] rowKeyPrefixes)
     {
         ArgumentNullException.ThrowIfNull(rowKeys);
+        ArgumentNullException.ThrowIfNull(rowKeyPrefixes);
         var rows = rowKeys.Select(rowKey => TableClient.CreateQueryFilter($"RowKey eq {rowKey}"))
-            .Append(TableClient.CreateQueryFilter($"(RowKey ge {rowKeyPrefix} and RowKey lt {After(rowKeyPrefix)})"));
+            .Concat(rowKeyPrefixes.Select(prefix => TableClient.CreateQueryFilter($"(RowKey ge {prefix} and RowKey lt {After(prefix)})")));
         return TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}") + " and (" + string.Join(" or ", rows) + ")";
     }
 

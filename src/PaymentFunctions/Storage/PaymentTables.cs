@@ -19,6 +19,7 @@ public sealed class PaymentTables : IDisposable
         Bookings = service.GetTableClient(prefix + "Bookings");
         Idempotency = service.GetTableClient(prefix + "IdempotencyKeys");
         Lookups = service.GetTableClient(prefix + "Lookups");
+        Audit = service.GetTableClient(prefix + "Audit");
     }
 
     public TableServiceClient Service { get; }
@@ -31,6 +32,10 @@ public sealed class PaymentTables : IDisposable
 
     /// Secondary indexes and checkpoints: PaymentIntent id -> booking id, hold expiry, reconciliation checkpoint.
     public TableClient Lookups { get; }
+
+    /// The staff audit trail (<see cref="AuditTrail"/>): append-only, kept apart so that no clean-up of the other
+    /// tables can reach it.
+    public TableClient Audit { get; }
 
     public void Dispose() => _createLock.Dispose();
 
@@ -60,6 +65,7 @@ public sealed class PaymentTables : IDisposable
                 await Bookings.CreateIfNotExistsAsync(cancellationToken);
                 await Idempotency.CreateIfNotExistsAsync(cancellationToken);
                 await Lookups.CreateIfNotExistsAsync(cancellationToken);
+                await Audit.CreateIfNotExistsAsync(cancellationToken);
                 _created = true;
             }
         }

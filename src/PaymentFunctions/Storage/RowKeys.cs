@@ -14,6 +14,7 @@ public static class RowKeys
     public const string Booking = "booking";
     public const string PaymentFactPrefix = "payment|";
     public const string InboxPrefix = "inbox|";
+    public const string StripeInboxPrefix = InboxPrefix + "stripe|";
     public const string OutboxPrefix = "outbox|";
     public const string HistoryPrefix = "history|";
     public const string DeadLetterPrefix = "deadletter|";
@@ -25,6 +26,7 @@ public static class RowKeys
     public const string IntentIndexRow = "booking";
     public const string HoldPrefix = "hold|";
     public const string PendingOutboxPrefix = "outbox-pending|";
+    public const string RetentionPrefix = "retention|";
     public const string CheckpointPartition = "checkpoint";
     public const string TimerLeasePartition = "timer-lease";
     public const string StripeEventsCheckpointRow = "stripe-events";
@@ -35,7 +37,7 @@ public static class RowKeys
     public static string Inbox(string causationId) => InboxPrefix + Part(causationId);
 
     /// The inbox row of a Stripe event (kept apart from message ids, which are chosen by other senders).
-    public static string StripeInbox(string stripeEventId) => InboxPrefix + "stripe|" + Part(stripeEventId);
+    public static string StripeInbox(string stripeEventId) => StripeInboxPrefix + Part(stripeEventId);
 
     /// A payment fact: what one Stripe event said about the booking's payment (appended, never updated).
     public static string PaymentFact(string stripeEventId) => PaymentFactPrefix + Part(stripeEventId);
@@ -99,6 +101,18 @@ public static class RowKeys
     /// Lookups row of the pending-outbox index: one per booking and cause within a minute.
     public static string PendingOutboxRow(string bookingId, string causationId) => Part(bookingId) + "|" + Part(causationId);
 
+    /// Lookups partitions of the retention index for one kind of row (<see cref="RetentionBucket"/>).
+    public static string RetentionKindPrefix(string kind) => RetentionPrefix + Part(kind) + "|";
+
+    /// Lookups partition of the retention index: the kind of row, then the minute its entries are filed under.
+    /// Fixed-width, so "every minute of a kind before X" is one range of partition keys.
+    public static string RetentionBucket(string kind, DateTimeOffset at) =>
+        RetentionKindPrefix(kind) + at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+
+    /// Lookups row of the retention index: the partition its rows are in, and the row when the entry stands for one.
+    public static string RetentionEntry(string partitionKey, string? rowKey) =>
+        rowKey is null ? Part(partitionKey) : Part(partitionKey) + "|" + Part(rowKey);
+
     /// Lookups partition of one user's open-booking slots (rows <see cref="OpenBookingSlot"/>): at most one row per
     /// slot, so an Add that meets a taken slot fails on every instance alike.
     public static string OpenBookingsPartition(string userId) => "open-bookings|" + Part(userId);
@@ -124,6 +138,41 @@ public static class RowKeys
     public static string StripeEventRecordPartition(string kind, string type) => $"stripe-event|{Part(kind)}|{Part(type)}";
 
     public static string StripeEventRecordRow(string stripeEventId) => Part(stripeEventId);
+
+    /// The partitions of every type of one kind share this prefix: listing a kind is one range of partition keys.
+    public static string StripeEventRecordKindPrefix(string kind) => $"stripe-event|{Part(kind)}|";
+
+    /// The (escaped) event type a record's partition key names.
+    public static string StripeEventRecordType(string partitionKey)
+    {
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        var parts = partitionKey.Split('|');
+        return parts.Length == 3 && parts[0] == "stripe-event"
+            ? parts[2]
+            : throw new ArgumentException($"'{partitionKey}' is not a Stripe event record partition.", nameof(partitionKey));
+    }
+
+    /// Lookups partition indexing the messages the in-process transport dead-lettered for one subscription (row
+    /// <see cref="DeadLetterIndexRow"/>), so they are listed without reading the Bookings table.
+    public static string DeadLetterIndexPartition(string topic, string subscription) => DeadLetterPrefix + Part(topic) + "|" + Part(subscription);
+
+    /// One row per MessageId: a requeue finds its dead letter by MessageId with one point read.
+    public static string DeadLetterIndexRow(string messageId) => Part(messageId);
+
+    /// Audit table partition of one booking's staff actions: "list per booking" is one partition query.
+    public static string AuditBookingPartition(string bookingId) => "booking|" + Part(bookingId);
+
+    /// Audit table partition of the staff actions of one UTC day that concern no booking (lists, replays of unmatched events).
+    public static string AuditDayPartition(DateTimeOffset at) => "day|" + at.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// Audit table partition of one UTC day's reads of the trail itself: apart from what they read, so a paged read
+    /// of a trail never meets the rows its own pages add.
+    public static string AuditTrailReadsPartition(DateTimeOffset at) => "trail-reads|" + at.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// Fixed-width ticks first, so a partition reads back in time order; then the action (its rows share the id) and
+    /// the phase, so the "requested" and "done" rows of one action never collide.
+    public static string AuditRow(DateTimeOffset at, string actionId, string phase) =>
+        at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "|" + Part(actionId) + "|" + Part(phase);
 
     /// One lease row per timer function (Lookups), shared by every standalone instance on the storage account.
     public static string TimerLease(string functionName) => Part(functionName);

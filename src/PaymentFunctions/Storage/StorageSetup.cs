@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Identity;
 using Microsoft.Extensions.Options;
+using PaymentFunctions.Telemetry;
 
 namespace PaymentFunctions.Storage;
 
@@ -19,6 +20,10 @@ public static class StorageSetup
         });
         services.AddSingleton<PaymentTables>();
         services.AddSingleton<PendingOutbox>();
+        services.AddSingleton<RetentionIndex>();
+        services.AddSingleton<AuditTrail>();
+        services.AddTelemetry();
+        services.AddSingleton<CommitMetrics>();
         services.AddSingleton<FaultInjection>();
         return services;
     }

@@ -151,16 +151,11 @@ public sealed class StripeReconciliation(
         tally.Listed++;
         try
         {
-            // Listed events come in the version they were rendered in; another release is not read blindly.
-            if (!StripeApiVersion.IsCompatible(stripeEvent.ApiVersion))
+            // Listed events come in the version they were rendered in (another release is not read blindly), and their
+            // ids, type and currency become row keys, state and the MessageId, as a webhook's do.
+            if (FetchedEvents.Refusal(stripeEvent) is { } refusal)
             {
-                throw new InvalidOperationException(StripeApiVersion.Mismatch(stripeEvent.Id, stripeEvent.ApiVersion));
-            }
-
-            // The same rule the webhook applies: ids, type and currency become row keys, state and the MessageId.
-            if (StripeEventShape.Refusal(stripeEvent) is { } refusal)
-            {
-                throw new FormatException(refusal);
+                throw new InvalidOperationException(refusal);
             }
 
             var outcome = await processor.ProcessAsync(stripeEvent, cancellationToken);

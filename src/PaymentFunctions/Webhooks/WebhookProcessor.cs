@@ -13,18 +13,20 @@ namespace PaymentFunctions.Webhooks;
 /// (Stripe redelivers and we start over) or a committed batch whose unsent outbox row the redelivery finds and
 /// sends. Webhooks and reconciliation both come through here.
 ///
-/// Storage round trips of a new event: the transaction; the outbox row's delete is batched off the request path
-/// (OutboxCleanup, once the transport holds the message durably). Nothing is read first (the
-/// booking id comes from our own metadata on our own intent, its existence is checked inside the transaction, and
-/// the payment fact is appended instead of merged into a state row). A redelivery: the same transaction, answered
-/// 409 - at the outbox row while it is still there (not yet known to be delivered: it is sent again, and duplicate
-/// detection drops a copy already delivered), at the inbox row when it is gone (then there is nothing to send and
-/// no query is needed). Should the process die before its outbox row is sent, Stripe's redelivery (or reconciliation)
+/// Storage round trips of a new event: the transaction, after the retention entry of the booking's inbox rows (once
+/// per booking and minute in this process, group-committed: see <see cref="RetentionIndex"/>); the outbox row's delete
+/// is batched off the request path (OutboxCleanup, once the transport holds the message durably). Nothing is read
+/// first (the booking id comes from our own metadata on our own intent, its existence is checked inside the
+/// transaction, and the payment fact is appended instead of merged into a state row). A redelivery: the same
+/// transaction, answered 409 - at the outbox row while it is still there (not yet known to be delivered: it is sent
+/// again, and duplicate detection drops a copy already delivered), at the payment fact row when it is gone (then
+/// there is nothing to send and no query is needed). Should the process die before its outbox row is sent, Stripe's redelivery (or reconciliation)
 /// sends it; should the send fail, the row is also indexed as pending and the outbox sweeper sends it.
 public sealed class WebhookProcessor(
     PaymentTables tables,
     BookingResolver resolver,
     OutboxSender outbox,
+    RetentionIndex retention,
     FaultInjection faults,
     TimeProvider time,
     ILogger<WebhookProcessor> logger)
@@ -61,12 +63,16 @@ public sealed class WebhookProcessor(
 
         var message = CloudEventEnvelope.ToOutboxMessage(paymentEvent);
         var outboxRow = OutboxRow.ToEntity(message, stripeEvent.Id);
-        // The same rows on every attempt and redelivery: nothing is read to plan them.
+        var receivedAt = time.GetUtcNow();
+        // The same rows on every attempt and redelivery: nothing is read to plan them. The payment fact row, kept for
+        // good, is what makes a second arrival a duplicate (an Add that meets it fails), at any age; the inbox row is the
+        // receipt, deleted after Retention:StripeInbox, so a redelivery after that still changes nothing.
         var writes = new CommitWrites(
-            InboxRow(bookingId, stripeEvent),
+            PaymentState.FactRow(paymentEvent, message),
             StateWrite.MustExist(new TableEntity(bookingId, RowKeys.Booking)),
-            [PaymentState.FactRow(paymentEvent, message)],
+            [InboxRow(bookingId, stripeEvent, receivedAt)],
             Sentinel: outboxRow);
+        await retention.FileAsync(RetentionKind.StripeInbox, bookingId, null, receivedAt, cancellationToken);
         var commit = await ExactlyOnceCommit.RunAsync(tables.Bookings, bookingId, _ => Task.FromResult(new CommitPlan<bool>(true, writes)), cancellationToken);
         if (commit.Outcome == CommitOutcome.Missing)
         {
@@ -104,26 +110,28 @@ public sealed class WebhookProcessor(
         return WebhookOutcome.Unmatched;
     }
 
-    private TableEntity InboxRow(string bookingId, Event stripeEvent) => new(bookingId, RowKeys.StripeInbox(stripeEvent.Id))
+    private static TableEntity InboxRow(string bookingId, Event stripeEvent, DateTimeOffset receivedAt) => new(bookingId, RowKeys.StripeInbox(stripeEvent.Id))
     {
         ["Type"] = stripeEvent.Type,
         ["Created"] = StripeEventMapper.CreatedAt(stripeEvent),
-        ["ReceivedAt"] = time.GetUtcNow(),
+        ["ReceivedAt"] = receivedAt,
     };
 
-    /// Events we do not publish are still recorded (by type), so an audit can show we saw them.
-    private async Task RecordAsync(string kind, Event stripeEvent, CancellationToken cancellationToken, string? problem = null) =>
-        await tables.Lookups.UpsertCheckedAsync(
-            new TableEntity(RowKeys.StripeEventRecordPartition(kind, stripeEvent.Type), RowKeys.StripeEventRecordRow(stripeEvent.Id))
-            {
-                ["Created"] = StripeEventMapper.CreatedAt(stripeEvent),
-                ["ReceivedAt"] = time.GetUtcNow(),
-                ["Problem"] = problem,
-                // Enough of the object to investigate; a table property holds at most 64 KiB.
-                ["DataObject"] = problem is null ? null : Truncate((stripeEvent.Data?.Object as StripeEntity)?.ToJson() ?? "", 16 * 1024),
-            },
-            TableUpdateMode.Replace,
-            cancellationToken);
+    /// Events we do not publish are still recorded (by type), so an audit can show we saw them, for Retention:EventRecords.
+    private async Task RecordAsync(string kind, Event stripeEvent, CancellationToken cancellationToken, string? problem = null)
+    {
+        var receivedAt = time.GetUtcNow();
+        var record = new TableEntity(RowKeys.StripeEventRecordPartition(kind, stripeEvent.Type), RowKeys.StripeEventRecordRow(stripeEvent.Id))
+        {
+            ["Created"] = StripeEventMapper.CreatedAt(stripeEvent),
+            ["ReceivedAt"] = receivedAt,
+            ["Problem"] = problem,
+            // Enough of the object to investigate; a table property holds at most 64 KiB.
+            ["DataObject"] = problem is null ? null : Truncate((stripeEvent.Data?.Object as StripeEntity)?.ToJson() ?? "", 16 * 1024),
+        };
+        await retention.FileAsync(RetentionKind.EventRecord, record.PartitionKey, record.RowKey, receivedAt, cancellationToken);
+        await tables.Lookups.UpsertCheckedAsync(record, TableUpdateMode.Replace, cancellationToken);
+    }
 
     private static string Truncate(string text, int maxChars) => text.Length <= maxChars ? text : text[..maxChars];
 }

@@ -8,32 +8,51 @@ namespace PaymentFunctions.Webhooks;
 
 /// One Stripe webhook delivery, from raw bytes to a receipt: the body (under a deadline of its own), the signature,
 /// the API version, the typed event and its shape, then a turn, then WebhookProcessor. Every refusal comes before
-/// anything is stored.
+/// anything is stored. Each delivery is counted and timed by how it ended (<see cref="WebhookMetrics"/>).
 public sealed class WebhookReceiver(
-    SignedEventReader reader, WebhookProcessor processor, WebhookAdmission admission, FaultInjection faults, TimeProvider clock, IOptions<StripeOptions> options, ILogger<WebhookReceiver> logger)
+    SignedEventReader reader,
+    WebhookProcessor processor,
+    WebhookAdmission admission,
+    WebhookMetrics metrics,
+    FaultInjection faults,
+    TimeProvider clock,
+    IOptions<StripeOptions> options,
+    ILogger<WebhookReceiver> logger)
 {
     public async Task<WebhookReceipt> ReceiveAsync(Stream body, long? contentLength, string? signature, CancellationToken requestAborted)
     {
-        var settings = options.Value;
-
-        // Answer before Stripe gives up on us: a slow store is better reported as 503 (Stripe redelivers, the
-        // inbox makes that safe) than left to time out at Stripe's end while we keep working.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
-        deadline.CancelAfter(TimeSpan.FromSeconds(settings.WebhookTimeoutSeconds));
-
-        // The body and its signature come before the turn. A turn taken first (as before) let anyone who drips bytes
-        // hold all Stripe:MaxConcurrentWebhooks turns, and Stripe's own webhooks got 503. Now a sender costs a
-        // connection until its body arrives or Stripe:WebhookBodyReadSeconds passes, and only a body signed with our
-        // secret ever waits for a turn. Memory: a body is held while it arrives (at most Stripe:MaxWebhookBytes, as
-        // before, and only as many bytes as were sent); what waits for a turn is Stripe's own deliveries, as many as
-        // Stripe sends at once, each only its typed event (the raw bytes are dropped with ReadVerifiedAsync's frame),
-        // and only for Stripe:WebhookQueueMilliseconds.
-        var (stripeEvent, refusal) = await ReadVerifiedAsync(body, contentLength, signature, deadline.Token, requestAborted);
-        if (stripeEvent is null)
+        var started = clock.GetTimestamp();
+        Event? stripeEvent = null;
+        try
         {
-            return refusal!;
-        }
+            // Answer before Stripe gives up on us: a slow store is better reported as 503 (Stripe redelivers, the
+            // inbox makes that safe) than left to time out at Stripe's end while we keep working.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+            deadline.CancelAfter(TimeSpan.FromSeconds(options.Value.WebhookTimeoutSeconds));
 
+            // The body and its signature come before the turn. A turn taken first (as before) let anyone who drips bytes
+            // hold all Stripe:MaxConcurrentWebhooks turns, and Stripe's own webhooks got 503. Now a sender costs a
+            // connection until its body arrives or Stripe:WebhookBodyReadSeconds passes, and only a body signed with our
+            // secret ever waits for a turn. Memory: a body is held while it arrives (at most Stripe:MaxWebhookBytes, as
+            // before, and only as many bytes as were sent); what waits for a turn is Stripe's own deliveries, as many as
+            // Stripe sends at once, each only its typed event (the raw bytes are dropped with ReadVerifiedAsync's frame),
+            // and only for Stripe:WebhookQueueMilliseconds.
+            (stripeEvent, var refusal) = await ReadVerifiedAsync(body, contentLength, signature, deadline.Token, requestAborted);
+            var receipt = stripeEvent is null ? refusal! : await ProcessVerifiedAsync(stripeEvent, deadline, requestAborted);
+            metrics.Record(receipt, stripeEvent?.Type, clock.GetElapsedTime(started), failure: null, aborted: false);
+            return receipt;
+        }
+        catch (Exception ex)
+        {
+            metrics.Record(null, stripeEvent?.Type, clock.GetElapsedTime(started), ex, aborted: requestAborted.IsCancellationRequested);
+            throw;
+        }
+    }
+
+    /// A turn, then the processor: the receipt of an event whose signature and shape were checked.
+    private async Task<WebhookReceipt> ProcessVerifiedAsync(Event stripeEvent, CancellationTokenSource deadline, CancellationToken requestAborted)
+    {
+        var settings = options.Value;
         using var turn = await TryEnterAsync(deadline, requestAborted);
         if (turn is null)
         {

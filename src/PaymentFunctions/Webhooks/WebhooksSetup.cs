@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PaymentFunctions.Payments.StripeApi;
+using PaymentFunctions.Telemetry;
 
 namespace PaymentFunctions.Webhooks;
 
@@ -16,6 +17,8 @@ public static class WebhooksSetup
         services.AddSingleton<WebhookProcessor>();
         services.AddSingleton<WebhookAdmission>();
         services.AddSingleton<SignedEventReader>();
+        services.AddTelemetry();
+        services.AddSingleton<WebhookMetrics>();
         services.AddSingleton<WebhookReceiver>();
         services.AddOptions<StripeReconciliationOptions>().BindConfiguration(StripeReconciliationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<StripeReconciliation>();

@@ -204,7 +204,7 @@ public sealed class AuthTests(InProcessAppHost fixture)
             AdditionalHeaderClaims = header,
             Issuer = TestTokens.Issuer,
             Audience = TestTokens.Audience,
-            Subject = subject is null ? new ClaimsIdentity([new Claim("name", "no subject")]) : new ClaimsIdentity([new Claim("sub", subject)]),
+            Subject = new ClaimsIdentity([subject is null ? new Claim("name", "no subject") : new Claim("sub", subject), new Claim("scp", TestTokens.Scope)]),
             NotBefore = notBefore ?? DateTime.UtcNow.AddMinutes(-1),
             Expires = expires ?? DateTime.UtcNow.AddHours(1),
             IssuedAt = notBefore ?? DateTime.UtcNow.AddMinutes(-1),

@@ -18,7 +18,7 @@ public sealed class BookingCreationTests
         var tables = new PaymentTables(new TableServiceClient(azurite.ConnectionString, lostAnswers), Options.Create(new StorageOptions { TablePrefix = "lost" + Guid.NewGuid().ToString("N")[..10] }));
         var catalog = new Catalog(Options.Create(new CatalogOptions { TicketTypes = { ["standard"] = new() { Name = "S", UnitPrice = 25m, Currency = "EUR" } } }));
         var options = Options.Create(new BookingOptions());
-        var bookings = new BookingService(tables, catalog, new BookingIds(), new OpenBookingLimit(tables, options), options, TimeProvider.System, NullLogger<BookingService>.Instance);
+        var bookings = new BookingService(tables, catalog, new BookingIds(), new OpenBookingLimit(tables, options), new AuditTrail(tables, TimeProvider.System, NullLogger<AuditTrail>.Instance), options, TimeProvider.System, NullLogger<BookingService>.Instance);
 
         var result = await bookings.CreateAsync("user-1", new CreateBookingRequest("standard", 1), CancellationToken.None);
 

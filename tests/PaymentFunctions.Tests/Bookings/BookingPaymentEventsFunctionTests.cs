@@ -3,9 +3,11 @@ using System.Text.Json;
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Contracts;
+using PaymentFunctions.Http;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
+using static PaymentFunctions.Tests.Operations.OperatorCalls;
 
 namespace PaymentFunctions.Tests.Bookings;
 
@@ -211,5 +213,35 @@ public sealed class BookingPaymentEventsFunctionTests(ServiceBusAppHost fixture)
         Assert.Equal(BookingStatus.PENDING, (await TestBookings.LoadAsync(_host, booking.Id)).Status);
         Assert.Empty(_host.ServiceBus!.SentFor(booking.Id));
         Assert.Empty(_host.ServiceBus.SentFor("bk_nobody"));
+    }
+
+    [Fact]
+    public async Task ADeadLetteredMessageIsListedFromTheSubQueueAndRequeuedBySequenceNumberThenAppliedOnce()
+    {
+        // Its booking is missing, so every delivery fails; after the last one Service Bus moves it to the sub-queue.
+        var bookingId = new BookingIds().Next();
+        var message = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(bookingId, T0));
+        (await FunctionsHostCalls.DeliverAsync(_host, message, deliveryCount: 10)).AssertFailed();
+        var sequenceNumber = Random.Shared.NextInt64(1, long.MaxValue / 2);
+        _host.ServiceBus!.DeadLetters(EventTypes.PaymentsTopic, BookingPaymentEventsFunction.Subscription).Add(message, sequenceNumber, DateTimeOffset.UtcNow.AddDays(-2));
+        using var staff = _host.ClientFor("staff-" + Guid.NewGuid().ToString("N")[..8], AuthSetup.PaymentsAdminRole);
+
+        var listed = await AllPagesAsync(staff, "/api/admin/dead-letters");
+        var withoutNumber = await RequeueAsync(staff, message.MessageId);
+        await TestBookings.SeedAsync(_host, id: bookingId, issuedIntentId: "pi_t");
+        var requeued = await RequeueAsync(staff, message.MessageId, sequenceNumber: sequenceNumber);
+        var resent = Assert.Single(_host.ServiceBus.SentFor(bookingId), m => m.MessageId == message.MessageId);
+        // What the broker delivers next: the copy, then a redelivery of it.
+        (await FunctionsHostCalls.DeliverAsync(_host, message)).AssertSucceeded();
+        (await FunctionsHostCalls.DeliverAsync(_host, message, deliveryCount: 2)).AssertSucceeded();
+
+        var item = Assert.Single(listed.Items, i => i.GetProperty("messageId").GetString() == message.MessageId);
+        Assert.Equal((sequenceNumber, bookingId, "MaxDeliveryCountExceeded"), (item.GetProperty("sequenceNumber").GetInt64(), item.GetProperty("bookingId").GetString(), item.GetProperty("reason").GetString()));
+        withoutNumber.AssertProblem(HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.Accepted, requeued.Status);
+        Assert.Equal((message.Subject, bookingId, message.Body), (resent.Subject, resent.SessionId, resent.Body.ToString()));
+        Assert.DoesNotContain(_host.ServiceBus.DeadLetters(EventTypes.PaymentsTopic, BookingPaymentEventsFunction.Subscription).Messages, m => m.SequenceNumber == sequenceNumber);
+        Assert.Equal(BookingStatus.CONFIRMED, (await TestBookings.LoadAsync(_host, bookingId)).Status);
+        Assert.Single(await TestBookings.RowsAsync(_host, bookingId, RowKeys.HistoryPrefix));
     }
 }

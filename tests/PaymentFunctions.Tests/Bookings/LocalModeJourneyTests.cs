@@ -1,11 +1,15 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Contracts;
 using PaymentFunctions.Messaging;
 using PaymentFunctions.Payments;
 using PaymentFunctions.Storage;
+using PaymentFunctions.Telemetry;
 using PaymentFunctions.Tests.Infrastructure;
 
 namespace PaymentFunctions.Tests.Bookings;
@@ -53,6 +57,9 @@ public sealed class LocalModeJourneyTests(LocalModeJourneyTests.Host fixture) : 
     [Fact]
     public async Task APoisonMessageIsDeadLetteredAfterMaxDeliveriesWithoutBlockingOthers()
     {
+        var meters = _host.Services.GetRequiredService<IMeterFactory>();
+        using var deadLetterCount = new MetricCollector<long>(meters, PaymentsMeter.Name, "payments.messaging.dead_letters");
+        using var consumed = new MetricCollector<long>(meters, PaymentsMeter.Name, "messaging.client.consumed.messages");
         var booking = await TestBookings.SeedAsync(_host, issuedIntentId: "pi_t");
         var poison = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded("bk_does_not_exist", DateTimeOffset.UtcNow));
         var good = CloudEventEnvelope.ToOutboxMessage(PaymentEventsForTests.Succeeded(booking.Id, DateTimeOffset.UtcNow));
@@ -64,6 +71,10 @@ public sealed class LocalModeJourneyTests(LocalModeJourneyTests.Host fixture) : 
         var deadLetter = Assert.Single(deadLetters);
         Assert.Equal(poison.MessageId, deadLetter.Message.MessageId);
         Assert.Contains("bk_does_not_exist", deadLetter.Reason);
+        var counted = Assert.Single(deadLetterCount.GetMeasurementSnapshot());
+        Assert.Equal((1L, EventTypes.PaymentsTopic, BookingPaymentEventsFunction.Subscription), (counted.Value, counted.Tags["messaging.destination.name"], counted.Tags["messaging.destination.subscription.name"]));
+        // Every delivery of the poison failed before it was dead-lettered: the host's MaxDeliveryCount, 3.
+        Assert.Equal(3, consumed.GetMeasurementSnapshot().Count(m => Equals(m.Tags["outcome"], "failed")));
     }
 
     [Fact]

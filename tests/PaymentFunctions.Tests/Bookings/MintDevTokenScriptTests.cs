@@ -40,6 +40,21 @@ public sealed class MintDevTokenScriptTests(InProcessAppHost fixture)
         asPlain.AssertProblem(HttpStatusCode.Forbidden);
     }
 
+    [Fact]
+    public async Task AnAppOnlyTokenAndOneWithoutTheSpaScopeAreForbiddenWhileExtraScopesAndAnotherAudienceBehaveAsMinted()
+    {
+        var host = fixture.Host;
+        using var appOnly = ClientWith(host, await MintAsync(NewUser("service"), "--app-only"));
+        using var otherScope = ClientWith(host, await MintAsync(NewUser("reader"), "--scope", "openid"));
+        using var moreScopes = ClientWith(host, await MintAsync(NewUser("reader"), "--scope", "openid", "--scope", "payments.access"));
+        using var otherAudience = ClientWith(host, await MintAsync(NewUser("reader"), "--audience", "api://someone-else"));
+
+        (await CreateBookingAsync(appOnly)).AssertProblem(HttpStatusCode.Forbidden);
+        (await CreateBookingAsync(otherScope)).AssertProblem(HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.Created, (await CreateBookingAsync(moreScopes)).Status);
+        (await CreateBookingAsync(otherAudience)).AssertProblem(HttpStatusCode.Unauthorized);
+    }
+
     private static HttpClient ClientWith(PaymentAppHost host, string token)
     {
         var client = new HttpClient { BaseAddress = host.Client.BaseAddress };

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Contracts;
 using PaymentFunctions.Messaging;
@@ -18,7 +19,7 @@ public sealed class UnissuedIntentTests(InProcessAppHost fixture)
     private readonly PaymentAppHost _host = fixture.Host;
 
     [Fact]
-    public async Task AnIntentMadeOutsideTheAppLeavesTheBookingPendingAndIsRecordedWhileItsOwnIntentConfirmsIt()
+    public async Task AnIntentMadeOutsideTheAppLeavesTheBookingPendingAndUnpaidToTheSpaAndIsRecordedWhileItsOwnIntentConfirmsIt()
     {
         using var alice = _host.ClientFor(NewUser("alice"));
         using var stripe = _host.StripeClientForTests();
@@ -39,11 +40,19 @@ public sealed class UnissuedIntentTests(InProcessAppHost fixture)
         Assert.Equal(BookingStatus.PENDING, pending.Status);
         Assert.Null(pending.Facts.Succeeded);
         Assert.DoesNotContain(_host.InProcess!.Published, m => m.Topic == EventTypes.BookingsTopic && m.BookingId == bookingId);
+        // The webhook stored the stranger's payment as a fact of this booking; what the SPA polls leaves it out.
+        Assert.Equal(foreign, (await TestBookings.StoredPaymentStateAsync(_host, bookingId))!.PaymentIntentId);
+        var polledBefore = await GetAsync(alice, $"/api/payments/{bookingId}");
+        Assert.Equal("PENDING", polledBefore.Text("bookingStatus"));
+        Assert.Equal(JsonValueKind.Null, polledBefore.Json.GetProperty("payment").ValueKind);
 
-        // The booking's own intent still confirms it.
+        // The booking's own intent still confirms it, and the status read shows that payment, not the stranger's.
         Assert.Equal(HttpStatusCode.OK, (await EmulatorCalls.ConfirmAsync(stripe, own.Text("paymentIntentId"), "pm_card_visa")).StatusCode);
         await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, bookingId), b => b.Status == BookingStatus.CONFIRMED, $"booking {bookingId} to be CONFIRMED by its own intent");
         Assert.Single(await TestBookings.RowsAsync(_host, bookingId, RowKeys.UnissuedIntentPrefix));
+        var polledAfter = (await GetAsync(alice, $"/api/payments/{bookingId}")).Json.GetProperty("payment");
+        Assert.Equal("succeeded", polledAfter.GetProperty("status").GetString());
+        Assert.Equal(own.Text("paymentIntentId"), polledAfter.GetProperty("paymentIntentId").GetString());
     }
 
     [Fact]

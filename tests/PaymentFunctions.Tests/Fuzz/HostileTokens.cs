@@ -6,7 +6,8 @@ using PaymentFunctions.Tests.Infrastructure;
 namespace PaymentFunctions.Tests.Fuzz;
 
 /// Bearer tokens an attacker would try: not JWTs at all, alg "none", another algorithm or key, a tampered
-/// payload under the original signature, wrong issuer, audience or lifetime, a crit header, huge tokens - and
+/// payload under the original signature, wrong issuer, audience or lifetime, a crit header, huge tokens, another
+/// kind of JWT ("typ"), an application's own token or one without the SPA's scope - and
 /// validly signed tokens whose sub is hostile (what a compromised or careless identity provider could issue).
 public static class HostileTokens
 {
@@ -24,8 +25,14 @@ public static class HostileTokens
         Gen.Const(Refused("tampered payload", Tampered)),
         Gen.Int[0, 4].Select(i => Refused($"bad claims {i}", u => Jwt(Header, new[] { Payload(u, issuer: "https://evil.example"), Payload(u, audience: "other"), Payload(u, expires: -120), Payload(u, notBefore: 3600), Payload(u, withExpiry: false) }[i], TestTokens.SigningKey))),
         Gen.Const(Refused("crit header", u => Jwt("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"crit\":[\"x\"],\"x\":1}", Payload(u), TestTokens.SigningKey))),
-        Gen.OneOf<string>("{\"alg\":\"HS256\",\"kid\":\"../../etc/passwd\"}", "{\"alg\":\"HS256\",\"jku\":\"http://127.0.0.1:1/jwks\"}", "{\"alg\":\"HS256\",\"alg\":\"none\"}")
+        Gen.OneOf<string>("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"../../etc/passwd\"}", "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"jku\":\"http://127.0.0.1:1/jwks\"}", "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"alg\":\"none\"}")
             .Select(h => new Token($"header {h}", u => (Jwt(h, Payload(u), TestTokens.SigningKey), u))),
+        // Not an access token: no "typ", or another kind of JWT.
+        Gen.OneOf<string>("{\"alg\":\"HS256\"}", "{\"alg\":\"HS256\",\"typ\":\"dpop+jwt\"}", "{\"alg\":\"HS256\",\"typ\":\"jwt\"}")
+            .Select(h => Refused($"header {h}", u => Jwt(h, Payload(u), TestTokens.SigningKey))),
+        // An application's own token (no "scp", or "idtyp": "app"), or a user's without the SPA's scope.
+        Gen.OneOf<string>("", ",\"scp\":\"payments.access\",\"idtyp\":\"app\"", ",\"scp\":\"openid profile\"", ",\"scp\":\"\"")
+            .Select(claims => Refused($"signed, claims {claims}", u => Jwt(Header, Payload(u, scope: null, extraClaims: claims), TestTokens.SigningKey))),
         // Unique per caller (its id first), hostile after it.
         HostileValues.Text.Select(hostile => new Token($"signed, sub + {HostileValues.Literal(FuzzAnswers.Shorten(hostile))}", u => (Jwt(Header, PayloadRaw(HostileValues.Literal(u + hostile)), TestTokens.SigningKey), u + hostile))),
         // RFC 7519 makes sub a string: a number or a boolean names no user; arrays and objects IdentityModel refuses itself.
@@ -37,16 +44,16 @@ public static class HostileTokens
 
     private const string Header = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
 
-    private static string Payload(string userId, string issuer = TestTokens.Issuer, string audience = TestTokens.Audience, int expires = 3600, int notBefore = -60, bool withExpiry = true)
+    private static string Payload(string userId, string issuer = TestTokens.Issuer, string audience = TestTokens.Audience, int expires = 3600, int notBefore = -60, bool withExpiry = true, string? scope = TestTokens.Scope, string extraClaims = "")
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        return $"{{\"sub\":{HostileValues.Literal(userId)},\"iss\":\"{issuer}\",\"aud\":\"{audience}\",\"nbf\":{now + notBefore}{(withExpiry ? $",\"exp\":{now + expires}" : "")}}}";
+        return $"{{\"sub\":{HostileValues.Literal(userId)},\"iss\":\"{issuer}\",\"aud\":\"{audience}\",\"nbf\":{now + notBefore}{(withExpiry ? $",\"exp\":{now + expires}" : "")}{(scope is null ? "" : $",\"scp\":\"{scope}\"")}{extraClaims}}}";
     }
 
     private static string PayloadRaw(string rawSub)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        return $"{{\"sub\":{rawSub},\"iss\":\"{TestTokens.Issuer}\",\"aud\":\"{TestTokens.Audience}\",\"nbf\":{now - 60},\"exp\":{now + 3600}}}";
+        return $"{{\"sub\":{rawSub},\"iss\":\"{TestTokens.Issuer}\",\"aud\":\"{TestTokens.Audience}\",\"nbf\":{now - 60},\"exp\":{now + 3600},\"scp\":\"{TestTokens.Scope}\"}}";
     }
 
     private static string Tampered(string userId)

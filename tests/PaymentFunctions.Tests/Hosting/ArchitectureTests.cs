@@ -9,14 +9,18 @@ public sealed partial class ArchitectureTests
 {
     private static readonly Dictionary<string, string[]> MayImport = new()
     {
-        ["Webhooks"] = ["Payments", "Bookings", "Messaging", "Storage", "Contracts", "Http"],
-        ["Payments"] = ["Bookings", "Messaging", "Storage", "Contracts", "Http"],
-        ["Bookings"] = ["Messaging", "Storage", "Contracts", "Http"],
-        ["Messaging"] = ["Storage", "Contracts"],
-        ["Http"] = ["Storage"],
-        ["Storage"] = [],
-        ["Contracts"] = [],
-        ["Hosting"] = ["Webhooks", "Payments", "Bookings", "Messaging", "Storage", "Contracts", "Http"],
+        ["Operations"] = ["Webhooks", "Payments", "Bookings", "Messaging", "Storage", "Contracts", "Http", "Telemetry"],
+        ["Webhooks"] = ["Payments", "Bookings", "Messaging", "Storage", "Contracts", "Http", "Telemetry"],
+        ["Payments"] = ["Bookings", "Messaging", "Storage", "Contracts", "Http", "Telemetry"],
+        ["Bookings"] = ["Messaging", "Storage", "Contracts", "Http", "Telemetry"],
+        ["Messaging"] = ["Storage", "Contracts", "Telemetry"],
+        ["Http"] = ["Storage", "Telemetry"],
+        ["Retention"] = ["Storage", "Telemetry"],
+        ["Storage"] = ["Telemetry"],
+        ["Contracts"] = ["Telemetry"],
+        // The app's Meter and the instruments several folders share: a leaf every folder may import.
+        ["Telemetry"] = [],
+        ["Hosting"] = ["Webhooks", "Payments", "Bookings", "Messaging", "Storage", "Contracts", "Http", "Telemetry"],
     };
 
     private static readonly string App = Path.Combine(RepoPaths.Root, "src", "PaymentFunctions");

@@ -22,6 +22,13 @@ public sealed class FunctionAuthorizationTests
         { "GetPaymentStatus", "spa" },
         { "StaffRefund", AuthSetup.PaymentsAdminPolicy },
         { "StaffGetBooking", AuthSetup.PaymentsAdminPolicy },
+        { "ListBookingAudit", AuthSetup.PaymentsAdminPolicy },
+        { "ListDayAudit", AuthSetup.PaymentsAdminPolicy },
+        { "ListStripeEvents", AuthSetup.PaymentsAdminPolicy },
+        { "ReplayStripeEvent", AuthSetup.PaymentsAdminPolicy },
+        { "ListDeadLetters", AuthSetup.PaymentsAdminPolicy },
+        { "RequeueDeadLetter", AuthSetup.PaymentsAdminPolicy },
+        { "ListStuckOutbox", AuthSetup.PaymentsAdminPolicy },
         { "StripeWebhook", "anonymous" },
         { "Health", "anonymous" },
     };

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using PaymentFunctions.Hosting.Standalone;
 using PaymentFunctions.Tests.Infrastructure;
 using PaymentFunctions.Tests.Payments;
 
@@ -20,6 +21,13 @@ public sealed class FunctionsMetadataTests(InProcessAppHost fixture)
         { "CancelBooking", "post", "bookings/{id}/cancel", "Anonymous" },
         { "StaffRefund", "post", "admin/bookings/{id}/refunds", "Anonymous" },
         { "StaffGetBooking", "get", "admin/bookings/{id}", "Anonymous" },
+        { "ListBookingAudit", "get", "admin/bookings/{id}/audit", "Anonymous" },
+        { "ListDayAudit", "get", "admin/audit", "Anonymous" },
+        { "ListStripeEvents", "get", "admin/attention/stripe-events", "Anonymous" },
+        { "ReplayStripeEvent", "post", "admin/stripe-events/{id}/replay", "Anonymous" },
+        { "ListDeadLetters", "get", "admin/dead-letters", "Anonymous" },
+        { "RequeueDeadLetter", "post", "admin/dead-letters/{messageId}/requeue", "Anonymous" },
+        { "ListStuckOutbox", "get", "admin/outbox/stuck", "Anonymous" },
         { "ListPaymentMethods", "get", "payment-methods", "Anonymous" },
         { "DetachPaymentMethod", "delete", "payment-methods/{id}", "Anonymous" },
         { "CreatePaymentIntent", "post", "payments/intents", "Anonymous" },
@@ -32,7 +40,7 @@ public sealed class FunctionsMetadataTests(InProcessAppHost fixture)
     [Fact]
     public void TheMetadataDeclaresExactlyTheAppsFunctions() =>
         Assert.Equal(
-            ["BookingExpiry", "BookingPaymentEvents", "CancelBooking", "CreateBooking", "CreateCheckoutSession", "CreatePaymentIntent", "DetachPaymentMethod", "GetBooking", "GetPaymentStatus", "Health", "ListPaymentMethods", "OutboxSweeper", "StaffGetBooking", "StaffRefund", "StripeReconciliation", "StripeWebhook"],
+            ["BookingExpiry", "BookingPaymentEvents", "CancelBooking", "CreateBooking", "CreateCheckoutSession", "CreatePaymentIntent", "DetachPaymentMethod", "GetBooking", "GetPaymentStatus", "Health", "ListBookingAudit", "ListDayAudit", "ListDeadLetters", "ListPaymentMethods", "ListStripeEvents", "ListStuckOutbox", "OutboxSweeper", "ReplayStripeEvent", "RequeueDeadLetter", "Retention", "StaffGetBooking", "StaffRefund", "StripeReconciliation", "StripeWebhook"],
             Triggers.Keys.Order(StringComparer.Ordinal));
 
     [Theory]
@@ -51,6 +59,7 @@ public sealed class FunctionsMetadataTests(InProcessAppHost fixture)
     [InlineData("StripeReconciliation", "%Timers:ReconciliationSchedule%")]
     [InlineData("BookingExpiry", "%Timers:ExpirySchedule%")]
     [InlineData("OutboxSweeper", "%Timers:OutboxSweepSchedule%")]
+    [InlineData("Retention", "%Timers:RetentionSchedule%")]
     public void EachTimerTakesItsScheduleFromAnAppSettingAndNeverRunsOnStartup(string function, string schedule)
     {
         var trigger = Triggers[function];
@@ -85,12 +94,15 @@ public sealed class FunctionsMetadataTests(InProcessAppHost fixture)
             .Order(StringComparer.Ordinal);
         var host = fixture.Host;
 
-        var served = host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        var endpoints = host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        var served = endpoints.Where(e => e.RoutePattern.RawText != MetricsEndpoint.Path)
             .Select(e => $"{string.Join(",", e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods)} {e.RoutePattern.RawText}")
             .Order(StringComparer.Ordinal);
 
         Assert.Equal("api", prefix);
         Assert.Equal(declared, served);
+        // The one route that is the standalone host's own: under the Functions host metrics go to Azure Monitor.
+        Assert.Single(endpoints, e => e.RoutePattern.RawText == MetricsEndpoint.Path);
     }
 
     [Fact]

@@ -1,13 +1,19 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 using PaymentFunctions.Bookings;
+using PaymentFunctions.Contracts;
 using PaymentFunctions.Hosting;
 using PaymentFunctions.Hosting.Standalone;
 using PaymentFunctions.Messaging;
+using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
 
 namespace PaymentFunctions.Tests.Hosting;
@@ -24,7 +30,7 @@ public sealed class ObservabilityTests
         var capture = new ScopeCapture();
         using var loggers = LoggerFactory.Create(logging => logging.AddProvider(capture));
         var consumer = new PaymentEventConsumer(host.Services.GetRequiredService<BookingUpdater>(), host.Tables, TimeProvider.System, loggers.CreateLogger<PaymentEventConsumer>());
-        var function = new BookingPaymentEventsFunction(consumer, loggers.CreateLogger<BookingPaymentEventsFunction>());
+        var function = new BookingPaymentEventsFunction(consumer, host.Services.GetRequiredService<MessagingMetrics>(), TimeProvider.System, loggers.CreateLogger<BookingPaymentEventsFunction>());
         var context = new StandaloneFunctionContext(BookingPaymentEventsFunction.Name, host.Services, new Dictionary<string, object?> { ["MessageId"] = message.MessageId, ["DeliveryCount"] = "1" }, CancellationToken.None);
 
         await function.RunAsync(Encoding.UTF8.GetBytes(message.Body), context, CancellationToken.None);
@@ -46,6 +52,43 @@ public sealed class ObservabilityTests
         builder.AddAzureMonitor();
 
         Assert.Equal(wired, builder.Services.Any(d => d.ServiceType.FullName == "OpenTelemetry.Trace.TracerProvider"));
+    }
+
+    [Fact]
+    public async Task WithAnOtlpEndpointSetTheMetricsArePushedThereAsOtlpProtobuf()
+    {
+        // A collector stand-in on loopback: what arrives at /v1/metrics, and its content type.
+        var received = new TaskCompletionSource<(string? ContentType, byte[] Body)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var collector = WebApplication.CreateSlimBuilder();
+        collector.WebHost.UseUrls($"http://127.0.0.1:{FreePort.Next()}");
+        await using var collectorApp = collector.Build();
+        collectorApp.MapPost("/v1/metrics", async (HttpRequest request) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            received.TrySetResult((request.ContentType, body.ToArray()));
+            return Results.Ok();
+        });
+        await collectorApp.StartAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [ObservabilitySetup.OtlpEndpointSetting] = collectorApp.Urls.First(),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["Storage:ConnectionString"] = (await AzuriteServer.Shared).ConnectionString,
+            ["Storage:TablePrefix"] = "o" + Guid.NewGuid().ToString("N")[..10],
+        }).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddSingleton(TimeProvider.System).AddStorage().AddMessaging(configuration);
+        services.AddMetricsExport(configuration);
+        await using var provider = services.BuildServiceProvider();
+        var meterProvider = provider.GetRequiredService<MeterProvider>();
+
+        provider.GetRequiredService<MessagingMetrics>().Sent(EventTypes.PaymentsTopic, 1);
+        meterProvider.ForceFlush();
+
+        var (contentType, body) = await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("application/x-protobuf", contentType);
+        Assert.Contains("messaging.client.sent.messages", Encoding.UTF8.GetString(body), StringComparison.Ordinal);
+        Assert.Contains(services, d => d.ImplementationType == typeof(OutboxBacklogRefresh));
     }
 
     private sealed class ScopeCapture : ILoggerProvider, ISupportExternalScope

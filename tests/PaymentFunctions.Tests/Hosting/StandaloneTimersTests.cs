@@ -26,8 +26,9 @@ public sealed class StandaloneTimersTests
             ["Timers:OutboxSweepSchedule"] = "0 */5 * * * *",
             ["Timers:ReconciliationSchedule"] = "0 0 0 1 1 *",
             ["Timers:ExpirySchedule"] = "0 0 0 1 1 *",
+            ["Timers:RetentionSchedule"] = "0 0 0 1 1 *",
         });
-        Assert.Equal(["BookingExpiry", "OutboxSweeper", "StripeReconciliation"], host.Services.GetRequiredService<StandaloneTimers>().Functions.Order(StringComparer.Ordinal));
+        Assert.Equal(["BookingExpiry", "OutboxSweeper", "Retention", "StripeReconciliation"], host.Services.GetRequiredService<StandaloneTimers>().Functions.Order(StringComparer.Ordinal));
         var booking = await TestBookings.SeedAsync(host);
         host.Faults.Rule = p => p == FaultInjection.WebhookAfterBatch;
         await StripeEvents.PostAsync(host.Client, StripeEvents.PaymentIntent("payment_intent.succeeded", "pi_timer", booking.Id));

@@ -33,7 +33,9 @@ public sealed class StartupConfigurationTests
         { "Stripe:SecretKey", null, typeof(StripeOptions), "Stripe:SecretKey is required (an sk_test_/sk_live_ or restricted rk_ key)." },
         { "Stripe:SecretKey", "pk_test_publishable", typeof(StripeOptions), "Stripe:SecretKey must be an sk_test_, sk_live_, rk_test_ or rk_live_ key." },
         { "Stripe:WebhookSecrets:0", null, typeof(StripeOptions), "Stripe:WebhookSecrets needs at least one endpoint secret, each starting with whsec_." },
-        { "Stripe:WebhookSecrets:0", "not-a-whsec", typeof(StripeOptions), "Stripe:WebhookSecrets needs at least one endpoint secret, each starting with whsec_." },
+        { "Stripe:WebhookSecrets:0", "not-a-whsec", typeof(StripeOptions), "Stripe:WebhookSecrets:0 is not an endpoint secret (whsec_...); in Azure, check that its Key Vault reference resolved." },
+        // App Service leaves a Key Vault reference it cannot resolve (secret missing, no access) as its own text.
+        { "Stripe:WebhookSecrets:1", "@Microsoft.KeyVault(SecretUri=https://kv-pay.vault.azure.net/secrets/stripe-webhook-secret-previous)", typeof(StripeOptions), "Stripe:WebhookSecrets:1 is not an endpoint secret (whsec_...); in Azure, check that its Key Vault reference resolved." },
         { "Stripe:LiveMode", "true", typeof(StripeOptions), "Stripe:SecretKey is a test key but Stripe:LiveMode is True." },
         { "Stripe:ApiVersion", "2024-06-20", typeof(StripeOptions), $"Stripe:ApiVersion is 2024-06-20, but Stripe.net pins {(global::Stripe.StripeConfiguration.ApiVersion)}; remove the setting (the SDK decides the version)." },
         { "Stripe:MaxNetworkRetries", "9", typeof(StripeOptions), "Stripe:MaxNetworkRetries must be between 0 and 5." },
@@ -71,7 +73,7 @@ public sealed class StartupConfigurationTests
 
         var failures = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).Select(r => r.ErrorMessage);
 
-        Assert.Equal(["Stripe:WebhookSecrets needs at least one endpoint secret, each starting with whsec_."], failures);
+        Assert.Equal(["Stripe:WebhookSecrets:0 is not an endpoint secret (whsec_...); in Azure, check that its Key Vault reference resolved."], failures);
     }
 
     [Theory]
@@ -147,9 +149,13 @@ public sealed class StartupConfigurationTests
             ["ServiceBus:FullyQualifiedNamespace"] = "sb-pay-dev.servicebus.windows.net",
             ["Stripe:SecretKey"] = "sk_test_from_key_vault",
             ["Stripe:WebhookSecrets:0"] = "whsec_from_key_vault",
+            ["Stripe:WebhookSecrets:1"] = "whsec_previous_from_key_vault",
             ["Stripe:LiveMode"] = "False",
             ["Auth:Authority"] = "https://login.microsoftonline.com/tenant/v2.0",
             ["Auth:Audience"] = "api://paymentfunctions",
+            // The template's defaults: the default scope, no separate staff audience.
+            ["Auth:RequiredScope"] = "payments.access",
+            ["Auth:AdminAudience"] = "",
             ["Cors:AllowedOrigins:0"] = "https://tickets-dev.example.com",
             // The template's default ticketTypes parameter, as its catalogSettings variable spells it out.
             ["Catalog:TicketTypes:standard:Name"] = "Standard admission",

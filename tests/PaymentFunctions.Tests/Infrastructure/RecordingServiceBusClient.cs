@@ -13,6 +13,7 @@ public sealed class RecordingServiceBusClient : ServiceBusClient
     private readonly Lock _lock = new();
     private readonly List<SentBatch> _batches = [];
     private readonly List<string> _sendersCreated = [];
+    private readonly Dictionary<string, DeadLetterSubQueueDouble> _deadLetters = [];
     private int _failuresLeft;
     private bool _closed;
 
@@ -71,6 +72,25 @@ public sealed class RecordingServiceBusClient : ServiceBusClient
     }
 
     public override ServiceBusSender CreateSender(string queueOrTopicName, ServiceBusSenderOptions options) => CreateSender(queueOrTopicName);
+
+    /// Each subscription's dead-letter sub-queue ("{topic}/Subscriptions/{subscription}/$deadletterqueue").
+    public DeadLetterSubQueueDouble DeadLetters(string topic, string subscription)
+    {
+        lock (_lock)
+        {
+            var path = $"{topic}/Subscriptions/{subscription}/$deadletterqueue";
+            return _deadLetters.TryGetValue(path, out var queue) ? queue : _deadLetters[path] = new DeadLetterSubQueueDouble();
+        }
+    }
+
+    /// Only the dead-letter sub-queue is modelled: the app receives nothing else itself (the Functions host's trigger does).
+    public override ServiceBusReceiver CreateReceiver(string topicName, string subscriptionName, ServiceBusReceiverOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.SubQueue == SubQueue.DeadLetter && options.ReceiveMode == ServiceBusReceiveMode.PeekLock
+            ? new DeadLetterSubQueueReceiver(DeadLetters(topicName, subscriptionName), $"{topicName}/Subscriptions/{subscriptionName}/$deadletterqueue")
+            : throw new NotSupportedException("The recording client models a subscription's dead-letter sub-queue in peek-lock mode only.");
+    }
 
 #pragma warning disable CA2215 // Built by the SDK's mocking constructor, the base has no connection to close.
     public override ValueTask DisposeAsync()

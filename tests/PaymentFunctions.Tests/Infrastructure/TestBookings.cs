@@ -8,13 +8,14 @@ namespace PaymentFunctions.Tests.Infrastructure;
 /// Puts bookings straight into the Bookings table, for tests of the webhook and booking-consumer paths.
 public static class TestBookings
 {
-    public static async Task<Booking> SeedAsync(PaymentAppHost host, long amount = 2500, string currency = "eur", DateTimeOffset? holdExpiresAt = null, string? paymentIntentId = null, string userId = "user-1", string? issuedIntentId = null, string? checkoutSessionId = null)
+    /// <paramref name="id"/>: a booking id chosen before the booking exists (an event already names it); a new one otherwise.
+    public static async Task<Booking> SeedAsync(PaymentAppHost host, long amount = 2500, string currency = "eur", DateTimeOffset? holdExpiresAt = null, string? paymentIntentId = null, string userId = "user-1", string? issuedIntentId = null, string? id = null, string? checkoutSessionId = null)
     {
         await host.Tables.EnsureCreatedAsync(CancellationToken.None);
         var now = DateTimeOffset.UtcNow;
         var booking = new Booking
         {
-            Id = new BookingIds().Next(),
+            Id = id ?? new BookingIds().Next(),
             UserId = userId,
             TicketTypeId = "standard",
             Quantity = 1,
@@ -87,6 +88,11 @@ public static class TestBookings
 
         return rows;
     }
+
+    /// Every payment fact the webhooks stored for the booking, folded, whatever intent it is for (what the SPA polls
+    /// counts the booking's own intents only: Payments/PaymentStatusReader).
+    public static async Task<PaymentState?> StoredPaymentStateAsync(PaymentAppHost host, string bookingId) =>
+        PaymentState.Fold((await RowsAsync(host, bookingId, RowKeys.PaymentFactPrefix)).Select(PaymentState.EventOf));
 
     /// The booking's outbox rows once the background OutboxCleanup has deleted what was settled (deletion is off
     /// the request path, so "sent" and "row gone" are not the same moment).

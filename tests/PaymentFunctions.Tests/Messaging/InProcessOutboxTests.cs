@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Azure.Core;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
@@ -107,6 +108,9 @@ public sealed class InProcessOutboxTests : IAsyncLifetime
         Assert.Empty(await RowsAsync("bk_poison", RowKeys.OutboxPrefix));
         Assert.Equal(2, _invoked.Count);
         Assert.Equal(message.MessageId, Assert.Single(transport.DeadLetters).Message.MessageId);
+        // Listed for operators from its index entry, written first, not from the Bookings table.
+        var entry = await _tables.Lookups.FindAsync(RowKeys.DeadLetterIndexPartition(Subscribed, BookingSubscription), RowKeys.DeadLetterIndexRow(message.MessageId), CancellationToken.None);
+        Assert.Equal(("bk_poison", row.GetDateTimeOffset("DeadLetteredAt")), (entry!.GetString("BookingId"), entry.GetDateTimeOffset("DeadLetteredAt")));
     }
 
     [Fact]
@@ -218,12 +222,14 @@ public sealed class InProcessOutboxTests : IAsyncLifetime
             _invoked.Enqueue(messageId);
             await _consumer(messageId);
         });
+        var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         _transport = new InProcessTransport(
             [subscription],
-            new ServiceCollection().BuildServiceProvider(),
+            services,
             _tables,
             _pending,
             _cleanup,
+            new MessagingMetrics(services.GetRequiredService<IMeterFactory>()),
             TimeProvider.System,
             NullLogger<InProcessTransport>.Instance,
             new InProcessTransportOptions { MaxDeliveryCount = 2, RedeliveryDelay = TimeSpan.FromMilliseconds(20) });

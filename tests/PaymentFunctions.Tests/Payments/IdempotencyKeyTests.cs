@@ -31,7 +31,8 @@ public sealed class IdempotencyKeyTests(InProcessAppHost fixture)
             Assert.Equal(first.Response.Headers.Location, replay.Response.Headers.Location);
         }
 
-        Assert.Equal(2, requestsAtStripe); // the user's customer and the intent; replays never reach Stripe
+        // The user's customer and the intent, then one read of the intent per replay: its client secret is never stored.
+        Assert.Equal(4, requestsAtStripe);
         otherUser.AssertProblem(HttpStatusCode.NotFound); // keys are per user: bob's "intent-key-1" is his own, and the booking is not his
         Assert.False(otherUser.Replayed);
     }

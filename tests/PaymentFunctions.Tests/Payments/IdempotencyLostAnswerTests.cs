@@ -20,7 +20,7 @@ public sealed class IdempotencyLostAnswerTests
         var options = LoseFirstAnswer.Options(r =>
             r.Method == RequestMethod.Post && r.Uri.Path.EndsWith(prefix + "IdempotencyKeys", StringComparison.Ordinal));
         var tables = new PaymentTables(new TableServiceClient(azurite.ConnectionString, options), Options.Create(new StorageOptions { TablePrefix = prefix }));
-        var keys = new IdempotencyKeys(tables, TimeProvider.System, Options.Create(new IdempotencyOptions()), NullLogger<IdempotencyKeys>.Instance);
+        var keys = new IdempotencyKeys(tables, new RetentionIndex(tables), TimeProvider.System, Options.Create(new IdempotencyOptions()), NullLogger<IdempotencyKeys>.Instance);
         var http = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
         http.Request.Method = "POST";
         http.Request.Path = "/api/bookings";

@@ -18,6 +18,8 @@ public sealed class RowKeysTests
             RowKeys.IntentIndexPartition(id), RowKeys.StripeEventRecordPartition(id, id), RowKeys.StripeEventRecordRow(id),
             RowKeys.IdempotencyPartition(id), RowKeys.IdempotencyRow(id), RowKeys.UnissuedIntent(id, id),
             RowKeys.OpenBookingsPartition(id), RowKeys.IntentCallsPartition(id), RowKeys.IntentCall(DateTimeOffset.UnixEpoch, id),
+            RowKeys.DeadLetterIndexPartition(id, id), RowKeys.DeadLetterIndexRow(id), RowKeys.StripeEventRecordKindPrefix(id),
+            RowKeys.AuditBookingPartition(id), RowKeys.AuditRow(DateTimeOffset.UnixEpoch, id, id),
         };
 
         Assert.All(keys, key =>

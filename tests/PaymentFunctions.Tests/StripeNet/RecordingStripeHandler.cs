@@ -52,8 +52,8 @@ internal sealed class RecordingStripeHandler : HttpMessageHandler
     }
 
     /// The app's own client factory, so what is tested is what runs.
-    public StripeClient CreateClient(int maxNetworkRetries = 2, TimeSpan? attemptTimeout = null) =>
-        StripeSetup.CreateClient(new StripeOptions { SecretKey = SecretKey, ApiBase = new Uri("https://api.stripe.test/"), MaxNetworkRetries = maxNetworkRetries }, this, attemptTimeout);
+    public StripeClient CreateClient(int maxNetworkRetries = 2, TimeSpan? attemptTimeout = null, StripeCallMetrics? metrics = null) =>
+        StripeSetup.CreateClient(new StripeOptions { SecretKey = SecretKey, ApiBase = new Uri("https://api.stripe.test/"), MaxNetworkRetries = maxNetworkRetries }, this, attemptTimeout, metrics: metrics);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

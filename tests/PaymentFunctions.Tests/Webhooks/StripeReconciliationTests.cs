@@ -27,7 +27,7 @@ public sealed class StripeReconciliationTests(StripeReconciliationTests.Host fix
         var run = await FunctionsHostCalls.FireTimerAsync(_host, StripeReconciliation.Name);
 
         run.AssertSucceeded();
-        var payment = (await PaymentState.ReadAsync(_host.Tables, booking.Id, CancellationToken.None))!;
+        var payment = (await TestBookings.StoredPaymentStateAsync(_host, booking.Id))!;
         Assert.Equal("succeeded", payment.Status);
         await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, booking.Id), b => b.Status == BookingStatus.CONFIRMED, $"booking {booking.Id} to be CONFIRMED");
 

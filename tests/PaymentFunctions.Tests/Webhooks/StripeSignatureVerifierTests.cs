@@ -102,6 +102,33 @@ public sealed class StripeSignatureVerifierTests
         Assert.Null(Verifier(Secret, RotatedSecret).Verify(header, Payload));
     }
 
+    /// The two slots infra/main.bicep deploys (current, previous): while a roll is under way the app verifies what
+    /// either secret signed, whichever slot holds the new one; after the roll, the old secret no longer verifies.
+    [Fact]
+    public void DuringARollTheCurrentAndThePreviousSlotEachVerifyWhatTheirSecretSigned()
+    {
+        var rolling = Verifier(RotatedSecret, Secret);
+        var afterTheRoll = Verifier(RotatedSecret, RotatedSecret);
+
+        Assert.Null(rolling.Verify(StripeSigner.Header(Encoding.UTF8.GetBytes(Payload), Secret, Now), Payload));
+        Assert.Null(rolling.Verify(StripeSigner.Header(Encoding.UTF8.GetBytes(Payload), RotatedSecret, Now), Payload));
+        Assert.Null(afterTheRoll.Verify(StripeSigner.Header(Encoding.UTF8.GetBytes(Payload), RotatedSecret, Now), Payload));
+        Assert.Equal("no signature matches", afterTheRoll.Verify(StripeSigner.Header(Encoding.UTF8.GetBytes(Payload), Secret, Now), Payload));
+    }
+
+    /// While an endpoint's secret is rolled with an expiry, Stripe signs each event with both secrets (one v1 each):
+    /// an instance that has not yet refreshed its Key Vault references, holding only the old secret, still verifies.
+    [Fact]
+    public void AnEventStripeSignsWithBothSecretsDuringARollVerifiesWithEitherAlone()
+    {
+        var body = Encoding.UTF8.GetBytes(Payload);
+        var header = $"t={Now},v1={StripeSigner.Signature(body, RotatedSecret, Now)},v1={StripeSigner.Signature(body, Secret, Now)}";
+
+        Assert.Null(Verifier(Secret).Verify(header, Payload));
+        Assert.Null(Verifier(RotatedSecret).Verify(header, Payload));
+        Assert.Equal("no signature matches", Verifier("whsec_someone_else").Verify(header, Payload));
+    }
+
     [Fact]
     public void AnyOfSeveralV1SignaturesMayMatch()
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Contracts;
 using PaymentFunctions.Payments;
 using PaymentFunctions.Storage;
@@ -95,7 +94,7 @@ public sealed class WebhookFaultInjectionTests(ServiceBusAppHost fixture) : ICla
         Assert.Equal(expectedIds, published);
         foreach (var bookingId in bookingIds)
         {
-            var payment = (await PaymentState.ReadAsync(_host.Tables, bookingId, CancellationToken.None))!;
+            var payment = (await TestBookings.StoredPaymentStateAsync(_host, bookingId))!;
             Assert.Equal("succeeded", payment.Status);
             Assert.Equal(500, payment.AmountRefunded);
             Assert.Equal(3, (await TestBookings.RowsAsync(_host, bookingId, "inbox|stripe|")).Count);
@@ -107,7 +106,7 @@ public sealed class WebhookFaultInjectionTests(ServiceBusAppHost fixture) : ICla
     {
         Assert.Single(await TestBookings.RowsAsync(_host, bookingId, "inbox|stripe|"));
         Assert.Empty(await TestBookings.OutboxAfterCleanupAsync(_host, bookingId));
-        var payment = (await PaymentState.ReadAsync(_host.Tables, bookingId, CancellationToken.None))!;
+        var payment = (await TestBookings.StoredPaymentStateAsync(_host, bookingId))!;
         Assert.Equal("succeeded", payment.Status);
         var message = Assert.Single(_host.ServiceBus!.Messages(EventTypes.PaymentsTopic, bookingId));
         Assert.Equal($"{eventId}:payment_intent.succeeded", message.MessageId);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Contracts;
 using PaymentFunctions.Payments;
 using PaymentFunctions.Storage;
@@ -24,7 +23,7 @@ public sealed class WebhookIngestionTests(ServiceBusAppHost fixture) : IClassFix
         var response = await StripeEvents.PostAsync(_host.Client, stripeEvent);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var payment = (await PaymentState.ReadAsync(_host.Tables, booking.Id, CancellationToken.None))!;
+        var payment = (await TestBookings.StoredPaymentStateAsync(_host, booking.Id))!;
         Assert.Equal("succeeded", payment.Status);
         Assert.Equal("pi_ok1", payment.PaymentIntentId);
         Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, "inbox|stripe|"));
@@ -106,7 +105,7 @@ public sealed class WebhookIngestionTests(ServiceBusAppHost fixture) : IClassFix
             Assert.Equal(HttpStatusCode.OK, (await StripeEvents.PostAsync(_host.Client, stripeEvent)).StatusCode);
         }
 
-        var payment = (await PaymentState.ReadAsync(_host.Tables, booking.Id, CancellationToken.None))!;
+        var payment = (await TestBookings.StoredPaymentStateAsync(_host, booking.Id))!;
         Assert.Equal("succeeded", payment.Status);
         Assert.Equal(succeeded["id"]!.GetValue<string>(), payment.StatusEventId);
         Assert.Null(payment.FailureCode);

@@ -7,7 +7,8 @@ using PaymentFunctions.Storage;
 namespace PaymentFunctions.Bookings.Domain;
 
 /// The payment side's view of a booking's payment, derived from its payment fact rows (one per Stripe event,
-/// written in the same batch as the inbox and outbox rows). What the SPA polls.
+/// written in the same batch as the inbox and outbox rows). What the SPA polls, folded from the facts of the
+/// intents the booking issued only (Payments/PaymentStatusReader).
 public sealed record PaymentState
 {
     private static readonly HashSet<string> Terminal = ["succeeded", "canceled"];
@@ -76,18 +77,11 @@ public sealed record PaymentState
     public static TableEntity FactRow(PaymentEvent paymentEvent, OutboxMessage published) =>
         new(paymentEvent.BookingId, RowKeys.PaymentFact(paymentEvent.StripeEventId)) { ["Type"] = published.Type, ["Event"] = published.Body };
 
-    /// The booking's payment state from its fact rows (one query), or null before Stripe reported anything.
-    public static async Task<PaymentState?> ReadAsync(PaymentTables tables, string bookingId, CancellationToken cancellationToken)
+    /// The event one fact row holds (a row of <see cref="RowKeys.PaymentFactPrefix"/>).
+    public static PaymentEvent EventOf(TableEntity factRow)
     {
-        ArgumentNullException.ThrowIfNull(tables);
-        var events = new List<PaymentEvent>();
-        var filter = KeyFilters.InPartitionStartingWith(bookingId, RowKeys.PaymentFactPrefix);
-        await foreach (var row in tables.Bookings.QueryAsync<TableEntity>(filter, select: ["Event"], cancellationToken: cancellationToken))
-        {
-            events.Add(CloudEventEnvelope.ReadPaymentEvent(Encoding.UTF8.GetBytes(row.GetString("Event")!)));
-        }
-
-        return Fold(events);
+        ArgumentNullException.ThrowIfNull(factRow);
+        return CloudEventEnvelope.ReadPaymentEvent(Encoding.UTF8.GetBytes(factRow.GetString("Event")!));
     }
 
     /// Applies the events in Stripe's order (creation time, then event id), whatever order they arrived in.

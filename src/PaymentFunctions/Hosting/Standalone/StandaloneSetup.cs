@@ -6,12 +6,13 @@ using PaymentFunctions.Storage;
 namespace PaymentFunctions.Hosting.Standalone;
 
 /// The standalone host: what the Functions host does for the app, done on Kestrel - the HTTP functions on their
-/// routes, the timers on their schedules, the Service Bus functions fed by the in-process transport.
+/// routes, the timers on their schedules, the Service Bus functions fed by the in-process transport; and GET /metrics.
 public static class StandaloneSetup
 {
     public static IServiceCollection AddStandaloneHost(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<KestrelServerOptions>(KestrelLimits.Apply);
+        services.AddPrometheusMetrics(configuration);
 
         // The Service Bus functions subscribe to the in-process transport (used only with ServiceBus:Transport=InProcess),
         // invoked with the body and binding data the Functions host would give them.
@@ -40,6 +41,7 @@ public static class StandaloneSetup
         // In Azure the platform answers CORS (infra/main.bicep siteConfig.cors); here ASP.NET Core does.
         app.UseCors();
         app.MapHttpFunctions(HostJson.RoutePrefix());
+        app.MapMetrics();
         return app;
     }
 }

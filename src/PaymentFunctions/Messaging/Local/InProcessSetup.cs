@@ -23,6 +23,7 @@ public static class InProcessSetup
         services.AddSingleton<InProcessTransport>();
         services.AddSingleton<ITopicPublisher>(sp => sp.GetRequiredService<InProcessTransport>());
         services.AddHostedService(sp => sp.GetRequiredService<InProcessTransport>());
+        services.AddSingleton<IDeadLetters, LocalDeadLetters>();
         return services;
     }
 }

@@ -89,6 +89,13 @@ public sealed partial class InProcessTransport
         try
         {
             await tables.EnsureCreatedAsync(CancellationToken.None);
+            // The index entry first (another table, so not in the transaction): it may name a dead letter that never
+            // got its row (then a requeue finds none and drops it), never leave a dead letter unlisted.
+            foreach (var bySubscription in deadLetters.Select(d => DeadLetterRow.ToIndexEntity(d, now)).GroupBy(e => e.PartitionKey))
+            {
+                await tables.Lookups.SubmitCheckedAsync([.. bySubscription.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e))], CancellationToken.None);
+            }
+
             try
             {
                 await tables.Bookings.SubmitCheckedAsync([.. deadLetterRows, .. rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(r.PartitionKey, r.RowKey), ETag.All))], CancellationToken.None);

@@ -19,6 +19,7 @@ public sealed partial class InProcessTransport(
     PaymentTables tables,
     PendingOutbox pending,
     OutboxCleanup cleanup,
+    MessagingMetrics metrics,
     TimeProvider time,
     ILogger<InProcessTransport> logger,
     InProcessTransportOptions options) : BackgroundService, ITopicPublisher
@@ -137,6 +138,7 @@ public sealed partial class InProcessTransport(
             {
                 var deadLetter = new DeadLetter(delivery.Subscription.Topic, delivery.Subscription.Name, delivery.Message, ex.Message);
                 _deadLetters.Add(deadLetter);
+                metrics.DeadLettered(delivery.Subscription.Topic, delivery.Subscription.Name);
                 logger.LogError(ex, "Dead-lettered message {MessageId} on {Topic}/{Subscription} after {Count} deliveries", delivery.Message.MessageId, delivery.Subscription.Topic, delivery.Subscription.Name, delivery.DeliveryCount);
                 await SettleAsync(delivery, deadLetter);
                 return;

@@ -30,7 +30,8 @@ public sealed class StripeOptions : IValidatableObject
     [Range(0, 10_000, ErrorMessage = "Stripe:RateLimitWaitMilliseconds must be between 0 and 10000.")]
     public int RateLimitWaitMilliseconds { get; set; } = 1000;
 
-    /// Endpoint signing secrets; more than one while rolling a secret.
+    /// Endpoint signing secrets; a signature matching any of them verifies. infra/main.bicep deploys two slots (the
+    /// current secret and, during a roll, the previous one: infra/README.md, rotation).
     public string[] WebhookSecrets { get; set; } = [];
 
     [Range(1, 3600, ErrorMessage = "Stripe:WebhookToleranceSeconds must be between 1 and 3600.")]
@@ -68,9 +69,16 @@ public sealed class StripeOptions : IValidatableObject
             yield return new ValidationResult($"Stripe:ApiVersion is {ApiVersion}, but Stripe.net pins {Stripe.StripeConfiguration.ApiVersion}; remove the setting (the SDK decides the version).");
         }
 
-        if (WebhookSecrets.Length == 0 || WebhookSecrets.Any(s => s is null || !s.StartsWith("whsec_", StringComparison.Ordinal)))
+        if (WebhookSecrets.Length == 0)
         {
             yield return new ValidationResult("Stripe:WebhookSecrets needs at least one endpoint secret, each starting with whsec_.");
+        }
+
+        // Named by index: in Azure each slot is a Key Vault reference, and one that did not resolve arrives as its own
+        // @Microsoft.KeyVault(...) text. The value itself is never echoed.
+        foreach (var slot in Enumerable.Range(0, WebhookSecrets.Length).Where(i => WebhookSecrets[i]?.StartsWith("whsec_", StringComparison.Ordinal) != true))
+        {
+            yield return new ValidationResult($"Stripe:WebhookSecrets:{slot} is not an endpoint secret (whsec_...); in Azure, check that its Key Vault reference resolved.");
         }
 
         var live = SecretKey.StartsWith("sk_live_", StringComparison.Ordinal) || SecretKey.StartsWith("rk_live_", StringComparison.Ordinal);
