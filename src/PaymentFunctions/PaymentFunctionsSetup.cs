@@ -5,6 +5,7 @@ using PaymentFunctions.Messaging;
 using PaymentFunctions.Messaging.Local;
 using PaymentFunctions.Operations;
 using PaymentFunctions.Payments;
+using PaymentFunctions.Payments.Checkout;
 using PaymentFunctions.Payments.StripeApi;
 using PaymentFunctions.Retention;
 using PaymentFunctions.Storage;
@@ -28,6 +29,7 @@ public static class PaymentFunctionsSetup
         services.AddIdempotencyKeys();
         services.AddBookings();
         services.AddPayments();
+        services.AddCheckout();
         services.AddWebhooks();
         services.AddRetention();
         services.AddOperations();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StripeEmulator.Api;
+using StripeEmulator.Checkout;
 using StripeEmulator.Customers;
 using StripeEmulator.Events;
 using StripeEmulator.Payments;
@@ -51,6 +52,8 @@ public static partial class EmulatorApp
         builder.Services.AddSingleton<CustomerService>();
         builder.Services.AddSingleton<PaymentMethodService>();
         builder.Services.AddSingleton<EventQuery>();
+        builder.Services.AddSingleton<CheckoutSessionService>();
+        builder.Services.AddSingleton<CheckoutPayment>();
         builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName);
         builder.Services.AddHostedService<WebhookDispatcher>();
         builder.Services.AddCors();
@@ -60,6 +63,7 @@ public static partial class EmulatorApp
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseCors(cors => cors.AllowAnyOrigin().AllowAnyHeader().WithMethods("GET", "POST", "DELETE")));
         app.Use(StripeEdge);
         app.MapStripeApi();
+        app.MapCheckoutPage();
         app.MapEmulatorControl();
         return app;
     }

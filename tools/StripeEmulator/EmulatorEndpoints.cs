@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using StripeEmulator.Api;
+using StripeEmulator.Checkout;
 using StripeEmulator.Customers;
 using StripeEmulator.Events;
 using StripeEmulator.Payments;
@@ -26,6 +27,11 @@ public static partial class EmulatorApp
         v1.MapGet("/payment_methods", (HttpContext c, StripeApi api, PaymentMethodService s) => api.ExecuteAsync(c, (f, _) => s.List(f)));
         v1.MapGet("/payment_methods/{id}", (string id, HttpContext c, StripeApi api, PaymentMethodService s) => api.ExecuteAsync(c, (_, _) => s.Retrieve(id)));
         v1.MapPost("/payment_methods/{id}/detach", (string id, HttpContext c, StripeApi api, PaymentMethodService s) => api.ExecuteAsync(c, (_, r) => s.Detach(id, r)));
+        v1.MapPost("/checkout/sessions", (HttpContext c, StripeApi api, CheckoutSessionService s) => api.ExecuteAsync(c, (f, r) => s.Create(f, r, $"{c.Request.Scheme}://{c.Request.Host}")));
+        v1.MapGet("/checkout/sessions", (HttpContext c, StripeApi api, CheckoutSessionService s) => api.ExecuteAsync(c, s.List));
+        v1.MapGet("/checkout/sessions/{id}", (string id, HttpContext c, StripeApi api, CheckoutSessionService s) => api.ExecuteAsync(c, (_, r) => s.Retrieve(id, r)));
+        v1.MapGet("/checkout/sessions/{id}/line_items", (string id, HttpContext c, StripeApi api, CheckoutSessionService s) => api.ExecuteAsync(c, (f, _) => s.LineItems(id, f)));
+        v1.MapPost("/checkout/sessions/{id}/expire", (string id, HttpContext c, StripeApi api, CheckoutSessionService s) => api.ExecuteAsync(c, (_, r) => s.Expire(id, r)));
         v1.MapGet("/events", (HttpContext c, StripeApi api, EventQuery q) => api.ExecuteAsync(c, (f, _) => q.List(f)));
         v1.MapGet("/events/{id}", (string id, HttpContext c, StripeApi api, EventQuery q) => api.ExecuteAsync(c, (_, _) => q.Retrieve(id)));
 
@@ -76,6 +82,7 @@ public static partial class EmulatorApp
                 ["charges"] = state.Charges.Count,
                 ["refunds"] = state.Refunds.Count,
                 ["customers"] = state.Customers.Count,
+                ["checkout_sessions"] = state.CheckoutSessions.Count,
                 ["payment_methods"] = state.PaymentMethods.Count,
                 ["events"] = state.Events.Count,
                 ["requests"] = state.RequestCount,

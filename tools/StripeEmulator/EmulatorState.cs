@@ -41,6 +41,14 @@ public sealed partial class EmulatorState
     /// Detached PaymentMethods, which Stripe never lets pay again.
     internal HashSet<string> DetachedPaymentMethods { get; } = [];
 
+    internal Dictionary<string, JsonObject> CheckoutSessionsById { get; } = [];
+
+    /// What Stripe keeps of a session but does not return on it: its line items and its PaymentIntent's parameters.
+    internal Dictionary<string, Checkout.CheckoutDraft> CheckoutDrafts { get; } = [];
+
+    /// PaymentIntents made for a Checkout Session (intent -> session): Stripe cancels them only by expiring the session.
+    internal Dictionary<string, string> CheckoutIntents { get; } = [];
+
     internal ChannelReader<WebhookJob> WebhookQueue => _webhooks.Reader;
 
     public IReadOnlyCollection<JsonObject> PaymentIntents => Copy(() => PaymentIntentsById.Values);
@@ -52,6 +60,8 @@ public sealed partial class EmulatorState
     public IReadOnlyCollection<JsonObject> Customers => Copy(() => CustomersById.Values);
 
     public IReadOnlyCollection<JsonObject> PaymentMethods => Copy(() => PaymentMethodsById.Values);
+
+    public IReadOnlyCollection<JsonObject> CheckoutSessions => Copy(() => CheckoutSessionsById.Values);
 
     /// Events oldest first (the API lists them newest first).
     public IReadOnlyList<JsonObject> Events => Copy(() => _events);
@@ -78,6 +88,14 @@ public sealed partial class EmulatorState
         lock (Sync)
         {
             return PaymentIntentsById.TryGetValue(id, out var intent) ? (JsonObject)intent.DeepClone() : null;
+        }
+    }
+
+    public JsonObject? FindCheckoutSession(string id)
+    {
+        lock (Sync)
+        {
+            return CheckoutSessionsById.TryGetValue(id, out var session) ? (JsonObject)session.DeepClone() : null;
         }
     }
 

@@ -35,5 +35,5 @@ public class WebhookBenchmarks
     public string? Verify() => _verifier.Verify(_header, _body);
 
     [Benchmark]
-    public PaymentEvent? ParseAndMap() => StripeEventMapper.Map(EventUtility.ParseEvent(_body, throwOnApiVersionMismatch: false), BenchData.BookingId);
+    public PaymentEvent? ParseAndMap() => StripeEventMapper.Map(EventUtility.ParseEvent(_body, throwOnApiVersionMismatch: false), new BookingMatch(BenchData.BookingId, null));
 }

@@ -36,6 +36,12 @@ public sealed record Booking
 
     public int IntentAttempt { get; init; }
 
+    /// The Checkout Session currently used to pay this booking, and which attempt created it (1, 2, ...). A booking is
+    /// paid one way at a time: recording a session clears PaymentIntentId, recording an intent clears this.
+    public string? CheckoutSessionId { get; init; }
+
+    public int CheckoutAttempt { get; init; }
+
     public ETag ETag { get; init; }
 
     public TableEntity ToEntity() => new(Id, RowKeys.Booking)
@@ -52,6 +58,8 @@ public sealed record Booking
         ["UpdatedAt"] = UpdatedAt,
         ["PaymentIntentId"] = PaymentIntentId,
         ["IntentAttempt"] = IntentAttempt,
+        ["CheckoutSessionId"] = CheckoutSessionId,
+        ["CheckoutAttempt"] = CheckoutAttempt,
     };
 
     public static Booking FromEntity(TableEntity entity) => new()
@@ -69,6 +77,8 @@ public sealed record Booking
         UpdatedAt = entity.GetDateTimeOffset("UpdatedAt") ?? default,
         PaymentIntentId = entity.GetString("PaymentIntentId"),
         IntentAttempt = entity.GetInt32("IntentAttempt") ?? 0,
+        CheckoutSessionId = entity.GetString("CheckoutSessionId"),
+        CheckoutAttempt = entity.GetInt32("CheckoutAttempt") ?? 0,
         ETag = entity.ETag,
     };
 

@@ -14,6 +14,7 @@ public sealed record BookingView(
     string Currency,
     long AmountRefunded,
     string? PaymentIntentId,
+    string? CheckoutSessionId,
     DateTimeOffset CreatedAt,
     DateTimeOffset HoldExpiresAt,
     IReadOnlyList<BookingHistoryView> History,
@@ -21,7 +22,7 @@ public sealed record BookingView(
 {
     public static BookingView Of(Booking booking, IEnumerable<BookingHistoryEntry> history) => new(
         booking.Id, booking.Status, booking.TicketTypeId, booking.Quantity, booking.Amount, booking.Currency,
-        booking.Facts.RefundedAmount, booking.PaymentIntentId, booking.CreatedAt, booking.HoldExpiresAt,
+        booking.Facts.RefundedAmount, booking.PaymentIntentId, booking.CheckoutSessionId, booking.CreatedAt, booking.HoldExpiresAt,
         [.. history.Select(h => new BookingHistoryView(h.At, h.From, h.To, h.Cause, h.CausationId, h.Reason))],
         [.. booking.Facts.Refunds.OrderBy(r => r.Value.CreatedAt).ThenBy(r => r.Key, StringComparer.Ordinal).Select(r => new BookingRefundView(r.Key, r.Value.Amount, r.Value.Status, r.Value.FailureReason, r.Value.CreatedAt))]);
 }

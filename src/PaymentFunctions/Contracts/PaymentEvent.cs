@@ -18,4 +18,9 @@ public abstract record PaymentEvent
     public required long Amount { get; init; }
 
     public required string Currency { get; init; }
+
+    /// The Checkout Session (cs_...) the payment was made through, on Stripe's hosted page; absent for the
+    /// PaymentIntent flow. Stripe names it (the session itself, or the session that owns the intent), so the booking
+    /// can check it created that session.
+    public string? CheckoutSessionId { get; init; }
 }

@@ -57,7 +57,7 @@ public sealed class StripeEventReplay(StripeClient stripe, BookingResolver resol
             return await RefusedAsync(action, new ReplayResult(ReplayOutcome.Unreadable, eventId, stripeEvent.Type, Detail: refusal), cancellationToken);
         }
 
-        var bookingId = await resolver.ResolveAsync(stripeEvent, cancellationToken);
+        var bookingId = (await resolver.ResolveAsync(stripeEvent, cancellationToken))?.BookingId;
         var outcome = await audit.RunAsync(action with { BookingId = bookingId }, () => processor.ProcessAsync(stripeEvent, cancellationToken), o => o.ToString(), cancellationToken);
         if (outcome is WebhookOutcome.Stored or WebhookOutcome.Duplicate)
         {

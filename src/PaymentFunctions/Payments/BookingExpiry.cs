@@ -12,9 +12,10 @@ using Stripe;
 
 namespace PaymentFunctions.Payments;
 
-/// Cancels bookings left unpaid past their hold time: first the open PaymentIntent at Stripe (so the customer
-/// can no longer pay for seats we release), then the booking itself through the same exactly-once update.
-/// If Stripe says the intent already succeeded, the booking is left alone: the success event will confirm it.
+/// Cancels bookings left unpaid past their hold time: first the open PaymentIntent or Checkout Session at Stripe (so
+/// the customer can no longer pay for seats we release), then the booking itself through the same exactly-once update.
+/// If Stripe says the intent already succeeded (or the session is complete), the booking is left alone: the success
+/// event will confirm it.
 public sealed class BookingExpiry(
     PaymentTables tables,
     StripeClient stripe,
@@ -104,22 +105,39 @@ public sealed class BookingExpiry(
 
     private async Task<bool> ExpireAsync(Booking booking, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (booking.PaymentIntentId is { } intentId && !await CancelIntentAsync(booking.Id, intentId, now, cancellationToken))
+        if ((booking.PaymentIntentId is { } intentId && !await CancelIntentAsync(booking.Id, intentId, now, cancellationToken))
+            || (booking.CheckoutSessionId is { } sessionId && !await ExpireSessionAsync(booking.Id, sessionId, now, cancellationToken)))
         {
             await DeferAsync(booking, now, cancellationToken);
             return false;
         }
 
-        // Expire only the booking as it was when its intent was canceled: if an intent was recorded since,
-        // the next run cancels that one first.
-        var causationId = $"expiry:{booking.Id}:{booking.PaymentIntentId ?? "none"}";
+        // Expire only the booking as it was when its intent was canceled (or its session expired): if one was recorded
+        // since, the next run ends that one first.
+        var causationId = $"expiry:{booking.Id}:{booking.PaymentIntentId ?? booking.CheckoutSessionId ?? "none"}";
         var update = await updater.ApplyAsync(
             booking.Id,
             causationId,
             "booking.expired",
-            fresh => fresh.PaymentIntentId == booking.PaymentIntentId ? BookingStateMachine.Expire(fresh.Facts, now, causationId) : null,
+            fresh => fresh.PaymentIntentId == booking.PaymentIntentId && fresh.CheckoutSessionId == booking.CheckoutSessionId ? BookingStateMachine.Expire(fresh.Facts, now, causationId) : null,
             cancellationToken);
         return update.To == BookingStatus.CANCELLED && update.From != BookingStatus.CANCELLED;
+    }
+
+    /// Whether the session can no longer be paid: expired (now, or before), or unknown to Stripe. A complete one is paid,
+    /// or its delayed payment is under way: its events will settle the booking.
+    private async Task<bool> ExpireSessionAsync(string bookingId, string sessionId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // A key per run, as for the intents: Stripe replays a key's first answer, and expiring twice is harmless.
+        var key = $"cs-expire:{sessionId}:{now.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture)}";
+        var session = await backoff.RunAsync(ct => CheckoutSessionClosing.ExpireAsync(stripe, sessionId, new RequestOptions { IdempotencyKey = key }, ct), cancellationToken);
+        if (session is { Status: "complete" })
+        {
+            logger.LogWarning("Booking {BookingId} is past its hold but its Checkout Session {SessionId} is complete (payment {PaymentStatus}); waiting for its events", bookingId, sessionId, session.PaymentStatus);
+            return false;
+        }
+
+        return true;
     }
 
     /// The intent is paid or being paid: its event will settle the booking. Until then, look again in an hour

@@ -2,9 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
-using PaymentFunctions.Bookings;
 using PaymentFunctions.Http;
-using PaymentFunctions.Payments.StripeApi;
 
 namespace PaymentFunctions.Payments;
 
@@ -39,28 +37,10 @@ public sealed class CreatePaymentIntentFunction(PaymentIntentIssuer issuer, Idem
     private static ValidationProblem? Validate(CreateIntentRequest body) =>
         body.BookingId is { Length: > 0 } ? null : JsonBody.Invalid("bookingId", "bookingId is required.");
 
-    private static Results<Created<IntentView>, Ok<IntentView>, ProblemHttpResult> Map(HttpContext http, IntentResult result)
+    private static Results<Created<IntentView>, Ok<IntentView>, ProblemHttpResult> Map(HttpContext http, IntentResult result) => result.Outcome switch
     {
-        var stripeRequest = new Dictionary<string, object?> { ["stripeRequestId"] = result.StripeRequestId };
-        switch (result.Outcome)
-        {
-            case IntentOutcome.Created:
-                return TypedResults.Created($"/api/payments/{result.Intent!.BookingId}", result.Intent);
-            case IntentOutcome.Existing:
-                return TypedResults.Ok(result.Intent!);
-            case IntentOutcome.NotFound:
-                return BookingsSetup.NotFound();
-            case IntentOutcome.NotPayable:
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Booking cannot be paid", detail: result.Detail);
-            case IntentOutcome.UserRateLimited:
-                http.Response.Headers.RetryAfter = StripeBackoff.RetryAfterHeader(result.RetryAfter);
-                return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many payment requests", detail: result.Detail, extensions: new Dictionary<string, object?> { ["setting"] = IntentResult.MaxCallsSetting });
-            case IntentOutcome.StripeRefused:
-                return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "Stripe refused the payment", detail: result.Detail, extensions: stripeRequest);
-            default:
-                http.Response.Headers.RetryAfter = StripeBackoff.RetryAfterHeader(result.RetryAfter);
-                var title = result.Outcome == IntentOutcome.StripeRateLimited ? "Stripe is busy" : "Stripe is unavailable";
-                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: title, detail: result.Detail, extensions: stripeRequest);
-        }
-    }
+        IntentOutcome.Created => TypedResults.Created($"/api/payments/{result.Intent!.BookingId}", result.Intent),
+        IntentOutcome.Existing => TypedResults.Ok(result.Intent!),
+        _ => PaymentProblems.For(http, result),
+    };
 }

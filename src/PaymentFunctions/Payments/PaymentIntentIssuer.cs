@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using PaymentFunctions.Bookings;
-using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Payments.Customers;
 using PaymentFunctions.Payments.StripeApi;
 using PaymentFunctions.Storage;
@@ -88,17 +87,8 @@ public sealed partial class PaymentIntentIssuer(
     /// A Stripe failure while issuing booking <paramref name="bookingId"/>'s intent, or reading intent <paramref name="intentId"/> again.
     private IntentResult Refused(StripeException ex, string? bookingId, string? intentId)
     {
-        // Fields only, never ex.Message: it is the server's text, and a proxy or emulator might echo a key in it.
-        var requestId = StripeFailure.RequestId(ex);
-        logger.LogWarning("Stripe answered {Status} {Type}/{Code} {Reason} (request {RequestId}) for booking {BookingId}'s PaymentIntent {IntentId}", (int)ex.HttpStatusCode, ex.StripeError?.Type, ex.StripeError?.Code, StripeFailure.RateLimitedReason(ex), requestId, bookingId, intentId);
-        if (StripeFailure.IsRateLimited(ex))
-        {
-            return IntentResult.RateLimited(requestId, backoff.Delay(ex, attempt: 1));
-        }
-
-        return StripeFailure.IsTransient(ex)
-            ? IntentResult.Unavailable(requestId)
-            : new IntentResult(IntentOutcome.StripeRefused, Detail: $"Stripe refused the payment request ({ex.StripeError?.Type ?? "error"}{(ex.StripeError?.Code is { } code ? "/" + code : "")}).", StripeRequestId: requestId);
+        logger.LogWarning("Stripe answered {Status} {Type}/{Code} {Reason} (request {RequestId}) for booking {BookingId}'s PaymentIntent {IntentId}", (int)ex.HttpStatusCode, ex.StripeError?.Type, ex.StripeError?.Code, StripeFailure.RateLimitedReason(ex), StripeFailure.RequestId(ex), bookingId, intentId);
+        return IntentResult.FromStripe(ex, backoff);
     }
 
     private IntentResult Unreachable(Exception ex, string? bookingId, string? intentId)
@@ -124,6 +114,12 @@ public sealed partial class PaymentIntentIssuer(
             if (booking!.PaymentIntentId is { } recorded && recorded == created?.Id)
             {
                 return new IntentResult(IntentOutcome.Existing, IntentView.Of(created, booking));
+            }
+
+            // A booking with a current session has no current intent (recording one clears the other), so only here.
+            if (await CheckoutRefusalAsync(booking, cancellationToken) is { } checkout)
+            {
+                return checkout;
             }
 
             if (await CurrentAsync(booking, cancellationToken) is { } current)
@@ -177,23 +173,7 @@ public sealed partial class PaymentIntentIssuer(
         return intent.Status == "canceled" ? null : intent;
     }
 
-    private IntentResult? Refusal(Booking? booking)
-    {
-        if (booking is null)
-        {
-            return new IntentResult(IntentOutcome.NotFound);
-        }
-
-        if (booking.Status is not (BookingStatus.PENDING or BookingStatus.PAYMENT_FAILED))
-        {
-            return new IntentResult(IntentOutcome.NotPayable, Detail: $"The booking is {booking.Status}; only PENDING or PAYMENT_FAILED bookings can be paid.");
-        }
-
-        // Expiry releases the seats and cancels the intent; paying for them now would race it.
-        return booking.HoldExpiresAt <= time.GetUtcNow()
-            ? new IntentResult(IntentOutcome.NotPayable, Detail: "The booking's hold has expired; create a new booking.")
-            : null;
-    }
+    private IntentResult? Refusal(Booking? booking) => PayableBooking.Refusal(booking, time.GetUtcNow());
 
     /// Everything the app sends to create an intent (the contract test checks it against Stripe's spec).
     /// Automatic payment methods, with Stripe's default allow_redirects=always: the SPA confirms with Stripe.js,

@@ -7,7 +7,7 @@ using PaymentFunctions.Storage;
 namespace PaymentFunctions.Payments;
 
 /// What the SPA polls after Stripe.js confirmed: the booking's status and the payment state folded from the webhooks'
-/// fact rows - those of the PaymentIntents the booking issued only. The webhook stores a fact for every intent whose
+/// fact rows - those of the PaymentIntents and Checkout Sessions the booking issued only. The webhook stores a fact for every intent whose
 /// metadata names the booking, and anything on the same Stripe account can set that metadata: a stranger's paid
 /// intent must not show the booking as paid here while the consumer leaves it PENDING (<see cref="IssuedIntents"/>).
 /// One round trip: a query in the booking's partition for the booking row, its intent rows and its fact rows.
@@ -33,10 +33,7 @@ public sealed class PaymentStatusReader(PaymentTables tables)
             }
             else if (row.RowKey.StartsWith(RowKeys.IntentPrefix, StringComparison.Ordinal))
             {
-                if (IssuedIntents.IntentIdOf(row) is { } id)
-                {
-                    intentRowIds.Add(id);
-                }
+                intentRowIds.AddRange(IssuedIntents.IdsOf(row));
             }
             else
             {
@@ -51,7 +48,7 @@ public sealed class PaymentStatusReader(PaymentTables tables)
         }
 
         var issued = IssuedIntents.Of(booking, intentRowIds);
-        var payment = PaymentState.Fold(facts.Where(e => issued.Contains(e.PaymentIntentId))) is { } state ? PaymentView.Of(state) : null;
+        var payment = PaymentState.Fold(facts.Where(e => IssuedIntents.Covers(issued, e))) is { } state ? PaymentView.Of(state) : null;
         return new PaymentStatusView(booking.Id, booking.Status, booking.Amount, booking.Currency, booking.PaymentIntentId, payment);
     }
 }

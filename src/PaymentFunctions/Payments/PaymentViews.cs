@@ -1,5 +1,6 @@
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Bookings.Domain;
+using PaymentFunctions.Payments.StripeApi;
 using Stripe;
 
 namespace PaymentFunctions.Payments;
@@ -29,12 +30,32 @@ public enum IntentOutcome
 
     /// This user asked too often (Payments:MaxIntentCallsPerUser): nothing was done; retry after RetryAfter (429).
     UserRateLimited,
+
+    /// The booking is being paid the other way (its Checkout Session, or its PaymentIntent): 409 naming it.
+    OtherFlowOpen,
 }
 
 /// Detail is safe to show the caller; StripeRequestId lets support find the call in Stripe's logs. ClientSecret: what a
-/// replayed answer gets back (<see cref="PaymentIntentIssuer.ReadClientSecretAsync"/>).
-public sealed record IntentResult(IntentOutcome Outcome, IntentView? Intent = null, string? Detail = null, string? StripeRequestId = null, TimeSpan? RetryAfter = null, string? ClientSecret = null)
+/// replayed answer gets back (<see cref="PaymentIntentIssuer.ReadClientSecretAsync"/>). OpenFlow names the other way the
+/// booking is being paid (OtherFlowOpen): ("checkoutSessionId", "cs_...") or ("paymentIntentId", "pi_...").
+public sealed record IntentResult(IntentOutcome Outcome, IntentView? Intent = null, string? Detail = null, string? StripeRequestId = null, TimeSpan? RetryAfter = null, string? ClientSecret = null, KeyValuePair<string, string>? OpenFlow = null)
 {
+    /// What a Stripe refusal of a payment request (either flow) tells the caller: busy (503, retry after), unavailable
+    /// (503) or refused (502). Fields only, never ex.Message: it is the server's text, and a proxy or emulator might echo
+    /// a key in it.
+    public static IntentResult FromStripe(StripeException exception, StripeBackoff backoff)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        ArgumentNullException.ThrowIfNull(backoff);
+        var requestId = StripeFailure.RequestId(exception);
+        return StripeFailure.IsRateLimited(exception) ? RateLimited(requestId, backoff.Delay(exception, attempt: 1))
+            : StripeFailure.IsTransient(exception) ? Unavailable(requestId)
+            : new IntentResult(IntentOutcome.StripeRefused, Detail: $"Stripe refused the payment request ({exception.StripeError?.Type ?? "error"}{(exception.StripeError?.Code is { } code ? "/" + code : "")}).", StripeRequestId: requestId);
+    }
+
+    public static IntentResult OtherFlow(string detail, string member, string id) =>
+        new(IntentOutcome.OtherFlowOpen, Detail: detail, OpenFlow: new(member, id));
+
     public static IntentResult Unavailable(string? requestId) =>
         new(IntentOutcome.StripeUnavailable, Detail: "Stripe could not be reached or is unavailable. Nothing was charged; retry in a few seconds.", StripeRequestId: requestId);
 

@@ -10,6 +10,7 @@ public sealed class FaultInjection
     public const string OutboxAfterIndex = "outbox.after-index";
     public const string CleanupAfterRows = "cleanup.after-rows";
     public const string IntentAfterStripe = "intent.after-stripe";
+    public const string CheckoutAfterStripe = "checkout.after-stripe";
     public const string ConsumerAfterBatch = "consumer.after-batch";
     public const string CustomerAfterStripe = "customer.after-stripe";
     public const string RefundAfterStripe = "refund.after-stripe";

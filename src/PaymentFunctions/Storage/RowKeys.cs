@@ -71,6 +71,10 @@ public static class RowKeys
 
     public static string Intent(int attempt) => IntentPrefix + attempt.ToString("D4", CultureInfo.InvariantCulture);
 
+    /// A Checkout Session the booking created (attempt 1, 2, ...). Under <see cref="IntentPrefix"/>, so the one query
+    /// of what a booking issued reads its sessions with its intents.
+    public static string CheckoutSession(int attempt) => IntentPrefix + "checkout|" + attempt.ToString("D4", CultureInfo.InvariantCulture);
+
     /// A payment event for an intent the booking never issued (its metadata named the booking, but no
     /// <see cref="Intent"/> row holds it): kept in the booking's partition for a person, one row per message.
     public static string UnissuedIntent(string paymentIntentId, string causationId) =>

@@ -1,4 +1,5 @@
 using Stripe;
+using Stripe.Checkout;
 
 namespace PaymentFunctions.Webhooks;
 
@@ -35,6 +36,7 @@ public static class StripeEventShape
             PaymentIntent o => ([o.Id], o.Currency, [o.CancellationReason, o.LastPaymentError?.Code, o.LastPaymentError?.DeclineCode, o.LastPaymentError?.Message]),
             Charge o => ([o.Id, o.PaymentIntentId], o.Currency, []),
             Dispute o => (new[] { o.Id, o.PaymentIntentId }, o.Currency, new[] { o.Reason, o.Status }),
+            Session o => ([o.Id, o.PaymentIntentId], o.Currency, [o.ClientReferenceId, o.PaymentStatus, o.Status]),
             _ => ([], null, Array.Empty<string?>()),
         };
         return ids.Any(id => id is not null && !IsObjectId(id)) ? $"An object id in {stripeEvent.Id} is not a Stripe id (at most {MaxObjectIdLength} letters, digits or underscores)."

@@ -26,7 +26,7 @@ internal static class StripePayload
 
     /// The longest event id whose MessageId `{id}:{type}` still fits Service Bus's 128 characters for every
     /// published type (Stripe's own event ids are 28 characters).
-    public const int MaxEventIdLength = 128 - 1 - 30;
+    public const int MaxEventIdLength = 128 - 1 - StripeEventMapper.LongestTypeLength;
 
     // Stripe never writes a key twice; where it appears, this check and Stripe.net could read different members.
     private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };

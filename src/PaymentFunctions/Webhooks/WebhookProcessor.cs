@@ -40,16 +40,17 @@ public sealed class WebhookProcessor(
             return WebhookOutcome.Ignored;
         }
 
-        var bookingId = await resolver.ResolveAsync(stripeEvent, cancellationToken);
-        if (bookingId is null)
+        var match = await resolver.ResolveAsync(stripeEvent, cancellationToken);
+        if (match is null)
         {
             return await UnmatchedAsync(stripeEvent, cancellationToken);
         }
 
+        var bookingId = match.BookingId;
         PaymentEvent paymentEvent;
         try
         {
-            paymentEvent = StripeEventMapper.Map(stripeEvent, bookingId)!;
+            paymentEvent = StripeEventMapper.Map(stripeEvent, match)!;
         }
         catch (FormatException ex)
         {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Contracts;
 using PaymentFunctions.Messaging;
+using PaymentFunctions.Payments.StripeApi;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
 using PaymentFunctions.Tests.Payments;
@@ -78,5 +79,63 @@ public sealed class UnissuedIntentTests(InProcessAppHost fixture)
         var record = Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.UnissuedIntentPrefix));
         Assert.Equal("pi_stranger", record.GetString("PaymentIntentId"));
         Assert.Single(await TestBookings.RowsAsync(_host, booking.Id, RowKeys.Inbox(strangersRefund.Id)));
+    }
+
+    [Fact]
+    public async Task AForeignCheckoutSessionCarryingTheBookingsIdNeverMovesItAndIsRecordedWhileItsOwnSessionConfirmsIt()
+    {
+        using var alice = _host.ClientFor(NewUser("alice"));
+        using var stripe = _host.StripeClientForTests();
+        using var browser = new HostedCheckout();
+        var bookingId = await NewBookingIdAsync(alice, "standard", 2);
+        var own = await CreateCheckoutSessionAsync(alice, bookingId);
+        Assert.Equal(HttpStatusCode.Created, own.Status);
+
+        // Another integration on the account: a session with the booking's id wherever ours puts it, and our hint on its intent.
+        var created = await stripe.PostAsync("/v1/checkout/sessions", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["mode"] = "payment", ["client_reference_id"] = bookingId, ["metadata[bookingId]"] = bookingId, ["success_url"] = "https://elsewhere.example/ok",
+            ["line_items[0][quantity]"] = "1", ["line_items[0][price_data][currency]"] = "eur", ["line_items[0][price_data][unit_amount]"] = "5000", ["line_items[0][price_data][product_data][name]"] = "Standard",
+            ["payment_intent_data[metadata][bookingId]"] = bookingId, [$"payment_intent_data[metadata][{CheckoutMetadata.FlowKey}]"] = CheckoutMetadata.CheckoutFlow,
+        }));
+        var foreign = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
+        var foreignId = foreign.GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.SeeOther, (await browser.PayAsync(foreign.GetProperty("url").GetString()!, "pm_card_visa")).Response.StatusCode);
+
+        // Its intent's payment_intent.succeeded and its checkout.session.completed: both recorded, neither applied.
+        var records = await TestBookings.EventuallyAsync(
+            () => TestBookings.RowsAsync(_host, bookingId, RowKeys.UnissuedIntentPrefix), rows => rows.Count == 2, $"both payments of {foreignId} to be recorded on booking {bookingId}");
+        Assert.All(records, r => Assert.Equal(foreignId, r.GetString("CheckoutSessionId")));
+        Assert.All(records, r => Assert.Equal(EventTypes.TypeOf(typeof(PaymentSucceeded)), r.GetString("Cause")));
+        var pending = await TestBookings.LoadAsync(_host, bookingId);
+        Assert.Equal(BookingStatus.PENDING, pending.Status);
+        Assert.Null(pending.Facts.Succeeded);
+
+        // The booking's own session still confirms it.
+        Assert.Equal(HttpStatusCode.SeeOther, (await browser.PayAsync(own.Text("url"), "pm_card_visa")).Response.StatusCode);
+        await TestBookings.EventuallyAsync(() => TestBookings.LoadAsync(_host, bookingId), b => b.Status == BookingStatus.CONFIRMED, $"booking {bookingId} to be CONFIRMED by its own session");
+        Assert.Equal(2, (await TestBookings.RowsAsync(_host, bookingId, RowKeys.UnissuedIntentPrefix)).Count);
+    }
+
+    [Fact]
+    public async Task AnIntentClaimingToBeCheckoutsThatNoSessionOwnsIsRecordedAsUnissued()
+    {
+        using var alice = _host.ClientFor(NewUser("alice"));
+        using var stripe = _host.StripeClientForTests();
+        var bookingId = await NewBookingIdAsync(alice);
+        Assert.Equal(HttpStatusCode.Created, (await CreateCheckoutSessionAsync(alice, bookingId)).Status);
+        var response = await stripe.PostAsync("/v1/payment_intents", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["amount"] = "2500", ["currency"] = "eur", ["metadata[bookingId]"] = bookingId, [$"metadata[{CheckoutMetadata.FlowKey}]"] = CheckoutMetadata.CheckoutFlow,
+        }));
+        var intentId = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+
+        Assert.Equal(HttpStatusCode.OK, (await EmulatorCalls.ConfirmAsync(stripe, intentId, "pm_card_visa")).StatusCode);
+
+        var record = Assert.Single(await TestBookings.EventuallyAsync(
+            () => TestBookings.RowsAsync(_host, bookingId, RowKeys.UnissuedIntentPrefix), rows => rows.Count > 0, $"the payment of {intentId} to be recorded on booking {bookingId}"));
+        Assert.Equal(intentId, record.GetString("PaymentIntentId"));
+        Assert.Null(record.GetString("CheckoutSessionId"));
+        Assert.Equal(BookingStatus.PENDING, (await TestBookings.LoadAsync(_host, bookingId)).Status);
     }
 }

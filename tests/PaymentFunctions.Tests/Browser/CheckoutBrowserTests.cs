@@ -9,8 +9,7 @@ namespace PaymentFunctions.Tests.Browser;
 
 /// Stripe Checkout from the demo page: "Pay with Checkout" (POST /api/payments/checkout-sessions), the emulator's
 /// hosted payment page, the redirect back to the page with ?session_id=...&amp;booking_id=..., and the booking
-/// CONFIRMED. Left out of the build (PaymentFunctions.Tests.csproj) until the Checkout branch brings the endpoint and
-/// the emulator's hosted page (test cards #card-pm_card_visa etc., #pay, #cancel); the merge removes that line.
+/// CONFIRMED. The hosted page is the emulator's (test cards #card-pm_card_visa etc., #pay, #cancel).
 [Collection(AppHostGroup.Name)]
 public sealed class CheckoutBrowserTests(InProcessAppHost fixture, ChromiumBrowser browser, ITestOutputHelper output) : IClassFixture<ChromiumBrowser>
 {

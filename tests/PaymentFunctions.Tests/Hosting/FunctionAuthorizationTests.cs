@@ -18,6 +18,7 @@ public sealed class FunctionAuthorizationTests
         { "ListPaymentMethods", "spa" },
         { "DetachPaymentMethod", "spa" },
         { "CreatePaymentIntent", "spa" },
+        { "CreateCheckoutSession", "spa" },
         { "GetPaymentStatus", "spa" },
         { "StaffRefund", AuthSetup.PaymentsAdminPolicy },
         { "StaffGetBooking", AuthSetup.PaymentsAdminPolicy },

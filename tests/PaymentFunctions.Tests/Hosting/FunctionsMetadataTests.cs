@@ -32,6 +32,7 @@ public sealed class FunctionsMetadataTests(InProcessAppHost fixture)
         { "ListPaymentMethods", "get", "payment-methods", "Anonymous" },
         { "DetachPaymentMethod", "delete", "payment-methods/{id}", "Anonymous" },
         { "CreatePaymentIntent", "post", "payments/intents", "Anonymous" },
+        { "CreateCheckoutSession", "post", "payments/checkout-sessions", "Anonymous" },
         { "GetPaymentStatus", "get", "payments/{bookingId}", "Anonymous" },
         { "StripeWebhook", "post", "webhooks/stripe", "Anonymous" },
         { "Health", "get", "health", "Anonymous" },
@@ -40,7 +41,7 @@ public sealed class FunctionsMetadataTests(InProcessAppHost fixture)
     [Fact]
     public void TheMetadataDeclaresExactlyTheAppsFunctions() =>
         Assert.Equal(
-            ["BookingExpiry", "BookingPaymentEvents", "CancelBooking", "CreateBooking", "CreatePaymentIntent", "DetachPaymentMethod", "GetBooking", "GetPaymentStatus", "Health", "ListBookingAudit", "ListDayAudit", "ListDeadLetters", "ListPaymentMethods", "ListStripeEvents", "ListStuckOutbox", "OutboxSweeper", "ReplayStripeEvent", "RequeueDeadLetter", "Retention", "StaffGetBooking", "StaffRefund", "StripeReconciliation", "StripeWebhook"],
+            ["BookingExpiry", "BookingPaymentEvents", "CancelBooking", "CreateBooking", "CreateCheckoutSession", "CreatePaymentIntent", "DetachPaymentMethod", "GetBooking", "GetPaymentStatus", "Health", "ListBookingAudit", "ListDayAudit", "ListDeadLetters", "ListPaymentMethods", "ListStripeEvents", "ListStuckOutbox", "OutboxSweeper", "ReplayStripeEvent", "RequeueDeadLetter", "Retention", "StaffGetBooking", "StaffRefund", "StripeReconciliation", "StripeWebhook"],
             Triggers.Keys.Order(StringComparer.Ordinal));
 
     [Theory]

@@ -72,6 +72,7 @@ public sealed class OpenApiDocumentTests(InProcessAppHost fixture)
                 ["POST /api/admin/stripe-events/{id}/replay"] = true,
                 ["POST /api/bookings"] = false,
                 ["POST /api/bookings/{id}/cancel"] = false,
+                ["POST /api/payments/checkout-sessions"] = false,
                 ["POST /api/payments/intents"] = false,
             },
             withKey.OrderBy(k => k.Key, StringComparer.Ordinal).ToDictionary());
@@ -94,7 +95,7 @@ public sealed class OpenApiDocumentTests(InProcessAppHost fixture)
     {
         var contract = OpenApiContract.Committed;
         static bool None(string header) => false;
-        const string booking = """{"id":"bk_1","status":"PENDING","ticketTypeId":"standard","quantity":1,"amount":2500,"currency":"EUR","amountRefunded":0,"paymentIntentId":null,"createdAt":"2026-12-01T10:00:00+00:00","holdExpiresAt":"2026-12-01T10:30:00+00:00","history":[],"refunds":[]}""";
+        const string booking = """{"id":"bk_1","status":"PENDING","ticketTypeId":"standard","quantity":1,"amount":2500,"currency":"EUR","amountRefunded":0,"paymentIntentId":null,"checkoutSessionId":null,"createdAt":"2026-12-01T10:00:00+00:00","holdExpiresAt":"2026-12-01T10:30:00+00:00","history":[],"refunds":[]}""";
 
         Assert.Empty(contract.Violations("GET", "/api/bookings/bk_1", 200, "application/json", booking, None));
         Assert.Contains(contract.Violations("GET", "/api/bookings/bk_1", 200, "application/json", booking.Replace("\"quantity\":1,", "", StringComparison.Ordinal), None), v => v.Contains("quantity", StringComparison.Ordinal));

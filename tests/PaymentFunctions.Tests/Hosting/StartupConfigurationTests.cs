@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using PaymentFunctions.Http;
 using PaymentFunctions.Messaging;
+using PaymentFunctions.Payments.Checkout;
 using PaymentFunctions.Payments.StripeApi;
 using PaymentFunctions.Storage;
 using PaymentFunctions.Tests.Infrastructure;
@@ -21,6 +22,7 @@ public sealed class StartupConfigurationTests
         ["ServiceBus:FullyQualifiedNamespace"] = "example.servicebus.windows.net",
         ["Auth:Authority"] = "https://login.microsoftonline.com/common/v2.0",
         ["Auth:Audience"] = "api://paymentfunctions",
+        ["Cors:AllowedOrigins:0"] = "https://tickets.example.com",
         ["Catalog:TicketTypes:standard:Name"] = "Standard",
         ["Catalog:TicketTypes:standard:UnitPrice"] = "25.00",
         ["Catalog:TicketTypes:standard:Currency"] = "EUR",
@@ -46,6 +48,8 @@ public sealed class StartupConfigurationTests
         { "ServiceBus:FullyQualifiedNamespace", "sb://example.servicebus.windows.net/", typeof(MessagingOptions), "ServiceBus:FullyQualifiedNamespace must be a host name such as mynamespace.servicebus.windows.net (no scheme, no path)." },
         { "ServiceBus:ConnectionString", "Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2VjcmV0;EntityPath=payments", typeof(MessagingOptions), "ServiceBus:ConnectionString is not usable for topic 'bookings': it is scoped to entity 'payments' (EntityPath)." },
         { "ServiceBus:ConnectionString", "Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=send", typeof(MessagingOptions), "ServiceBus:ConnectionString needs either SharedAccessKeyName and SharedAccessKey, or SharedAccessSignature." },
+        { "Cors:AllowedOrigins:0", null, typeof(CheckoutOptions), CheckoutOptions.NoOrigin },
+        { "Checkout:ReturnOrigin", "https://evil.example", typeof(CheckoutOptions), CheckoutOptions.NotAnAllowedOrigin },
         { "Storage:ConnectionString", "AccountName=prod;this-is-not-a-setting", typeof(StorageOptions), "Storage:ConnectionString is not usable: it must be UseDevelopmentStorage=true or a storage connection string with AccountName and a base64 AccountKey (or a SAS)." },
     };
 

@@ -13,6 +13,9 @@ public static class AtStripe
     public static IReadOnlyList<JsonObject> RefundsOf(this EmulatorState stripe, string paymentIntentId) =>
         [.. stripe.Refunds.Where(r => (string?)r["payment_intent"] == paymentIntentId)];
 
+    public static IReadOnlyList<JsonObject> CheckoutSessionsFor(this EmulatorState stripe, string bookingId) =>
+        [.. stripe.CheckoutSessions.Where(s => (string?)s["client_reference_id"] == bookingId)];
+
     public static IReadOnlyList<JsonObject> CustomersOf(this EmulatorState stripe, string userId) =>
         [.. stripe.Customers.Where(c => (string?)c["metadata"]?["userId"] == userId)];
 }

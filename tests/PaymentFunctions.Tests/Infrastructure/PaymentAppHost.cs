@@ -83,7 +83,10 @@ public sealed class PaymentAppHost : IAsyncDisposable
             ["Timers:RunLocally"] = "false",
             ["Auth:DevSigningKey"] = TestTokens.SigningKey,
             ["Auth:Audience"] = TestTokens.Audience,
-            ["Cors:AllowedOrigins:0"] = "http://spa.test",
+            // The SPA's origin is the app's own, as with ./run.sh's demo page, so Checkout comes back to a page a browser
+            // can open; http://spa.test stands for a separately hosted SPA in the CORS tests.
+            ["Cors:AllowedOrigins:0"] = $"http://127.0.0.1:{appPort}",
+            ["Cors:AllowedOrigins:1"] = "http://spa.test",
             // Shared hosts serve many tests, some with 50 concurrent calls for one user; UserLimitsTests tests the limit.
             ["Payments:MaxIntentCallsPerUser"] = "10000",
             ["Catalog:TicketTypes:standard:Name"] = "Standard",

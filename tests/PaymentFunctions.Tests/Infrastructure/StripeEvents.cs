@@ -66,6 +66,23 @@ public static class StripeEvents
         return Event(type, refund, created);
     }
 
+    /// A checkout.session.* event for one of our sessions (client_reference_id and metadata name the booking);
+    /// intentId null: a session nobody tried to pay.
+    public static JsonObject CheckoutSession(string type, string sessionId, string? bookingId, string? intentId, string paymentStatus, string status, long amount = 2500, DateTimeOffset? created = null)
+    {
+        var session = Fixture("checkout.session");
+        session["id"] = sessionId;
+        session["client_reference_id"] = bookingId;
+        session["metadata"] = bookingId is null ? new JsonObject() : new JsonObject { ["bookingId"] = bookingId };
+        session["payment_intent"] = intentId;
+        session["payment_status"] = paymentStatus;
+        session["status"] = status;
+        session["amount_subtotal"] = amount;
+        session["amount_total"] = amount;
+        session["currency"] = "eur";
+        return Event(type, session, created);
+    }
+
     public static JsonObject Dispute(string type, string disputeId, string intentId, long amount, string status, DateTimeOffset? created = null)
     {
         var dispute = Fixture("dispute");

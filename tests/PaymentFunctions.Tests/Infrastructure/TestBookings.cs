@@ -9,7 +9,7 @@ namespace PaymentFunctions.Tests.Infrastructure;
 public static class TestBookings
 {
     /// <paramref name="id"/>: a booking id chosen before the booking exists (an event already names it); a new one otherwise.
-    public static async Task<Booking> SeedAsync(PaymentAppHost host, long amount = 2500, string currency = "eur", DateTimeOffset? holdExpiresAt = null, string? paymentIntentId = null, string userId = "user-1", string? issuedIntentId = null, string? id = null)
+    public static async Task<Booking> SeedAsync(PaymentAppHost host, long amount = 2500, string currency = "eur", DateTimeOffset? holdExpiresAt = null, string? paymentIntentId = null, string userId = "user-1", string? issuedIntentId = null, string? id = null, string? checkoutSessionId = null)
     {
         await host.Tables.EnsureCreatedAsync(CancellationToken.None);
         var now = DateTimeOffset.UtcNow;
@@ -27,6 +27,8 @@ public static class TestBookings
             HoldExpiresAt = holdExpiresAt ?? now.AddMinutes(30),
             PaymentIntentId = paymentIntentId,
             IntentAttempt = paymentIntentId is null ? 0 : 1,
+            CheckoutSessionId = checkoutSessionId,
+            CheckoutAttempt = checkoutSessionId is null ? 0 : 1,
         };
         await HoldIndex.AddAsync(host.Tables, booking.Id, booking.HoldExpiresAt, CancellationToken.None);
         await host.Tables.Bookings.AddCheckedAsync(booking.ToEntity(), CancellationToken.None);
@@ -39,6 +41,11 @@ public static class TestBookings
             await IssueAsync(host, booking.Id, issuedIntentId, attempt: 1);
         }
 
+        if (checkoutSessionId is not null)
+        {
+            await IssueSessionAsync(host, booking.Id, checkoutSessionId, attempt: 1);
+        }
+
         return booking;
     }
 
@@ -46,6 +53,13 @@ public static class TestBookings
     public static async Task IssueAsync(PaymentAppHost host, string bookingId, string paymentIntentId, int attempt) =>
         await host.Tables.Bookings.UpsertCheckedAsync(
             new TableEntity(bookingId, RowKeys.Intent(attempt)) { ["PaymentIntentId"] = paymentIntentId, ["Attempt"] = attempt, ["RecordedAt"] = DateTimeOffset.UtcNow },
+            TableUpdateMode.Replace,
+            CancellationToken.None);
+
+    /// The session row the Checkout issuer writes with the booking row.
+    public static async Task IssueSessionAsync(PaymentAppHost host, string bookingId, string checkoutSessionId, int attempt) =>
+        await host.Tables.Bookings.UpsertCheckedAsync(
+            new TableEntity(bookingId, RowKeys.CheckoutSession(attempt)) { ["CheckoutSessionId"] = checkoutSessionId, ["Attempt"] = attempt, ["RecordedAt"] = DateTimeOffset.UtcNow },
             TableUpdateMode.Replace,
             CancellationToken.None);
 

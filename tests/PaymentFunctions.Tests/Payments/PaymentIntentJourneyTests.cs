@@ -56,7 +56,7 @@ public sealed class PaymentIntentJourneyTests(InProcessAppHost fixture)
 
         var booking = await GetAsync(alice, $"/api/bookings/{bookingId}");
         Assert.Equal(intentId, booking.Text("paymentIntentId"));
-        Assert.Equal(bookingId, await IntentIndex.FindBookingAsync(host.Tables, intentId, default));
+        Assert.Equal(new IndexedIntent(bookingId, null), await IntentIndex.FindAsync(host.Tables, intentId, default));
     }
 
     [Fact]

@@ -23,6 +23,10 @@ public static class SpaCalls
     public static Task<Answer> CreateIntentAsync(HttpClient client, string bookingId, string? idempotencyKey = null) =>
         PostAsync(client, "/api/payments/intents", $$"""{"bookingId":"{{bookingId}}"}""", idempotencyKey);
 
+    /// POST /api/payments/checkout-sessions; returnPath null leaves it out of the body.
+    public static Task<Answer> CreateCheckoutSessionAsync(HttpClient client, string bookingId, string? returnPath = null, string? idempotencyKey = null) =>
+        PostAsync(client, "/api/payments/checkout-sessions", returnPath is null ? $$"""{"bookingId":"{{bookingId}}"}""" : $$"""{"bookingId":"{{bookingId}}","returnPath":"{{returnPath}}"}""", idempotencyKey);
+
     public static async Task<Answer> PostAsync(HttpClient client, string path, string json, string? idempotencyKey = null, string contentType = "application/json")
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, contentType) };

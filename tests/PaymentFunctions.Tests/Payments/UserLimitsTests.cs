@@ -78,6 +78,29 @@ public sealed class UserLimitsTests(UserLimitsTests.TwoInstances fixture) : ICla
         Assert.Equal(HttpStatusCode.Created, (await CreateIntentAsync(carol, await NewBookingIdAsync(carol))).Status);
     }
 
+    [Fact]
+    public async Task CheckoutSessionCallsSpendTheSameBudgetAsIntentCalls()
+    {
+        var user = NewUser("dave");
+        using var onA = fixture.A.ClientFor(user);
+        using var onB = fixture.B.ClientFor(user);
+        var forCheckout = await NewBookingIdAsync(onA);
+        var forIntent = await NewBookingIdAsync(onB);
+        var refusedBooking = await NewBookingIdAsync(onA);
+
+        Assert.Equal(HttpStatusCode.Created, (await CreateCheckoutSessionAsync(onA, forCheckout)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await CreateCheckoutSessionAsync(onB, forCheckout)).Status);
+        Assert.Equal(HttpStatusCode.Created, (await CreateIntentAsync(onB, forIntent)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await CreateIntentAsync(onA, forIntent)).Status);
+        var refused = await CreateCheckoutSessionAsync(onB, refusedBooking);
+
+        refused.AssertProblem(HttpStatusCode.TooManyRequests);
+        Assert.Equal("Payments:MaxIntentCallsPerUser", refused.Json.GetProperty("setting").GetString());
+        Assert.True(refused.Response.Headers.Contains("Retry-After"));
+        Assert.Empty(fixture.A.EmulatorState.CheckoutSessionsFor(refusedBooking));
+        Assert.Single(fixture.A.EmulatorState.CheckoutSessionsFor(forCheckout));
+    }
+
     private async Task<List<string>> BookingsOfAsync(string user)
     {
         var ids = new List<string>();

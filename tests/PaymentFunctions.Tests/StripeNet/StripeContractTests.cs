@@ -3,8 +3,10 @@ using System.Text.RegularExpressions;
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Bookings.Domain;
 using PaymentFunctions.Payments;
+using PaymentFunctions.Payments.Checkout;
 using PaymentFunctions.Payments.Customers;
 using PaymentFunctions.Payments.Refunds;
+using PaymentFunctions.Payments.StripeApi;
 using PaymentFunctions.Tests.Infrastructure;
 using PaymentFunctions.Webhooks;
 using Stripe;
@@ -112,6 +114,48 @@ public sealed class StripeContractTests
 
         var sent = AssertConformsToSpec(stripe.Requests.Single());
         Assert.Equal([new KeyValuePair<string, string>("cancellation_reason", "abandoned")], sent);
+    }
+
+    [Fact]
+    public async Task CreatingACheckoutSessionSendsOnlyParametersOfPostCheckoutSessions()
+    {
+        var stripe = new RecordingStripeHandler().Answer(200, StripeFixtures.Resource("checkout.session"));
+
+        await stripe.CreateClient().V1.Checkout.Sessions.CreateAsync(
+            CheckoutSessionIssuer.CreateOptions(Booking, "Standard", "cus_123", "https://spa.example/?session_id={CHECKOUT_SESSION_ID}", "https://spa.example/?checkout=cancelled"),
+            new RequestOptions { IdempotencyKey = "k" });
+
+        var sent = AssertConformsToSpec(stripe.Requests.Single());
+        Assert.Equal(
+            ["cancel_url", "client_reference_id", "customer", "expires_at", "line_items[0][price_data][currency]", "line_items[0][price_data][product_data][name]", "line_items[0][price_data][unit_amount]",
+             "line_items[0][quantity]", "metadata[bookingId]", "metadata[userId]", "mode", "payment_intent_data[description]", "payment_intent_data[metadata][bookingId]",
+             "payment_intent_data[metadata][paymentFlow]", "payment_intent_data[metadata][userId]", "success_url"],
+            sent.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Contains(new KeyValuePair<string, string>("line_items[0][price_data][unit_amount]", "2500"), sent);
+        Assert.Contains(new KeyValuePair<string, string>("line_items[0][quantity]", "2"), sent);
+        Assert.Contains(new KeyValuePair<string, string>("success_url", "https://spa.example/?session_id={CHECKOUT_SESSION_ID}"), sent);
+    }
+
+    [Fact]
+    public async Task ExpiringReadingAndFindingCheckoutSessionsUsePathsAndParametersOfTheSpec()
+    {
+        var session = StripeFixtures.Resource("checkout.session");
+        var stripe = new RecordingStripeHandler()
+            .Answer(200, session)
+            .Answer(200, session)
+            .Answer(200, """{"object":"list","data":[],"has_more":false,"url":"/v1/checkout/sessions"}""")
+            .Answer(200, StripeFixtures.Resource("payment_intent"));
+        var client = stripe.CreateClient();
+
+        await CheckoutSessionClosing.ExpireAsync(client, "cs_test_123", new RequestOptions { IdempotencyKey = "k" }, default);
+        await client.V1.Checkout.Sessions.GetAsync("cs_test_123");
+        await client.V1.Checkout.Sessions.ListAsync(BookingResolver.OwnerListing("pi_123"));
+        await client.V1.PaymentIntents.CancelAsync("pi_123", CheckoutSessionIssuer.CancelOptions);
+
+        Assert.Empty(AssertConformsToSpec(stripe.Requests[0]));
+        Assert.Empty(AssertConformsToSpec(stripe.Requests[1]));
+        Assert.Equal(["limit", "payment_intent"], AssertConformsToSpec(stripe.Requests[2]).Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal([new KeyValuePair<string, string>("cancellation_reason", "abandoned")], AssertConformsToSpec(stripe.Requests[3]));
     }
 
     [Fact]

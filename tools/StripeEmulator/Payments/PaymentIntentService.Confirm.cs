@@ -35,6 +35,12 @@ internal sealed partial class PaymentIntentService
                 return StripeErrors.NoSuch("payment_intent", id);
             }
 
+            // Stripe: the PaymentIntent of a Checkout Session is canceled by expiring the session (unless it awaits capture).
+            if (state.CheckoutIntents.TryGetValue(id, out var sessionId) && Status(intent) != "requires_capture")
+            {
+                return StripeErrors.UnexpectedState($"You cannot cancel this PaymentIntent because it was created by Checkout Session {sessionId}. Expire the Checkout Session instead.", intent);
+            }
+
             var status = Status(intent);
             if (!CancelableStatuses.Contains(status))
             {

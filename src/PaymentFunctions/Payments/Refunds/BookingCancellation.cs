@@ -8,9 +8,10 @@ using Stripe;
 
 namespace PaymentFunctions.Payments.Refunds;
 
-/// The owner's cancel. Unpaid (PENDING, PAYMENT_FAILED): the open PaymentIntent is canceled at Stripe first (so it can
-/// no longer be paid), then the booking is CANCELLED through the exactly-once update. Paid (CONFIRMED, or an intent
-/// Stripe reports succeeded): one full refund under the key "refund-cancel:{booking}", recorded, answered 202; the
+/// The owner's cancel. Unpaid (PENDING, PAYMENT_FAILED): the open PaymentIntent is canceled (or the open Checkout
+/// Session expired) at Stripe first (so it can no longer be paid), then the booking is CANCELLED through the
+/// exactly-once update. Paid (CONFIRMED, or an intent Stripe reports succeeded, or a complete and paid session): one
+/// full refund under the key "refund-cancel:{booking}", recorded, answered 202; the
 /// booking becomes CANCELLED (refunded) when Stripe's charge.refunded arrives through the webhook pipeline. Repeats
 /// and concurrent cancels get the same answer and never a second refund. A refund that failed later (REFUND_FAILED)
 /// is a 409: the cancel does not refund again (see <see cref="RefundFailedConflict"/>).
@@ -105,6 +106,15 @@ public sealed class BookingCancellation(
     /// Null when the booking changed under us (a new intent, a payment): the caller looks again.
     private async Task<RefundResult?> CancelUnpaidAsync(Booking booking, string userId, List<RefundRecord> recorded, CancellationToken cancellationToken)
     {
+        if (booking.CheckoutSessionId is { } sessionId && await CheckoutSessionClosing.ExpireAsync(stripe, sessionId, null, cancellationToken) is { Status: "complete" } session)
+        {
+            // Paid after all (its events have not reached the booking yet): cancelling it means refunding the session's
+            // intent. A delayed payment still under way cannot be refunded yet.
+            return session.PaymentStatus == "paid"
+                ? await RefundAsync(booking with { PaymentIntentId = session.PaymentIntentId }, userId, recorded, cancellationToken)
+                : RefundResult.Conflict("The booking's payment is processing at Stripe; cancel again once it has settled.");
+        }
+
         if (booking.PaymentIntentId is { } intentId)
         {
             var status = await CancelIntentAsync(booking.Id, intentId, cancellationToken);
@@ -125,7 +135,7 @@ public sealed class BookingCancellation(
             booking.Id,
             causationId,
             Cause,
-            fresh => fresh.Status is BookingStatus.PENDING or BookingStatus.PAYMENT_FAILED && fresh.PaymentIntentId == booking.PaymentIntentId
+            fresh => fresh.Status is BookingStatus.PENDING or BookingStatus.PAYMENT_FAILED && fresh.PaymentIntentId == booking.PaymentIntentId && fresh.CheckoutSessionId == booking.CheckoutSessionId
                 ? BookingStateMachine.CancelByCustomer(fresh.Facts, time.GetUtcNow(), causationId)
                 : null,
             cancellationToken);
@@ -134,7 +144,7 @@ public sealed class BookingCancellation(
             return null;
         }
 
-        logger.LogInformation("Booking {BookingId} cancelled by its owner before payment (intent {IntentId})", booking.Id, booking.PaymentIntentId ?? "none");
+        logger.LogInformation("Booking {BookingId} cancelled by its owner before payment (intent {IntentId}, Checkout Session {SessionId})", booking.Id, booking.PaymentIntentId ?? "none", booking.CheckoutSessionId ?? "none");
         return new RefundResult(RefundOutcome.Cancelled, RefundIssuer.Answer(booking with { Status = BookingStatus.CANCELLED }, recorded, null));
     }
 

@@ -112,12 +112,16 @@ public sealed class RefundIssuer(PaymentTables tables, StripeClient stripe, Stri
             [.. records.OrderBy(r => r.CreatedAt).Select(RefundView.Of)]);
     }
 
-    /// Everything the app sends to create a refund (the contract test checks it against Stripe's spec).
-    internal static RefundCreateOptions CreateOptions(Booking booking, string intentId, long? amount, string reason, string kind, string idempotencyKey) => new()
+    /// Everything the app sends to create a refund (the contract test checks it against Stripe's spec). A booking paid
+    /// through Checkout marks its refunds as such, so that their webhooks look up the session (<see cref="CheckoutMetadata"/>).
+    internal static RefundCreateOptions CreateOptions(Booking booking, string intentId, long? amount, string reason, string kind, string idempotencyKey)
     {
-        PaymentIntent = intentId,
-        Amount = amount,
-        Reason = reason,
-        Metadata = new Dictionary<string, string> { ["bookingId"] = booking.Id, ["kind"] = kind, [KeyMetadata] = idempotencyKey },
-    };
+        var metadata = new Dictionary<string, string> { ["bookingId"] = booking.Id, ["kind"] = kind, [KeyMetadata] = idempotencyKey };
+        if (booking.CheckoutSessionId is not null)
+        {
+            metadata[CheckoutMetadata.FlowKey] = CheckoutMetadata.CheckoutFlow;
+        }
+
+        return new() { PaymentIntent = intentId, Amount = amount, Reason = reason, Metadata = metadata };
+    }
 }

@@ -9,6 +9,10 @@ public static class StripeOperation
 {
     public const string Other = "other";
 
+    /// Stripe's namespaced resources take two names before their id (POST /v1/checkout/sessions is
+    /// checkout.sessions.create); only the namespaces this app calls.
+    private static readonly HashSet<string> Namespaces = ["checkout"];
+
     public static string Of(HttpMethod method, Uri uri)
     {
         ArgumentNullException.ThrowIfNull(method);
@@ -21,6 +25,12 @@ public static class StripeOperation
         }
 
         var names = new List<string>();
+        if (Namespaces.Contains(segments[version + 1]) && version + 2 < segments.Length)
+        {
+            names.Add(segments[version + 1]);
+            version++;
+        }
+
         var endsWithId = false;
         for (var i = version + 1; i < segments.Length; i++)
         {
