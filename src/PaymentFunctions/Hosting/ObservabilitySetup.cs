@@ -1,6 +1,7 @@
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using Microsoft.Extensions.Diagnostics.Metrics;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using PaymentFunctions.Messaging;
@@ -15,6 +16,9 @@ public static class ObservabilitySetup
     /// OpenTelemetry's own setting, read by its OTLP exporter (with the other OTEL_EXPORTER_OTLP_* settings).
     public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// The name OpenTelemetry's listener has among .NET's metrics listeners (IMetricsListener.Name).
+    private const string OpenTelemetryListener = "OpenTelemetry";
+
     /// The meters OpenTelemetry reads, in both hosts: the app's (docs/operations.md), .NET's HTTP client (every call
     /// to Stripe and storage: http.client.request.duration) and ASP.NET Core's server (http.server.request.duration).
     /// The host adds its exporter: Azure Monitor under the Functions host (<see cref="AddAzureMonitor"/>), Prometheus
@@ -28,9 +32,18 @@ public static class ObservabilitySetup
             services.AddHostedService<OutboxBacklogRefresh>();
         }
 
+        // Which meters OpenTelemetry reads is a rule of .NET's metrics builder rather than AddMeter, because AddMeter
+        // subscribes by name alone, to every meter of that name in the process. The rules also ask that a meter be this
+        // host's (MeterScope.Local: made by its IMeterFactory): where several hosts share a process (the tests), one
+        // host's exporter then never merges another's instruments into its streams, nor loses a stream when that other
+        // host stops and disposes its meter. .NET's HTTP client also makes a process-wide meter (Global) for clients
+        // made without the factory, as Stripe.net's and the Azure SDK's are.
+        services.AddMetrics(rules => rules
+            .EnableMetrics(PaymentsMeter.Name, instrumentName: null, OpenTelemetryListener, MeterScope.Local)
+            .EnableMetrics("Microsoft.AspNetCore.Hosting", instrumentName: null, OpenTelemetryListener, MeterScope.Local)
+            .EnableMetrics("System.Net.Http", instrumentName: null, OpenTelemetryListener, MeterScope.Global | MeterScope.Local));
         return services.AddOpenTelemetry().WithMetrics(metrics =>
         {
-            metrics.AddMeter(PaymentsMeter.Name, "System.Net.Http", "Microsoft.AspNetCore.Hosting");
             // Made when the exporter starts, not when the health check first asks: its gauges exist from then on.
             metrics.AddInstrumentation(sp => sp.GetRequiredService<OutboxBacklog>());
             if (otlp)

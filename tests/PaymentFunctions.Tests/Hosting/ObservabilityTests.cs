@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using PaymentFunctions.Bookings;
 using PaymentFunctions.Contracts;
@@ -76,10 +77,13 @@ public sealed class ObservabilityTests
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["Storage:ConnectionString"] = (await AzuriteServer.Shared).ConnectionString,
             ["Storage:TablePrefix"] = "o" + Guid.NewGuid().ToString("N")[..10],
+            ["ServiceBus:Transport"] = "InProcess",
         }).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddSingleton(TimeProvider.System).AddStorage().AddMessaging(configuration);
         services.AddMetricsExport(configuration);
         await using var provider = services.BuildServiceProvider();
+        // What a host does as it starts: the metrics rules take effect (they subscribe OpenTelemetry to the meters).
+        provider.GetRequiredService<IStartupValidator>().Validate();
         var meterProvider = provider.GetRequiredService<MeterProvider>();
 
         provider.GetRequiredService<MessagingMetrics>().Sent(EventTypes.PaymentsTopic, 1);
