@@ -116,7 +116,7 @@ public sealed class BookingUpdater(
         {
             var changed = booking with { Facts = facts, Status = status, UpdatedAt = now };
             state = new StateWrite(changed.ToEntity(), booking.ETag);
-            merged.AddRange(RefundStatusRow.Changed(bookingId, booking.Facts, facts));
+            merged.AddRange(RefundStatusRow.Changed(bookingId, booking.Currency, booking.Facts, facts));
             if (status != booking.Status)
             {
                 var reason = status == BookingStatus.CANCELLED ? BookingStateMachine.CancellationReason(facts, booking.Amount) : null;

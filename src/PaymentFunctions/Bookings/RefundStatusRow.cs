@@ -14,7 +14,9 @@ public static class RefundStatusRow
     public const string FailureReason = "FailureReason";
 
     /// Rows for our own refunds (Kind from our metadata) whose facts changed; merged, so the issuer's columns stay.
-    public static IEnumerable<TableEntity> Changed(string bookingId, PaymentFacts before, PaymentFacts after)
+    /// <paramref name="currency"/> is the booking's: a refund is in its charge's currency, which the consumer matched
+    /// to the booking's before the refund could count.
+    public static IEnumerable<TableEntity> Changed(string bookingId, string currency, PaymentFacts before, PaymentFacts after)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
@@ -22,16 +24,17 @@ public static class RefundStatusRow
         {
             if (fact.Kind is not null && !Equals(before.Refunds.GetValueOrDefault(refundId), fact))
             {
-                yield return Of(bookingId, refundId, fact);
+                yield return Of(bookingId, currency, refundId, fact);
             }
         }
     }
 
     /// Enough for the issuer's reader when Stripe's event arrives before the issuer recorded the refund.
-    private static TableEntity Of(string bookingId, string refundId, RefundFact fact) => new(bookingId, RowKeys.Refund(refundId))
+    private static TableEntity Of(string bookingId, string currency, string refundId, RefundFact fact) => new(bookingId, RowKeys.Refund(refundId))
     {
         ["RefundId"] = refundId,
         ["Amount"] = fact.Amount,
+        ["Currency"] = currency,
         ["Kind"] = fact.Kind,
         ["CreatedAt"] = fact.CreatedAt,
         [Status] = fact.Status,

@@ -30,6 +30,8 @@ public sealed class RefundEventOrderTests(InProcessAppHost fixture)
             Assert.Equal(BookingStatus.REFUND_FAILED, outcome.Booking.Status);
             Assert.Equal(0, outcome.Booking.Facts.RefundedAmount);
             Assert.Equal(("failed", "expired_or_canceled_card"), (outcome.Row.GetString("Status"), outcome.Row.GetString("FailureReason")));
+            // Only Stripe's events wrote the row (the issuer never answered here): its currency is the booking's.
+            Assert.Equal(outcome.Booking.Currency, outcome.Row.GetString("Currency"));
             Assert.Equal(1, outcome.FlagEvents);
         }
 

@@ -57,7 +57,7 @@ public sealed class BookingCancellation(
                 return new RefundResult(RefundOutcome.NotFound);
             }
 
-            var recorded = await RefundRecord.ListAsync(tables, bookingId, cancellationToken);
+            var recorded = await RefundRecord.ListAsync(tables, booking, cancellationToken);
             // A failed cancel refund that staff have since answered with a newer refund is still the cancel's answer.
             if (recorded.Find(r => r.Kind == RefundRecord.CancelKind) is { } earlier && booking.Status != BookingStatus.REFUND_FAILED)
             {

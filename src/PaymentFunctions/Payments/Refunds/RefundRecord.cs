@@ -43,26 +43,28 @@ public sealed record RefundRecord(string BookingId, string RefundId, long Amount
         ["CreatedAt"] = CreatedAt,
     };
 
-    public static RefundRecord FromEntity(TableEntity entity) => new(
+    /// <paramref name="currency"/> (the booking's) stands in for a row recorded before the consumer wrote the currency
+    /// with Stripe's first event: a refund is in its charge's currency, the booking's.
+    public static RefundRecord FromEntity(TableEntity entity, string currency) => new(
         entity.PartitionKey,
         entity.GetString("RefundId")!,
         entity.GetInt64("Amount") ?? 0,
-        // Currency and RequestedBy are missing only while Stripe's event was first and the issuer has not recorded it yet.
-        entity.GetString("Currency") ?? "",
+        entity.GetString("Currency") ?? currency,
         entity.GetString(RefundStatusRow.Status)!,
         entity.GetString("Reason"),
         entity.GetString("Kind")!,
+        // Missing only while Stripe's event was first (Bookings/RefundStatusRow.cs) and the issuer has not recorded it yet.
         entity.GetString("RequestedBy") ?? "",
         entity.GetDateTimeOffset("CreatedAt") ?? default,
         entity.GetString(RefundStatusRow.FailureReason));
 
     /// The booking's recorded refunds, oldest first.
-    public static async Task<List<RefundRecord>> ListAsync(PaymentTables tables, string bookingId, CancellationToken cancellationToken)
+    public static async Task<List<RefundRecord>> ListAsync(PaymentTables tables, Booking booking, CancellationToken cancellationToken)
     {
         var records = new List<RefundRecord>();
-        await foreach (var row in tables.Bookings.QueryAsync<TableEntity>(KeyFilters.InPartitionStartingWith(bookingId, RowKeys.RefundPrefix), cancellationToken: cancellationToken))
+        await foreach (var row in tables.Bookings.QueryAsync<TableEntity>(KeyFilters.InPartitionStartingWith(booking.Id, RowKeys.RefundPrefix), cancellationToken: cancellationToken))
         {
-            records.Add(FromEntity(row));
+            records.Add(FromEntity(row, booking.Currency));
         }
 
         return [.. records.OrderBy(r => r.CreatedAt)];

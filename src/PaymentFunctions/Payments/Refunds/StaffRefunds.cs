@@ -56,7 +56,7 @@ public sealed class StaffRefunds(PaymentTables tables, BookingService bookings, 
             });
         }
 
-        var recorded = await RefundRecord.ListAsync(tables, bookingId, cancellationToken);
+        var recorded = await RefundRecord.ListAsync(tables, booking, cancellationToken);
         var left = booking.Amount - RefundIssuer.RefundedSoFar(booking, recorded);
         var tooMuch = RefundResult.Conflict(string.Create(CultureInfo.InvariantCulture, $"At most {left} ({booking.Currency} minor units) is left to refund on this booking; {amount} was asked for."));
 
