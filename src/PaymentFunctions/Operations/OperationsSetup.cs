@@ -8,6 +8,7 @@ public static class OperationsSetup
         services.AddSingleton<AttentionLists>();
         services.AddSingleton<StripeEventReplay>();
         services.AddSingleton<DeadLetterRequeue>();
+        services.AddSingleton<RetentionBackfill>();
         return services;
     }
 }

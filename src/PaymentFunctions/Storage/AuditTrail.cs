@@ -141,4 +141,5 @@ public static class AuditActions
     public const string ListStripeEvents = "stripe-events.list";
     public const string ListDeadLetters = "dead-letters.list";
     public const string ListStuckOutbox = "outbox.list-stuck";
+    public const string BackfillRetention = "retention.backfill";
 }

@@ -27,6 +27,9 @@ public static class RowKeys
     public const string HoldPrefix = "hold|";
     public const string PendingOutboxPrefix = "outbox-pending|";
     public const string RetentionPrefix = "retention|";
+
+    /// Every record of a Stripe event that was not published, of any kind and type: one key range of Lookups.
+    public const string StripeEventRecordPrefix = "stripe-event|";
     public const string CheckpointPartition = "checkpoint";
     public const string TimerLeasePartition = "timer-lease";
     public const string StripeEventsCheckpointRow = "stripe-events";
@@ -135,12 +138,12 @@ public static class RowKeys
     }
 
     /// Lookups partition for Stripe events we record without publishing (ignored, unmatched, unprocessable).
-    public static string StripeEventRecordPartition(string kind, string type) => $"stripe-event|{Part(kind)}|{Part(type)}";
+    public static string StripeEventRecordPartition(string kind, string type) => $"{StripeEventRecordPrefix}{Part(kind)}|{Part(type)}";
 
     public static string StripeEventRecordRow(string stripeEventId) => Part(stripeEventId);
 
     /// The partitions of every type of one kind share this prefix: listing a kind is one range of partition keys.
-    public static string StripeEventRecordKindPrefix(string kind) => $"stripe-event|{Part(kind)}|";
+    public static string StripeEventRecordKindPrefix(string kind) => $"{StripeEventRecordPrefix}{Part(kind)}|";
 
     /// The (escaped) event type a record's partition key names.
     public static string StripeEventRecordType(string partitionKey)

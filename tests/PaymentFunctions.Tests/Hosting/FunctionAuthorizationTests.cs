@@ -29,6 +29,7 @@ public sealed class FunctionAuthorizationTests
         { "ListDeadLetters", AuthSetup.PaymentsAdminPolicy },
         { "RequeueDeadLetter", AuthSetup.PaymentsAdminPolicy },
         { "ListStuckOutbox", AuthSetup.PaymentsAdminPolicy },
+        { "BackfillRetention", AuthSetup.PaymentsAdminPolicy },
         { "StripeWebhook", "anonymous" },
         { "Health", "anonymous" },
     };

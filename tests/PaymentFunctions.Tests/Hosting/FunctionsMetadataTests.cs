@@ -29,6 +29,7 @@ public sealed class FunctionsMetadataTests(InProcessAppHost fixture)
         { "ListDeadLetters", "get", "admin/dead-letters", "Anonymous" },
         { "RequeueDeadLetter", "post", "admin/dead-letters/{messageId}/requeue", "Anonymous" },
         { "ListStuckOutbox", "get", "admin/outbox/stuck", "Anonymous" },
+        { "BackfillRetention", "post", "admin/retention/backfill", "Anonymous" },
         { "ListPaymentMethods", "get", "payment-methods", "Anonymous" },
         { "DetachPaymentMethod", "delete", "payment-methods/{id}", "Anonymous" },
         { "CreatePaymentIntent", "post", "payments/intents", "Anonymous" },
@@ -41,7 +42,7 @@ public sealed class FunctionsMetadataTests(InProcessAppHost fixture)
     [Fact]
     public void TheMetadataDeclaresExactlyTheAppsFunctions() =>
         Assert.Equal(
-            ["BookingExpiry", "BookingPaymentEvents", "CancelBooking", "CreateBooking", "CreateCheckoutSession", "CreatePaymentIntent", "DetachPaymentMethod", "GetBooking", "GetPaymentStatus", "Health", "ListBookingAudit", "ListDayAudit", "ListDeadLetters", "ListPaymentMethods", "ListStripeEvents", "ListStuckOutbox", "OutboxSweeper", "ReplayStripeEvent", "RequeueDeadLetter", "Retention", "StaffGetBooking", "StaffRefund", "StripeReconciliation", "StripeWebhook"],
+            ["BackfillRetention", "BookingExpiry", "BookingPaymentEvents", "CancelBooking", "CreateBooking", "CreateCheckoutSession", "CreatePaymentIntent", "DetachPaymentMethod", "GetBooking", "GetPaymentStatus", "Health", "ListBookingAudit", "ListDayAudit", "ListDeadLetters", "ListPaymentMethods", "ListStripeEvents", "ListStuckOutbox", "OutboxSweeper", "ReplayStripeEvent", "RequeueDeadLetter", "Retention", "StaffGetBooking", "StaffRefund", "StripeReconciliation", "StripeWebhook"],
             Triggers.Keys.Order(StringComparer.Ordinal));
 
     [Theory]

@@ -59,7 +59,9 @@ public sealed class PaymentAppHost : IAsyncDisposable
     {
         var azurite = await AzuriteServer.Shared;
         var appPort = FreePort.Next();
-        var emulator = EmulatorApp.Build([], o =>
+        // The console gets warnings and errors only: CI shows the tail of the run, where the test results belong.
+        const string QuietConsole = "Logging:Console:LogLevel:Default";
+        var emulator = EmulatorApp.Build([$"--{QuietConsole}=Warning"], o =>
         {
             o.WebhookUrl = deliverWebhooks ? $"http://127.0.0.1:{appPort}/api/webhooks/stripe" : null;
             o.WebhookSecret = WebhookSecret;
@@ -72,6 +74,7 @@ public sealed class PaymentAppHost : IAsyncDisposable
         var tablePrefix = "t" + Guid.NewGuid().ToString("N")[..10];
         var config = new Dictionary<string, string?>
         {
+            [QuietConsole] = "Warning",
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["Storage:TablePrefix"] = tablePrefix,
             ["Stripe:SecretKey"] = StripeKey,

@@ -112,7 +112,7 @@ public sealed class AuditTrailTests(InProcessAppHost fixture)
         var staffId = NewUser("staff");
         using var staff = host.ClientFor(staffId, AuthSetup.PaymentsAdminRole);
         string[] lists = ["/api/admin/attention/stripe-events?kind=unmatched", "/api/admin/dead-letters", "/api/admin/outbox/stuck", "/api/admin/bookings/bk_x/audit", "/api/admin/audit?day=2026-12-01"];
-        string[] changes = ["/api/admin/stripe-events/evt_x/replay", "/api/admin/dead-letters/m1/requeue"];
+        string[] changes = ["/api/admin/stripe-events/evt_x/replay", "/api/admin/dead-letters/m1/requeue", "/api/admin/retention/backfill"];
 
         var forbidden = new List<Answer>();
         foreach (var path in lists)
@@ -135,6 +135,9 @@ public sealed class AuditTrailTests(InProcessAppHost fixture)
             await PostAsync(staff, "/api/admin/dead-letters/m1/requeue?sequenceNumber=abc", "", "key-2"),
             await PostAsync(staff, "/api/admin/dead-letters/m1/requeue?sequenceNumber=1&sequenceNumber=2", "", "key-3"),
             await PostAsync(staff, "/api/admin/stripe-events/evt_x/replay", "", "two words"),
+            await PostAsync(staff, "/api/admin/retention/backfill?cursor=7.", ""),
+            await PostAsync(staff, "/api/admin/retention/backfill?cursor=0.not-a-position", ""),
+            await PostAsync(staff, "/api/admin/retention/backfill?pageSize=201", ""),
         ];
 
         Assert.All(forbidden, a => a.AssertProblem(HttpStatusCode.Forbidden));
@@ -142,6 +145,24 @@ public sealed class AuditTrailTests(InProcessAppHost fixture)
         var today = await SpaCalls.CountRowsAsync(host.Tables.Audit, KeyFilters.InPartition(RowKeys.AuditDayPartition(DateTimeOffset.UtcNow)) + $" and (Actor eq '{aliceId}' or Actor eq '{staffId}')");
         Assert.Equal(0, today);
         Assert.Equal(0, await IdempotencyRowsAsync(host, staffId));
+    }
+
+    [Fact]
+    public async Task ARetentionBackfillPageIsAnsweredWithItsNextCursorAndIsInTheDaysTrail()
+    {
+        var host = fixture.Host;
+        var staffId = NewUser("staff");
+        using var staff = host.ClientFor(staffId, AuthSetup.PaymentsAdminRole);
+
+        var page = await PostAsync(staff, "/api/admin/retention/backfill?pageSize=1", "");
+        var trail = (await AllPagesAsync(staff, $"/api/admin/audit?day={DateTimeOffset.UtcNow:yyyy-MM-dd}")).Items
+            .Where(e => e.GetProperty("actor").GetString() == staffId).Select(Row).ToList();
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Equal("inbox", page.Json.GetProperty("scan").GetString());
+        // Then the rest of the inbox scan ("0."), or the next scan's start ("1.") on a host with at most one inbox row.
+        Assert.Matches("^[01][.]", page.Json.GetProperty("next").GetString());
+        Assert.Equal([("retention.backfill", "requested", null), ("retention.backfill", "done", $"{page.Json.GetProperty("rows").GetInt32()} rows, {page.Json.GetProperty("entries").GetInt32()} entries filed")], trail);
     }
 
     [Fact]
