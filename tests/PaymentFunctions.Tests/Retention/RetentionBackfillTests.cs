@@ -51,6 +51,11 @@ public sealed class RetentionBackfillTests
             // One query round trip per call, reading no more entities than the page holds.
             var read = Assert.Single(rig.Requests.All, r => r.Method == "GET");
             Assert.Equal(page.Rows, read.Entities);
+            // Writes: the index entries, one transaction per kind and minute here (all rows share a minute), and the
+            // audit trail's two rows.
+            var kinds = page.Scan == "inbox" ? page.Entries : 1;
+            Assert.Equal(kinds, rig.Requests.All.Count(r => r.Table == "$batch"));
+            Assert.Equal(1 + kinds + 2, rig.Requests.All.Count);
             pages.Add(page);
             cursor = page.Next;
         }
