@@ -7,6 +7,9 @@
 #                           create-intent latency and a ReadyToRun publish's start to first 200
 #   bench/run.sh sweep      the outbox sweep's storage reads at 1x, 5x and 10x BOOKINGS (1000) settled bookings with the
 #                           same PENDING (20) causes left behind: the old whole-table scan against the pending-index read
+#   bench/run.sh backfill   issue 19's one-off: the retention backfill over BOOKINGS (5000) bookings of an earlier version
+#                           (3 inbox rows each, a key per 5, a record per 10) in pages of PAGE (200), then the retention
+#                           runs 91 days later: calls, reads, entities read and writes of each; exit 1 if inbox rows remain
 #   bench/run.sh runtime-settings   the app end to end (a) once per documented runtime setting (GC flavour,
 #                           GCConserveMemory, DATAS, tiering, W^X), in turns at SENDERS (16,64): peak RSS and throughput
 #   bench/run.sh expiry     issue 18's expiry target: COUNT (300) holds ending together on INSTANCES (2) instances
@@ -76,6 +79,12 @@ if [ "$mode" = sweep ]; then
   echo "==> outbox sweep bench ($(date -u +%FT%TZ), nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg))"
   timeout 1200 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
     sweep "${BOOKINGS:-1000}" "${PENDING:-20}"
+fi
+
+if [ "$mode" = backfill ]; then
+  echo "==> retention backfill bench ($(date -u +%FT%TZ), nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  timeout 1200 dotnet bench/PaymentFunctions.Bench/bin/Release/net10.0/PaymentFunctions.Bench.dll \
+    backfill "${BOOKINGS:-5000}" "${PAGE:-200}"
 fi
 
 if [ "$mode" = runtime-settings ]; then

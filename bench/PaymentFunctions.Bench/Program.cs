@@ -9,7 +9,8 @@ namespace PaymentFunctions.Bench;
 public static class BenchmarkEntry
 {
     /// "webhooks [count] [senders]" runs the ingest bench (issue 10), "reconcile [count] [warm]" the reconciliation
-    /// bench and "sweep [bookings] [pending]" the outbox sweep's reads against the table's size (issue 18), "serve ..."
+    /// bench, "sweep [bookings] [pending]" the outbox sweep's reads against the table's size (issue 18), "backfill
+    /// [bookings] [page size]" the retention backfill and the runs that follow it (issue 19), "serve ..."
     /// is one of their server processes;
     /// anything else goes to BenchmarkDotNet.
     public static async Task<int> Main(string[] args)
@@ -47,6 +48,11 @@ public static class BenchmarkEntry
         if (args is ["sweep", .. var sweep])
         {
             return await Sweep.SweepBench.RunAsync(sweep);
+        }
+
+        if (args is ["backfill", .. var backfill])
+        {
+            return await Sweep.BackfillBench.RunAsync(backfill);
         }
 
         if (args is ["reconcile", .. var backlog])

@@ -11,6 +11,10 @@ internal sealed class EntityCounter : HttpPipelinePolicy
 {
     private long _requests;
     private long _entities;
+    private long _writes;
+
+    /// Every other request (inserts, updates, deletes, transactions), counted apart from the reads.
+    public long Writes => Interlocked.Read(ref _writes);
 
     public (long Requests, long Entities) Snapshot() => (Interlocked.Read(ref _requests), Interlocked.Read(ref _entities));
 
@@ -22,6 +26,7 @@ internal sealed class EntityCounter : HttpPipelinePolicy
         await ProcessNextAsync(message, pipeline);
         if (message.Request.Method != RequestMethod.Get)
         {
+            Interlocked.Increment(ref _writes);
             return;
         }
 

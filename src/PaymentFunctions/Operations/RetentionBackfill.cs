@@ -6,7 +6,7 @@ using PaymentFunctions.Storage;
 namespace PaymentFunctions.Operations;
 
 /// One page of the backfill: which scan it read, the rows it read, the index entries it filed (one per target and
-/// minute), and the cursor of the next page (null once every scan is done).
+/// hour), and the cursor of the next page (null once every scan is done).
 public sealed record BackfillPage(string Scan, int Rows, int Entries, string? Next);
 
 /// Files retention index entries (<see cref="RetentionIndex"/>) for rows written before the index existed, so that
@@ -49,8 +49,8 @@ public sealed class RetentionBackfill(PaymentTables tables, RetentionIndex index
         // A row without its time column is left alone: the timer's delete compares that column, so it could not go.
         var entries = rows.Items
             .Where(row => row.GetDateTimeOffset(scan.TimeColumn) is not null)
-            .Select(row => (Kind: scan.KindOf(row), row.PartitionKey, Row: scan.OneRow ? row.RowKey : null, At: row.GetDateTimeOffset(scan.TimeColumn)!.Value))
-            .DistinctBy(e => (e.Kind, e.PartitionKey, e.Row, Minute: e.At.UtcTicks / TimeSpan.TicksPerMinute))
+            .Select(row => (Kind: scan.KindOf(row), row.PartitionKey, Row: scan.OneRow ? row.RowKey : null, At: LastMinuteOfHour(row.GetDateTimeOffset(scan.TimeColumn)!.Value)))
+            .Distinct()
             .ToList();
         var next = rows.Next is not null ? Cursor(at, rows.Next) : at + 1 < Scans.Length ? Cursor(at + 1, null) : null;
         var filed = new BackfillPage(scan.Name, rows.Items.Count, entries.Count, next);
@@ -64,6 +64,16 @@ public sealed class RetentionBackfill(PaymentTables tables, RetentionIndex index
             },
             Describe,
             cancellationToken);
+    }
+
+    /// A scan reads in key order, so a page's rows come from any time: filed by minute, their entries would land in
+    /// as many index partitions (a transaction each). Filed under the last minute of their hour, a page's entries share
+    /// up to 60 times fewer; the timer takes the entry when that minute is due, and then the row is due too (its
+    /// delete compares the row's own time), at most an hour after its window.
+    private static DateTimeOffset LastMinuteOfHour(DateTimeOffset at)
+    {
+        var utc = at.UtcDateTime;
+        return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 59, 0, TimeSpan.Zero);
     }
 
     private static string Describe(BackfillPage page) => string.Create(CultureInfo.InvariantCulture, $"{page.Rows} rows, {page.Entries} entries filed");

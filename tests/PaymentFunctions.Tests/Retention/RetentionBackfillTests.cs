@@ -51,8 +51,8 @@ public sealed class RetentionBackfillTests
             // One query round trip per call, reading no more entities than the page holds.
             var read = Assert.Single(rig.Requests.All, r => r.Method == "GET");
             Assert.Equal(page.Rows, read.Entities);
-            // Writes: the index entries, one transaction per kind and minute here (all rows share a minute), and the
-            // audit trail's two rows.
+            // Writes: the index entries, one transaction per kind and hour here (all rows share an hour), and the audit
+            // trail's two rows.
             var kinds = page.Scan == "inbox" ? page.Entries : 1;
             Assert.Equal(kinds, rig.Requests.All.Count(r => r.Table == "$batch"));
             Assert.Equal(1 + kinds + 2, rig.Requests.All.Count);
@@ -63,7 +63,7 @@ public sealed class RetentionBackfillTests
 
         Assert.Equal(["inbox", "idempotency-keys", "event-records"], pages.Select(p => p.Scan).Distinct());
         Assert.Equal(6 + 2 + 1, pages.Sum(p => p.Rows));
-        // Per booking and minute, one entry for its Stripe inbox rows and one for its other inbox rows; one for the
+        // Per booking and hour, one entry for its Stripe inbox rows and one for its other inbox rows; one for the
         // user's keys (both in one minute); one for the record.
         Assert.Equal(6 + 1 + 1, pages.Sum(p => p.Entries));
 
@@ -99,6 +99,14 @@ public sealed class RetentionBackfillTests
         Assert.Equal(first, again);
         Assert.Equal(new BackfillPage("event-records", 2, 2, null), first);
         Assert.Equal(2, await RetentionRig.CountAsync(rig.Tables.Lookups, KeyFilters.PartitionsStartingWith(RowKeys.RetentionPrefix)));
+        // Filed under the last minute of their hour (12:00 and 12:05 both under 12:59): one index partition, one transaction.
+        var buckets = new HashSet<string>();
+        await foreach (var entry in rig.Tables.Lookups.QueryAsync<TableEntity>(KeyFilters.PartitionsStartingWith(RowKeys.RetentionPrefix), select: ["PartitionKey"]))
+        {
+            buckets.Add(entry.PartitionKey);
+        }
+
+        Assert.Equal([RowKeys.RetentionBucket("event-record", new DateTimeOffset(2026, 12, 6, 12, 59, 0, TimeSpan.Zero))], buckets);
         foreach (var refused in new[] { "3.", "x.", "0", "12.", "0.!!not-ours", "1." + new string('A', 40) })
         {
             Assert.Null(await backfill.FileAsync("staff-1", new PageQuery(50, refused), CancellationToken.None));
